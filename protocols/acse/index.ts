@@ -1,0 +1,18 @@
+export {
+  type Aare,
+  type Aarq,
+  type Abrt,
+  AcseServiceProviderDiagnostic,
+  AcseServiceUserDiagnostic,
+  type AcseApdu,
+  AcseTag,
+  AssociateResult,
+  PASSWORD_MECHANISM,
+  isAcseIdentifier,
+  readAcseApdu,
+  writeAare,
+  writeAarq,
+  writeAbrt,
+  writeRlre,
+  writeRlrq,
+} from "./apdu.js";

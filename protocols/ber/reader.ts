@@ -1,0 +1,268 @@
+import { BerError } from "./errors.js";
+import { type Tag, U, describeTag, tag as makeTag } from "./tags.js";
+
+const MAX_DEPTH = 32;
+const INDEFINITE = -1;
+
+/**
+ * A cursor over one BER-encoded value, for decoders written as straight-line code that mirrors
+ * the ASN.1 type: `enter(SEQUENCE) … integer() … octets(ctx(1)) … leave()`. Nothing is copied:
+ * octet strings come back as views into the input. Every malformed input ends in a BerError
+ * (truncation, impossible lengths, unexpected tags), never in an exception of another kind.
+ *
+ * Both definite and indefinite lengths are accepted on input (X.690 §8.1.3); the writer
+ * always produces definite lengths.
+ */
+export class BerReader {
+  private pos: number;
+  private end: number;
+  private readonly ends: number[] = [];
+
+  // The header read by the last peek: kept in fields rather than returned as an object so the
+  // hot path allocates nothing.
+  private hTag = -1;
+  private hValueStart = 0;
+  private hValueEnd = 0;
+  private hAt = -1;
+
+  constructor(
+    readonly buf: Uint8Array,
+    start = 0,
+    end = buf.length,
+  ) {
+    this.pos = start;
+    this.end = end;
+  }
+
+  get offset(): number {
+    return this.pos;
+  }
+
+  /** True when the current container (or the whole input) has no more elements. */
+  atEnd(): boolean {
+    if (this.pos >= this.end) return true;
+    // End-of-contents octets close an indefinite-length container.
+    return this.end === Number.MAX_SAFE_INTEGER && this.buf[this.pos] === 0 && this.buf[this.pos + 1] === 0;
+  }
+
+  /** Tag of the next element, or -1 at the end of the current container. */
+  peekTag(): Tag {
+    if (this.atEnd()) return -1;
+    this.readHeaderAt(this.pos);
+    return this.hTag;
+  }
+
+  /** True if the next element has this tag (for OPTIONAL components and CHOICE alternatives). */
+  isNext(t: Tag): boolean {
+    return this.peekTag() === t;
+  }
+
+  private fail(code: "truncated" | "badLength" | "unexpectedTag" | "badValue" | "tooDeep", msg: string, at = this.pos): never {
+    throw new BerError(code, msg, at);
+  }
+
+  private readHeaderAt(at: number): void {
+    if (this.hAt === at) return;
+    const buf = this.buf;
+    const limit = Math.min(this.end, buf.length);
+    let p = at;
+    if (p >= limit) this.fail("truncated", "expected an element", p);
+    const first = buf[p++]!;
+    let num = first & 0x1f;
+    if (num === 0x1f) {
+      num = 0;
+      let b: number;
+      let groups = 0;
+      do {
+        if (p >= limit) this.fail("truncated", "truncated high tag number", p);
+        b = buf[p++]!;
+        num = num * 128 + (b & 0x7f);
+        if (++groups > 2 || num > 8191) this.fail("badValue", "tag number too large", at);
+      } while (b & 0x80);
+    }
+    const t = makeTag((first >>> 6) as 0 | 1 | 2 | 3, num, (first & 0x20) !== 0);
+    if (p >= limit) this.fail("truncated", `truncated length of ${describeTag(t)}`, p);
+    const l0 = buf[p++]!;
+    let len: number;
+    if (l0 < 0x80) {
+      len = l0;
+    } else if (l0 === 0x80) {
+      if ((first & 0x20) === 0) this.fail("badLength", `indefinite length on primitive ${describeTag(t)}`, at);
+      len = INDEFINITE;
+    } else {
+      const n = l0 & 0x7f;
+      if (n > 4) this.fail("badLength", `length of ${n} octets`, at);
+      len = 0;
+      for (let i = 0; i < n; i++) {
+        if (p >= limit) this.fail("truncated", "truncated long-form length", p);
+        len = len * 256 + buf[p++]!;
+      }
+    }
+    this.hTag = t;
+    this.hValueStart = p;
+    if (len === INDEFINITE) {
+      this.hValueEnd = INDEFINITE;
+    } else {
+      if (p + len > limit) {
+        this.fail(p + len > buf.length ? "truncated" : "badLength", `${describeTag(t)} of ${len} bytes overruns its container`, at);
+      }
+      this.hValueEnd = p + len;
+    }
+    this.hAt = at;
+  }
+
+  /** End offset (exclusive) of the TLV at `at`, including EOC octets of indefinite forms. */
+  private elementEnd(at: number, depth: number): number {
+    if (depth > MAX_DEPTH) this.fail("tooDeep", "nesting too deep", at);
+    this.readHeaderAt(at);
+    if (this.hValueEnd !== INDEFINITE) return this.hValueEnd;
+    let p = this.hValueStart;
+    const limit = this.buf.length;
+    for (;;) {
+      if (p + 1 >= limit) this.fail("truncated", "missing end-of-contents", p);
+      if (this.buf[p] === 0 && this.buf[p + 1] === 0) return p + 2;
+      const savedEnd = this.end;
+      this.end = limit;
+      this.hAt = -1;
+      p = this.elementEnd(p, depth + 1);
+      this.end = savedEnd;
+    }
+  }
+
+  private expect(expected: Tag | undefined, what: string): void {
+    if (this.atEnd()) this.fail("truncated", `expected ${expected === undefined ? what : describeTag(expected)}, found end of container`);
+    this.readHeaderAt(this.pos);
+    if (expected !== undefined && this.hTag !== expected) {
+      this.fail("unexpectedTag", `expected ${describeTag(expected)}, found ${describeTag(this.hTag)}`);
+    }
+  }
+
+  /** Step into a constructed element. */
+  enter(expected: Tag = U.SEQUENCE): this {
+    this.expect(expected, "a constructed element");
+    if ((this.hTag & (1 << 13)) === 0) this.fail("unexpectedTag", `${describeTag(this.hTag)} is not constructed`);
+    if (this.ends.length >= MAX_DEPTH) this.fail("tooDeep", "nesting too deep");
+    this.ends.push(this.end);
+    if (this.hValueEnd === INDEFINITE) {
+      this.end = Number.MAX_SAFE_INTEGER;
+    } else {
+      this.end = this.hValueEnd;
+    }
+    this.pos = this.hValueStart;
+    return this;
+  }
+
+  /**
+   * Step out of the current constructed element. Elements not read are skipped: ASN.1 types of
+   * CSTA and CMIP are extensible (`...`), and a peer of a later edition may send more than we know.
+   */
+  leave(): this {
+    const outer = this.ends.pop();
+    if (outer === undefined) throw new Error("BerReader: leave() without enter()");
+    if (this.end === Number.MAX_SAFE_INTEGER) {
+      while (!this.atEnd()) this.skip();
+      this.pos += 2; // end-of-contents
+    } else {
+      this.pos = this.end;
+    }
+    this.end = outer;
+    this.hAt = -1;
+    return this;
+  }
+
+  /** Skip the next element whatever it is. */
+  skip(): this {
+    this.expect(undefined, "an element");
+    const saved = this.end;
+    if (saved === Number.MAX_SAFE_INTEGER) this.end = this.buf.length;
+    this.pos = this.elementEnd(this.pos, this.ends.length);
+    this.end = saved;
+    this.hAt = -1;
+    return this;
+  }
+
+  /** The next element's complete encoding (tag, length, contents), as a view. */
+  element(): Uint8Array {
+    const start = this.pos;
+    this.skip();
+    return this.buf.subarray(start, this.pos);
+  }
+
+  /** Contents of the next primitive element, as a view; advances past it. */
+  private primitive(expected: Tag | undefined, what: string): Uint8Array {
+    this.expect(expected, what);
+    if (this.hValueEnd === INDEFINITE) this.fail("badLength", "indefinite length on a primitive");
+    const v = this.buf.subarray(this.hValueStart, this.hValueEnd);
+    this.pos = this.hValueEnd;
+    this.hAt = -1;
+    return v;
+  }
+
+  integer(expected: Tag = U.INTEGER): number {
+    const at = this.pos;
+    const v = this.primitive(expected, "an INTEGER");
+    if (v.length === 0) this.fail("badValue", "empty INTEGER", at);
+    if (v.length > 6) this.fail("badValue", `INTEGER of ${v.length} octets is beyond what we accept`, at);
+    let n = v[0]! & 0x80 ? v[0]! - 256 : v[0]!;
+    for (let i = 1; i < v.length; i++) n = n * 256 + v[i]!;
+    return n;
+  }
+
+  enumerated(expected: Tag = U.ENUMERATED): number {
+    return this.integer(expected);
+  }
+
+  boolean(expected: Tag = U.BOOLEAN): boolean {
+    const at = this.pos;
+    const v = this.primitive(expected, "a BOOLEAN");
+    if (v.length !== 1) this.fail("badValue", "BOOLEAN must be one octet", at);
+    return v[0] !== 0;
+  }
+
+  null(expected: Tag = U.NULL): null {
+    const at = this.pos;
+    const v = this.primitive(expected, "a NULL");
+    if (v.length !== 0) this.fail("badValue", "NULL must be empty", at);
+    return null;
+  }
+
+  octets(expected: Tag = U.OCTET_STRING): Uint8Array {
+    return this.primitive(expected, "an OCTET STRING");
+  }
+
+  /** A character string, decoded as UTF-8 (a superset of the IA5/Numeric strings CSTA uses). */
+  string(expected: Tag = U.IA5String): string {
+    const v = this.primitive(expected, "a character string");
+    return Buffer.from(v.buffer, v.byteOffset, v.length).toString("utf8");
+  }
+
+  oid(expected: Tag = U.OBJECT_IDENTIFIER): string {
+    const at = this.pos;
+    const v = this.primitive(expected, "an OBJECT IDENTIFIER");
+    if (v.length === 0 || (v[v.length - 1]! & 0x80) !== 0) this.fail("badValue", "malformed OBJECT IDENTIFIER", at);
+    const arcs: number[] = [];
+    let acc = 0;
+    for (let i = 0; i < v.length; i++) {
+      acc = acc * 128 + (v[i]! & 0x7f);
+      if ((v[i]! & 0x80) === 0) {
+        if (arcs.length === 0) {
+          const first = acc < 40 ? 0 : acc < 80 ? 1 : 2;
+          arcs.push(first, acc - first * 40);
+        } else {
+          arcs.push(acc);
+        }
+        acc = 0;
+      }
+    }
+    return arcs.join(".");
+  }
+
+  generalizedTime(expected: Tag = U.GeneralizedTime): Date {
+    const at = this.pos;
+    const s = this.string(expected);
+    const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:[.,](\d{1,3}))?Z?$/.exec(s);
+    if (!m) this.fail("badValue", `malformed GeneralizedTime "${s}"`, at);
+    const ms = m[7] ? Number(m[7].padEnd(3, "0")) : 0;
+    return new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, m[6] ? +m[6] : 0, ms));
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Stream framing for ROSE-over-TCP links (CSTA and CMIP): every APDU travels as a two-octet
+ * big-endian length followed by exactly that many octets, the APDU's BER encoding. This is the
+ * framing CSTA implementations commonly put directly on TCP (ECMA TR/88 style) and the one the
+ * OXE uses on its CSTA port; we use it for CMIP too so both links share one decoder.
+ *
+ * The decoder is fed chunks as they come off the socket, split anywhere, and hands out whole
+ * frames as views (no copy when a frame lies inside one chunk).
+ *
+ * Resynchronization: a length prefix alone cannot tell garbage from data, so each frame is also
+ * checked to hold exactly one BER element whose identifier is an APDU the links may carry
+ * (ROSE invoke..reject, ACSE AARQ..ABRT) and whose encoded length fills the frame. On a mismatch
+ * the decoder reports the bad bytes and slides forward one octet at a time until a header
+ * satisfies that check again. A peer that sends only garbage trips `maxGarbage` and the link is
+ * closed by the owner.
+ */
+
+export const FRAME_HEADER_BYTES = 2;
+export const MAX_FRAME_BYTES = 0xffff;
+
+/** The first identifier octets of the APDUs we frame: ROSE [1]..[4], ACSE [APPLICATION 0..4]. */
+const APDU_IDENTIFIERS = new Set([0xa1, 0xa2, 0xa3, 0xa4, 0x60, 0x61, 0x62, 0x63, 0x64]);
+
+export interface FrameSink {
+  frame(body: Uint8Array): void;
+  /** Bytes skipped while out of sync; `skipped` counts them since the last good frame. */
+  garbage(skipped: number, sample: Uint8Array): void;
+}
+
+export class FramingError extends Error {
+  override readonly name = "FramingError";
+}
+
+const YES = 1;
+const NO = 0;
+const NEED_MORE = -1;
+
+/**
+ * Whether a frame starts at `at`: the header's length must equal the length of the one BER
+ * element that follows, whose identifier must be an APDU's. Needs at most 6 bytes to decide.
+ */
+function judgeFrameAt(buf: Uint8Array, at: number, end: number): typeof YES | typeof NO | typeof NEED_MORE {
+  if (end - at < FRAME_HEADER_BYTES + 2) return NEED_MORE;
+  const len = (buf[at]! << 8) | buf[at + 1]!;
+  if (len < 2 || !APDU_IDENTIFIERS.has(buf[at + 2]!)) return NO;
+  const l0 = buf[at + 3]!;
+  let inner: number;
+  if (l0 < 0x80) {
+    inner = 2 + l0;
+  } else {
+    const n = l0 & 0x7f;
+    if (n === 0 || n > 2) return NO; // indefinite or absurd lengths never fill a 64 KiB frame exactly
+    if (end - at < FRAME_HEADER_BYTES + 2 + n) return NEED_MORE;
+    inner = 2 + n + (n === 1 ? buf[at + 4]! : (buf[at + 4]! << 8) | buf[at + 5]!);
+  }
+  return inner === len ? YES : NO;
+}
+
+export class FrameDecoder {
+  private pending: Buffer = Buffer.alloc(0);
+  private outOfSync = false;
+  private skipped = 0;
+
+  constructor(
+    private readonly sink: FrameSink,
+    private readonly maxGarbage = 64 * 1024,
+  ) {}
+
+  /** True while bytes are being skipped in search of a frame boundary. */
+  get resyncing(): boolean {
+    return this.outOfSync;
+  }
+
+  push(chunk: Uint8Array): void {
+    const buf: Uint8Array = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    const end = buf.length;
+    let p = 0;
+    while (p < end) {
+      const verdict = judgeFrameAt(buf, p, end);
+      if (verdict === NEED_MORE) break;
+      if (verdict === NO) {
+        const start = p;
+        this.outOfSync = true;
+        do p++;
+        while (p < end && judgeFrameAt(buf, p, end) === NO);
+        this.skipped += p - start;
+        this.sink.garbage(this.skipped, buf.subarray(start, Math.min(p, start + 32)));
+        if (this.skipped > this.maxGarbage) throw new FramingError(`no valid frame in ${this.skipped} bytes`);
+        continue;
+      }
+      const len = (buf[p]! << 8) | buf[p + 1]!;
+      if (end - p - FRAME_HEADER_BYTES < len) break;
+      this.outOfSync = false;
+      this.skipped = 0;
+      const bodyStart = p + FRAME_HEADER_BYTES;
+      p = bodyStart + len;
+      this.sink.frame(buf.subarray(bodyStart, p));
+    }
+    this.pending = p < end ? Buffer.from(buf.subarray(p)) : Buffer.alloc(0);
+  }
+}
+
+/** Prefix a body with its frame header. Bodies above 64 KiB cannot be framed. */
+export function encodeFrame(body: Uint8Array): Buffer {
+  if (body.length > MAX_FRAME_BYTES) throw new FramingError(`frame of ${body.length} bytes exceeds ${MAX_FRAME_BYTES}`);
+  const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES + body.length);
+  out.writeUInt16BE(body.length, 0);
+  out.set(body, FRAME_HEADER_BYTES);
+  return out;
+}

@@ -1,0 +1,42 @@
+import type { BerReader } from "../ber/index.js";
+import type { ValueEncoder } from "./apdu.js";
+
+/** Reads one value (argument, result, error parameter) from a reader positioned on it. */
+export type ValueDecoder<T> = (r: BerReader) => T;
+
+/**
+ * One remote operation as both ends of a link see it: its local code and the codecs of its
+ * argument and result. A protocol (CSTA, CMIP) is a table of these, declared once in
+ * protocols/ and used by the emulator's servers and the gateway's links alike.
+ */
+export interface OperationSpec<A, R> {
+  readonly name: string;
+  readonly opcode: number;
+  readonly encodeArgument?: ValueEncoder<A>;
+  readonly decodeArgument?: ValueDecoder<A>;
+  readonly encodeResult?: ValueEncoder<R>;
+  readonly decodeResult?: ValueDecoder<R>;
+}
+
+/** The types an operation spec carries, for typed invoke/reply helpers. */
+export type ArgOf<S> = S extends OperationSpec<infer A, unknown> ? A : never;
+export type ResultOf<S> = S extends OperationSpec<unknown, infer R> ? R : never;
+
+/** How a protocol encodes the parameter of its returnError APDUs. */
+export interface ErrorCodec<E> {
+  encode(w: Parameters<ValueEncoder<E>>[0], error: E): number; // returns the errcode
+  decode(errcode: number, r: BerReader | undefined): E;
+}
+
+export function operationTable<Ops extends Record<string, OperationSpec<never, never>>>(ops: Ops) {
+  const byCode = new Map<number, OperationSpec<unknown, unknown>>();
+  for (const op of Object.values(ops)) {
+    if (byCode.has(op.opcode)) throw new Error(`duplicate opcode ${op.opcode} (${op.name})`);
+    byCode.set(op.opcode, op as unknown as OperationSpec<unknown, unknown>);
+  }
+  return { ops, byCode };
+}
+
+export function defineOperation<A, R>(spec: OperationSpec<A, R>): OperationSpec<A, R> {
+  return spec;
+}
