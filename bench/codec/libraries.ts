@@ -7,7 +7,7 @@
 import asn1 from "asn1";
 import { ASN1Construction, ASN1TagClass, BERElement } from "asn1-ts";
 import * as asn1js from "asn1js";
-import { BerReader, BerWriter, U, app, appC, ctx, ctxC } from "../../protocols/ber/index.js";
+import { app, appC, BerReader, BerWriter, ctx, ctxC, U } from "../../protocols/ber/index.js";
 
 export interface CodecCandidate {
   name: string;
@@ -44,7 +44,12 @@ const hand: CodecCandidate = (() => {
       w.begin(ctxC(2)).integer(invokeId).begin(U.SEQUENCE).integer(OP_SNAPSHOT_DEVICE);
       w.begin(U.SEQUENCE).begin(U.SEQUENCE);
       for (const c of callIds) {
-        w.begin(U.SEQUENCE).begin(appC(11)).octets(Buffer.from(c, "latin1"), ctx(0)).end().enumerated(3, app(14)).end();
+        w.begin(U.SEQUENCE)
+          .begin(appC(11))
+          .octets(Buffer.from(c, "latin1"), ctx(0))
+          .end()
+          .enumerated(3, app(14))
+          .end();
       }
       w.end().end().end().end();
       return w.toBuffer();
@@ -135,7 +140,11 @@ const ldapjsAsn1: CodecCandidate = {
   },
 };
 
-const ctxTagged = (n: number, constructed: boolean) => ({ tagClass: 3, tagNumber: n, isConstructed: constructed });
+const ctxTagged = (n: number, constructed: boolean) => ({
+  tagClass: 3,
+  tagNumber: n,
+  isConstructed: constructed,
+});
 
 const asn1jsCandidate: CodecCandidate = {
   name: "asn1js",
@@ -179,7 +188,9 @@ const asn1jsCandidate: CodecCandidate = {
           value: [
             new asn1js.Constructed({
               idBlock: { tagClass: 2, tagNumber: 11, isConstructed: true },
-              value: [new asn1js.Primitive({ idBlock: ctxTagged(0, false), valueHex: Buffer.from(c, "latin1") })],
+              value: [
+                new asn1js.Primitive({ idBlock: ctxTagged(0, false), valueHex: Buffer.from(c, "latin1") }),
+              ],
             }),
             new asn1js.Primitive({
               idBlock: { tagClass: 2, tagNumber: 14 },
@@ -206,7 +217,8 @@ const asn1jsCandidate: CodecCandidate = {
     const { result } = asn1js.fromBER(buf);
     const outer = result as asn1js.Constructed;
     const [id, res] = outer.valueBlock.value as [asn1js.Integer, asn1js.Sequence];
-    const list = ((res.valueBlock.value[1] as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence).valueBlock.value;
+    const list = ((res.valueBlock.value[1] as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence)
+      .valueBlock.value;
     const callIds = list.map((item) => {
       const conn = (item as asn1js.Sequence).valueBlock.value[0] as asn1js.Constructed;
       const p = conn.valueBlock.value[0] as asn1js.Primitive;

@@ -38,6 +38,8 @@ describe("generateDirectory", () => {
   });
 
   it("refuses a range that overflows the numbering plan", () => {
-    expect(() => generateDirectory({ users: 95_000, nodes: 1, seed: 1, firstNumber: 10000 })).toThrow(/overflow/);
+    expect(() => generateDirectory({ users: 95_000, nodes: 1, seed: 1, firstNumber: 10000 })).toThrow(
+      /overflow/,
+    );
   });
 });

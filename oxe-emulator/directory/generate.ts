@@ -1,4 +1,4 @@
-import { Faker, en } from "@faker-js/faker";
+import { en, Faker } from "@faker-js/faker";
 import { type StationType, stationTypeFor } from "./station-types.js";
 
 /**
@@ -67,11 +67,14 @@ export function generateDirectory(opts: DirectoryOptions): Directory {
     firstNumber: opts.firstNumber ?? defaultFirstNumber(opts.users),
     password: opts.password ?? DEFAULT_USER_PASSWORD,
   };
-  if (!Number.isInteger(options.users) || options.users < 0) throw new RangeError("users must be a whole number");
+  if (!Number.isInteger(options.users) || options.users < 0)
+    throw new RangeError("users must be a whole number");
   if (!Number.isInteger(options.nodes) || options.nodes < 1) throw new RangeError("nodes must be at least 1");
   const digits = String(options.firstNumber).length;
   if (String(options.firstNumber + options.users - 1).length !== digits && options.users > 0) {
-    throw new RangeError(`${options.users} users from ${options.firstNumber} overflow a ${digits}-digit numbering plan`);
+    throw new RangeError(
+      `${options.users} users from ${options.firstNumber} overflow a ${digits}-digit numbering plan`,
+    );
   }
   const faker = new Faker({ locale: [en], seed: options.seed });
   const subscribers: Subscriber[] = new Array(options.users);

@@ -2,9 +2,15 @@ export {
   DEFAULT_USER_PASSWORD,
   type Directory,
   type DirectoryOptions,
-  type Subscriber,
   defaultFirstNumber,
   generateDirectory,
   nodeOfIndex,
+  type Subscriber,
 } from "./generate.js";
-export { type DeviceKind, STATION_TYPES, type StationType, stationTypeByName, stationTypeFor } from "./station-types.js";
+export {
+  type DeviceKind,
+  STATION_TYPES,
+  type StationType,
+  stationTypeByName,
+  stationTypeFor,
+} from "./station-types.js";

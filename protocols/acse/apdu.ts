@@ -25,7 +25,7 @@
  * 2.2.3.1 (X.509 simple password, as LDAP/X.500 use), and the charstring "login:password"
  * as calling-authentication-value. Both our ends do the same; a real OXE may expect other.
  */
-import { BerError, BerReader, type BerWriter, appC, ctx, ctxC } from "../ber/index.js";
+import { appC, BerError, BerReader, type BerWriter, ctx, ctxC } from "../ber/index.js";
 
 export const AcseTag = {
   aarq: appC(0),
@@ -124,7 +124,9 @@ export function writeRlre(w: BerWriter, reason?: number): void {
 }
 
 export function writeAbrt(w: BerWriter, abrt: Abrt): void {
-  w.begin(AcseTag.abrt).integer(abrt.source === "user" ? 0 : 1, ctx(0)).end();
+  w.begin(AcseTag.abrt)
+    .integer(abrt.source === "user" ? 0 : 1, ctx(0))
+    .end();
 }
 
 export function isAcseIdentifier(firstOctet: number): boolean {
@@ -147,7 +149,8 @@ function readAarq(r: BerReader): Aarq {
       if (r.isNext(ctx(0))) {
         const s = r.string(ctx(0));
         const colon = s.indexOf(":");
-        credentials = colon < 0 ? { login: s, password: "" } : { login: s.slice(0, colon), password: s.slice(colon + 1) };
+        credentials =
+          colon < 0 ? { login: s, password: "" } : { login: s.slice(0, colon), password: s.slice(colon + 1) };
       }
       r.leave();
     } else if (t === ctx(29)) {
@@ -194,7 +197,8 @@ function readAare(r: BerReader): Aare {
     }
   }
   r.leave();
-  if (result === undefined || result < 0 || result > 2) throw new BerError("badValue", "AARE without a valid result", 0);
+  if (result === undefined || result < 0 || result > 2)
+    throw new BerError("badValue", "AARE without a valid result", 0);
   const aare: Aare = { applicationContext, result: result as AssociateResult, diagnostic };
   if (implementationInformation) aare.implementationInformation = implementationInformation;
   return aare;
@@ -230,4 +234,3 @@ export function readAcseApdu(buf: Uint8Array): AcseApdu {
       throw new BerError("unexpectedTag", "not an ACSE APDU", 0);
   }
 }
-

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BerError, BerReader, BerWriter, U, app, appC, ctx, ctxC, dumpBer, tag } from "./index.js";
+import { app, appC, BerError, BerReader, BerWriter, ctx, ctxC, dumpBer, tag, U } from "./index.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
@@ -142,21 +142,26 @@ describe("BerReader", () => {
   });
 
   it("round-trips arbitrary trees (property)", () => {
-    type Node = { kind: "int"; v: number } | { kind: "str"; v: string } | { kind: "seq"; t: number; kids: Node[] };
-    const node: fc.Memo<Node> = fc.memo((n) =>
-      n <= 1
-        ? fc.oneof(
-            fc.record({ kind: fc.constant("int" as const), v: fc.integer() }),
-            fc.record({ kind: fc.constant("str" as const), v: fc.string({ maxLength: 300 }) }),
-          )
-        : fc.oneof(
-            fc.record({ kind: fc.constant("int" as const), v: fc.integer() }),
-            fc.record({
-              kind: fc.constant("seq" as const),
-              t: fc.integer({ min: 0, max: 40 }),
-              kids: fc.array(node(n - 1), { maxLength: 5 }),
-            }),
-          ),
+    type Node =
+      | { kind: "int"; v: number }
+      | { kind: "str"; v: string }
+      | { kind: "seq"; t: number; kids: Node[] };
+    const leaf: fc.Arbitrary<Node> = fc.oneof(
+      fc.record({ kind: fc.constant("int" as const), v: fc.integer() }),
+      fc.record({ kind: fc.constant("str" as const), v: fc.string({ maxLength: 300 }) }),
+    );
+    const node: fc.Memo<Node> = fc.memo(
+      (n): fc.Arbitrary<Node> =>
+        n <= 1
+          ? leaf
+          : fc.oneof(
+              fc.record({ kind: fc.constant("int" as const), v: fc.integer() }),
+              fc.record({
+                kind: fc.constant("seq" as const),
+                t: fc.integer({ min: 0, max: 40 }),
+                kids: fc.array(node(n - 1), { maxLength: 5 }),
+              }),
+            ),
     );
     const write = (w: BerWriter, n: Node): void => {
       if (n.kind === "int") w.integer(n.v);

@@ -1,9 +1,7 @@
+export { dumpBer } from "./dump.js";
 export { BerError, type BerErrorCode } from "./errors.js";
 export { BerReader } from "./reader.js";
 export {
-  type Tag,
-  TagClass,
-  U,
   app,
   appC,
   asConstructed,
@@ -12,9 +10,11 @@ export {
   ctxC,
   describeTag,
   isConstructed,
+  type Tag,
+  TagClass,
   tag,
   tagClass,
   tagNumber,
+  U,
 } from "./tags.js";
 export { BerWriter } from "./writer.js";
-export { dumpBer } from "./dump.js";

@@ -1,5 +1,5 @@
 import { BerError } from "./errors.js";
-import { type Tag, U, describeTag, tag as makeTag } from "./tags.js";
+import { describeTag, tag as makeTag, type Tag, U } from "./tags.js";
 
 const MAX_DEPTH = 32;
 const INDEFINITE = -1;
@@ -57,7 +57,11 @@ export class BerReader {
     return this.peekTag() === t;
   }
 
-  private fail(code: "truncated" | "badLength" | "unexpectedTag" | "badValue" | "tooDeep", msg: string, at = this.pos): never {
+  private fail(
+    code: "truncated" | "badLength" | "unexpectedTag" | "badValue" | "tooDeep",
+    msg: string,
+    at = this.pos,
+  ): never {
     throw new BerError(code, msg, at);
   }
 
@@ -87,7 +91,8 @@ export class BerReader {
     if (l0 < 0x80) {
       len = l0;
     } else if (l0 === 0x80) {
-      if ((first & 0x20) === 0) this.fail("badLength", `indefinite length on primitive ${describeTag(t)}`, at);
+      if ((first & 0x20) === 0)
+        this.fail("badLength", `indefinite length on primitive ${describeTag(t)}`, at);
       len = INDEFINITE;
     } else {
       const n = l0 & 0x7f;
@@ -104,7 +109,11 @@ export class BerReader {
       this.hValueEnd = INDEFINITE;
     } else {
       if (p + len > limit) {
-        this.fail(p + len > buf.length ? "truncated" : "badLength", `${describeTag(t)} of ${len} bytes overruns its container`, at);
+        this.fail(
+          p + len > buf.length ? "truncated" : "badLength",
+          `${describeTag(t)} of ${len} bytes overruns its container`,
+          at,
+        );
       }
       this.hValueEnd = p + len;
     }
@@ -130,7 +139,11 @@ export class BerReader {
   }
 
   private expect(expected: Tag | undefined, what: string): void {
-    if (this.atEnd()) this.fail("truncated", `expected ${expected === undefined ? what : describeTag(expected)}, found end of container`);
+    if (this.atEnd())
+      this.fail(
+        "truncated",
+        `expected ${expected === undefined ? what : describeTag(expected)}, found end of container`,
+      );
     this.readHeaderAt(this.pos);
     if (expected !== undefined && this.hTag !== expected) {
       this.fail("unexpectedTag", `expected ${describeTag(expected)}, found ${describeTag(this.hTag)}`);
@@ -140,7 +153,8 @@ export class BerReader {
   /** Step into a constructed element. */
   enter(expected: Tag = U.SEQUENCE): this {
     this.expect(expected, "a constructed element");
-    if ((this.hTag & (1 << 13)) === 0) this.fail("unexpectedTag", `${describeTag(this.hTag)} is not constructed`);
+    if ((this.hTag & (1 << 13)) === 0)
+      this.fail("unexpectedTag", `${describeTag(this.hTag)} is not constructed`);
     if (this.ends.length >= MAX_DEPTH) this.fail("tooDeep", "nesting too deep");
     this.ends.push(this.end);
     if (this.hValueEnd === INDEFINITE) {
@@ -239,7 +253,8 @@ export class BerReader {
   oid(expected: Tag = U.OBJECT_IDENTIFIER): string {
     const at = this.pos;
     const v = this.primitive(expected, "an OBJECT IDENTIFIER");
-    if (v.length === 0 || (v[v.length - 1]! & 0x80) !== 0) this.fail("badValue", "malformed OBJECT IDENTIFIER", at);
+    if (v.length === 0 || (v[v.length - 1]! & 0x80) !== 0)
+      this.fail("badValue", "malformed OBJECT IDENTIFIER", at);
     const arcs: number[] = [];
     let acc = 0;
     for (let i = 0; i < v.length; i++) {

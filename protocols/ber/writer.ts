@@ -1,4 +1,4 @@
-import { type Tag, U, isConstructed, tagClass, tagNumber } from "./tags.js";
+import { isConstructed, type Tag, tagClass, tagNumber, U } from "./tags.js";
 
 /**
  * A BER encoder that writes definite lengths in one pass: `begin(tag)` reserves one length octet,

@@ -102,7 +102,8 @@ export class FrameDecoder {
 
 /** Prefix a body with its frame header. Bodies above 64 KiB cannot be framed. */
 export function encodeFrame(body: Uint8Array): Buffer {
-  if (body.length > MAX_FRAME_BYTES) throw new FramingError(`frame of ${body.length} bytes exceeds ${MAX_FRAME_BYTES}`);
+  if (body.length > MAX_FRAME_BYTES)
+    throw new FramingError(`frame of ${body.length} bytes exceeds ${MAX_FRAME_BYTES}`);
   const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES + body.length);
   out.writeUInt16BE(body.length, 0);
   out.set(body, FRAME_HEADER_BYTES);

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BerWriter, ctxC } from "../ber/index.js";
-import { FrameDecoder, FramingError, encodeFrame } from "./index.js";
+import { encodeFrame, FrameDecoder, FramingError } from "./index.js";
 
 function apdu(invokeId: number, payloadBytes: number): Buffer {
   const w = new BerWriter();
@@ -68,7 +68,9 @@ describe("FrameDecoder", () => {
   it("skips garbage between frames and resynchronizes on the next frame", () => {
     const garbage = Buffer.from("deadbeef00ff1234a1a1a1", "hex");
     const c = collect();
-    c.decoder.push(Buffer.concat([encodeFrame(bodies[0]!), garbage, encodeFrame(bodies[1]!), encodeFrame(bodies[2]!)]));
+    c.decoder.push(
+      Buffer.concat([encodeFrame(bodies[0]!), garbage, encodeFrame(bodies[1]!), encodeFrame(bodies[2]!)]),
+    );
     expect(c.frames).toEqual(expected.slice(0, 3));
     expect(c.garbage()).toBeGreaterThan(0);
   });

@@ -16,7 +16,7 @@
  * Arguments, results and error parameters are left as raw BER views; the CSTA and CMIP catalogs
  * decode them, so this layer knows no operation.
  */
-import { BerError, BerReader, type BerWriter, U, ctx, ctxC } from "../ber/index.js";
+import { BerError, BerReader, type BerWriter, ctx, ctxC, U } from "../ber/index.js";
 
 export const RoseTag = {
   invoke: ctxC(1),
@@ -37,7 +37,11 @@ export const InvokeProblem = {
   linkedResponseUnexpected: 6,
   unexpectedLinkedOperation: 7,
 } as const;
-export const ReturnResultProblem = { unrecognizedInvocation: 0, resultResponseUnexpected: 1, mistypedResult: 2 } as const;
+export const ReturnResultProblem = {
+  unrecognizedInvocation: 0,
+  resultResponseUnexpected: 1,
+  mistypedResult: 2,
+} as const;
 export const ReturnErrorProblem = {
   unrecognizedInvocation: 0,
   errorResponseUnexpected: 1,

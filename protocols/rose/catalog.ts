@@ -28,7 +28,9 @@ export interface ErrorCodec<E> {
   decode(errcode: number, r: BerReader | undefined): E;
 }
 
-export function operationTable<Ops extends Record<string, OperationSpec<never, never>>>(ops: Ops) {
+export function operationTable<
+  Ops extends Record<string, { readonly name: string; readonly opcode: number }>,
+>(ops: Ops): { ops: Ops; byCode: ReadonlyMap<number, OperationSpec<unknown, unknown>> } {
   const byCode = new Map<number, OperationSpec<unknown, unknown>>();
   for (const op of Object.values(ops)) {
     if (byCode.has(op.opcode)) throw new Error(`duplicate opcode ${op.opcode} (${op.name})`);

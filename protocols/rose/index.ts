@@ -10,11 +10,29 @@ export {
   ReturnResultProblem,
   type RoseApdu,
   RoseTag,
-  type ValueEncoder,
   readRoseApdu,
   salvageInvokeId,
+  type ValueEncoder,
   writeInvoke,
   writeReject,
   writeReturnError,
   writeReturnResult,
 } from "./apdu.js";
+export {
+  type ArgOf,
+  defineOperation,
+  type ErrorCodec,
+  type OperationSpec,
+  operationTable,
+  type ResultOf,
+  type ValueDecoder,
+} from "./catalog.js";
+export {
+  type Completion,
+  type LinkState,
+  RemoteOperationError,
+  type RoseFailure,
+  RoseLink,
+  type RoseLinkHandlers,
+  type RoseLinkOptions,
+} from "./link.js";

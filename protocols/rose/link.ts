@@ -9,8 +9,7 @@
  * so a burst of invokes becomes one socket write; replies are matched through a Map of
  * callbacks, not promises; invoke timeouts are swept by one timer, not one timer each.
  */
-import { BerError, BerReader, BerWriter } from "../ber/index.js";
-import { FRAME_HEADER_BYTES, FrameDecoder, FramingError, MAX_FRAME_BYTES } from "../framing/index.js";
+
 import {
   type Aare,
   type Aarq,
@@ -24,6 +23,8 @@ import {
   writeRlre,
   writeRlrq,
 } from "../acse/index.js";
+import { BerError, BerReader, BerWriter } from "../ber/index.js";
+import { FRAME_HEADER_BYTES, FrameDecoder, FramingError, MAX_FRAME_BYTES } from "../framing/index.js";
 import {
   GeneralProblem,
   type InvokeApdu,
@@ -196,7 +197,8 @@ export class RoseLink<E> {
     }
     if (this.state !== "associated" && this.state !== "releasing") {
       this.handlers.protocolError?.(`${apdu.kind} before the association`, false);
-      if (apdu.kind === "invoke") this.sendReject(apdu.invokeId, { kind: "general", code: GeneralProblem.unrecognizedPDU });
+      if (apdu.kind === "invoke")
+        this.sendReject(apdu.invokeId, { kind: "general", code: GeneralProblem.unrecognizedPDU });
       return;
     }
     switch (apdu.kind) {
@@ -315,7 +317,10 @@ export class RoseLink<E> {
     if (p.op.decodeResult && raw) {
       const decoded = this.decodeValue(p.op.decodeResult, raw);
       if (decoded instanceof BerError) {
-        p.done(new RemoteOperationError(p.op.name, { kind: "badResult", message: decoded.message }), undefined);
+        p.done(
+          new RemoteOperationError(p.op.name, { kind: "badResult", message: decoded.message }),
+          undefined,
+        );
         return;
       }
       result = decoded;
@@ -330,7 +335,10 @@ export class RoseLink<E> {
     try {
       error = this.options.errors.decode(errcode, raw ? new BerReader(raw) : undefined);
     } catch (err) {
-      p.done(new RemoteOperationError(p.op.name, { kind: "badResult", message: (err as Error).message }), undefined);
+      p.done(
+        new RemoteOperationError(p.op.name, { kind: "badResult", message: (err as Error).message }),
+        undefined,
+      );
       return;
     }
     p.done(new RemoteOperationError(p.op.name, { kind: "error", error }), undefined);
@@ -343,7 +351,10 @@ export class RoseLink<E> {
     }
     const p = this.pending.get(invokeId);
     if (!p) {
-      this.handlers.protocolError?.(`peer rejected invocation ${invokeId} (${problem.kind} ${problem.code})`, false);
+      this.handlers.protocolError?.(
+        `peer rejected invocation ${invokeId} (${problem.kind} ${problem.code})`,
+        false,
+      );
       return;
     }
     this.pending.delete(invokeId);
@@ -384,7 +395,11 @@ export class RoseLink<E> {
 
   accept(applicationContext: string, implementationInformation?: string): void {
     this.state = "associated";
-    const aare: Aare = { applicationContext, result: AssociateResult.accepted, diagnostic: { source: "user", value: 0 } };
+    const aare: Aare = {
+      applicationContext,
+      result: AssociateResult.accepted,
+      diagnostic: { source: "user", value: 0 },
+    };
     if (implementationInformation) aare.implementationInformation = implementationInformation;
     this.send((w) => writeAare(w, aare));
   }
@@ -450,7 +465,13 @@ export class RoseLink<E> {
       // precedes the parameter on the wire, so write into a scratch writer first.
       const scratch = new BerWriter(64);
       errcode = codec.encode(scratch, error);
-      writeReturnError(w, invokeId, errcode, (ww: BerWriter, bytes: Buffer) => ww.raw(bytes), scratch.toBuffer());
+      writeReturnError(
+        w,
+        invokeId,
+        errcode,
+        (ww: BerWriter, bytes: Buffer) => ww.raw(bytes),
+        scratch.toBuffer(),
+      );
     });
   }
 
