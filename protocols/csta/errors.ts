@@ -12,7 +12,7 @@
  *
  * Only the values our two ends use are named; any other value decodes to its number.
  */
-import { BerError, type BerReader, type BerWriter, ctxC, U } from "../ber/index.js";
+import { BerError, type BerReader, type BerWriter, ctxC } from "../ber/index.js";
 import type { ErrorCodec } from "../rose/index.js";
 
 export const UNIVERSAL_FAILURE_ERRCODE = 1;
