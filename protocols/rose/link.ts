@@ -446,7 +446,7 @@ export class RoseLink<E> {
   }
 
   /** An invocation that expects no answer (CSTA event reports, CMIP unconfirmed event reports). */
-  notify<A>(op: OperationSpec<A, unknown>, argument: A, linkedId?: number): void {
+  notify<A, R>(op: OperationSpec<A, R>, argument: A, linkedId?: number): void {
     if (this.state !== "associated") return;
     const id = this.nextInvokeId;
     this.nextInvokeId = id >= INVOKE_ID_LIMIT ? 1 : id + 1;
@@ -476,7 +476,7 @@ export class RoseLink<E> {
   }
 
   /** Answer a linked reply (CMIP scoped get): an invoke whose linkedId is the request's id. */
-  linkedReply<A>(linkedId: number, op: OperationSpec<A, unknown>, argument: A): void {
+  linkedReply<A, R>(linkedId: number, op: OperationSpec<A, R>, argument: A): void {
     this.notify(op, argument, linkedId);
   }
 
