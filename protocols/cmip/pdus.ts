@@ -1,0 +1,642 @@
+/**
+ * CMIP (ITU-T X.711) operations over ROSE, BER-encoded, as the OXE configuration link carries
+ * them. Transcribed from the X.711 CMIP-1 module (IMPLICIT TAGS); only the components both our
+ * ends use are modelled, the rest is skipped on input.
+ *
+ *   ObjectClass    ::= CHOICE { globalForm [0] IMPLICIT OBJECT IDENTIFIER, localForm [1] IMPLICIT INTEGER }
+ *   ObjectInstance ::= CHOICE { distinguishedName [2], nonSpecificForm [3] IMPLICIT OCTET STRING,
+ *                               localDistinguishedName [4] }
+ *   AttributeId    ::= CHOICE { globalForm [0] IMPLICIT OID, localForm [1] IMPLICIT INTEGER }
+ *   Attribute      ::= SEQUENCE { id AttributeId, value ANY DEFINED BY id }
+ *   Scope          ::= CHOICE { namedNumbers INTEGER { baseObject(0), firstLevelOnly(1), wholeSubtree(2) },
+ *                               individualLevels [1] IMPLICIT INTEGER, baseToNthLevel [2] IMPLICIT INTEGER }
+ *   CMISFilter     ::= CHOICE { item [8] FilterItem, and [9] IMPLICIT SET OF CMISFilter,
+ *                               or [10] IMPLICIT SET OF CMISFilter, not [11] CMISFilter }
+ *   FilterItem     ::= CHOICE { equality [0] IMPLICIT Attribute, substrings [1] IMPLICIT SEQUENCE OF CHOICE {
+ *                               initialString [0], anyString [1], finalString [2] } (each IMPLICIT Attribute),
+ *                               greaterOrEqual [2] IMPLICIT Attribute, lessOrEqual [3] IMPLICIT Attribute,
+ *                               present [4] AttributeId, ... }
+ *
+ * Ours (the OXE's managed-object names and identifiers are not public): classes and attributes
+ * use the local INTEGER forms, resolved to names through the schema the node serves (see the
+ * emulator's cmip model); instances use nonSpecificForm with a readable path such as
+ * "Node=1/Subscriber=10001"; attribute values are self-describing universal types (INTEGER,
+ * BOOLEAN, UTF8String, NULL, SEQUENCE OF ...), so either end can decode them without the schema.
+ */
+import { BerError, type BerReader, type BerWriter, ctx, ctxC, U } from "../ber/index.js";
+import { defineOperation } from "../rose/index.js";
+
+export type CmipValue = string | number | boolean | null | CmipValue[];
+
+export interface Attribute {
+  id: number;
+  value: CmipValue;
+}
+
+export type Scope = "baseObject" | "firstLevelOnly" | "wholeSubtree";
+const SCOPES: Scope[] = ["baseObject", "firstLevelOnly", "wholeSubtree"];
+
+export type Filter =
+  | { equality: Attribute }
+  | { greaterOrEqual: Attribute }
+  | { lessOrEqual: Attribute }
+  | { present: number }
+  | { substrings: { id: number; initial?: string; any?: string[]; final?: string } }
+  | { and: Filter[] }
+  | { or: Filter[] }
+  | { not: Filter };
+
+// ---- values ------------------------------------------------------------------------------
+
+export function writeValue(w: BerWriter, v: CmipValue): void {
+  if (v === null) w.null();
+  else if (typeof v === "boolean") w.boolean(v);
+  else if (typeof v === "number") {
+    if (!Number.isSafeInteger(v)) throw new RangeError(`CMIP value ${v} is not an integer`);
+    w.integer(v);
+  } else if (typeof v === "string") w.string(v, U.UTF8String);
+  else {
+    w.begin(U.SEQUENCE);
+    for (const x of v) writeValue(w, x);
+    w.end();
+  }
+}
+
+export function readValue(r: BerReader): CmipValue {
+  const t = r.peekTag();
+  switch (t) {
+    case U.NULL:
+      return r.null();
+    case U.BOOLEAN:
+      return r.boolean();
+    case U.INTEGER:
+      return r.integer();
+    case U.ENUMERATED:
+      return r.enumerated();
+    case U.UTF8String:
+    case U.IA5String:
+    case U.GraphicString:
+    case U.PrintableString:
+    case U.VisibleString:
+    case U.NumericString:
+      return r.string(t);
+    case U.OCTET_STRING:
+      return Buffer.from(r.octets()).toString("latin1");
+    case U.SEQUENCE:
+    case U.SET: {
+      r.enter(t);
+      const out: CmipValue[] = [];
+      while (!r.atEnd()) out.push(readValue(r));
+      r.leave();
+      return out;
+    }
+    default:
+      throw new BerError("unexpectedTag", "attribute value of a type we do not model", r.offset);
+  }
+}
+
+function writeAttributeBody(w: BerWriter, a: Attribute): void {
+  w.integer(a.id, ctx(1));
+  writeValue(w, a.value);
+}
+
+function writeAttribute(w: BerWriter, a: Attribute, outer = U.SEQUENCE): void {
+  w.begin(outer);
+  writeAttributeBody(w, a);
+  w.end();
+}
+
+function readAttributeId(r: BerReader): number {
+  if (r.isNext(ctx(1))) return r.integer(ctx(1));
+  throw new BerError("unexpectedTag", "AttributeId must use the local form", r.offset);
+}
+
+function readAttribute(r: BerReader, outer = U.SEQUENCE): Attribute {
+  r.enter(outer);
+  const id = readAttributeId(r);
+  const value = r.atEnd() ? null : readValue(r);
+  r.leave();
+  return { id, value };
+}
+
+function writeAttributeSet(w: BerWriter, list: Attribute[], outer: number): void {
+  w.begin(outer);
+  for (const a of list) writeAttribute(w, a);
+  w.end();
+}
+
+function readAttributeSet(r: BerReader, outer: number): Attribute[] {
+  const out: Attribute[] = [];
+  r.enter(outer);
+  while (!r.atEnd()) out.push(readAttribute(r));
+  r.leave();
+  return out;
+}
+
+// ---- identifiers -------------------------------------------------------------------------
+
+function writeClass(w: BerWriter, cls: number): void {
+  w.integer(cls, ctx(1));
+}
+
+function readClass(r: BerReader): number {
+  if (r.isNext(ctx(1))) return r.integer(ctx(1));
+  throw new BerError("unexpectedTag", "ObjectClass must use the local form", r.offset);
+}
+
+function writeInstance(w: BerWriter, inst: string): void {
+  w.string(inst, ctx(3));
+}
+
+function readInstance(r: BerReader): string {
+  if (r.isNext(ctx(3))) return r.string(ctx(3));
+  throw new BerError("unexpectedTag", "ObjectInstance must use the nonSpecificForm", r.offset);
+}
+
+const isClassTag = (t: number) => t === ctx(0) || t === ctx(1);
+const isInstanceTag = (t: number) => t === ctxC(2) || t === ctx(3) || t === ctxC(4);
+
+// ---- scope and filter --------------------------------------------------------------------
+
+function writeScope(w: BerWriter, s: Scope): void {
+  w.begin(ctxC(7)).integer(SCOPES.indexOf(s)).end();
+}
+
+function readScope(r: BerReader): Scope {
+  r.enter(ctxC(7));
+  let s: Scope = "baseObject";
+  if (r.isNext(U.INTEGER)) {
+    const v = r.integer();
+    const named = SCOPES[v];
+    if (!named) throw new BerError("badValue", `scope ${v}`, r.offset);
+    s = named;
+  } else {
+    // individualLevels / baseToNthLevel: treated as the whole subtree below the base
+    r.skip();
+    s = "wholeSubtree";
+  }
+  r.leave();
+  return s;
+}
+
+const ITEM_TAGS = { equality: 0, substrings: 1, greaterOrEqual: 2, lessOrEqual: 3, present: 4 } as const;
+
+export function writeFilter(w: BerWriter, f: Filter): void {
+  if ("and" in f || "or" in f) {
+    const list = "and" in f ? f.and : f.or;
+    w.begin(ctxC("and" in f ? 9 : 10));
+    for (const x of list) writeFilter(w, x);
+    w.end();
+    return;
+  }
+  if ("not" in f) {
+    w.begin(ctxC(11));
+    writeFilter(w, f.not);
+    w.end();
+    return;
+  }
+  w.begin(ctxC(8)); // item [8] FilterItem (a CHOICE: explicit)
+  if ("equality" in f) writeAttribute(w, f.equality, ctxC(ITEM_TAGS.equality));
+  else if ("greaterOrEqual" in f) writeAttribute(w, f.greaterOrEqual, ctxC(ITEM_TAGS.greaterOrEqual));
+  else if ("lessOrEqual" in f) writeAttribute(w, f.lessOrEqual, ctxC(ITEM_TAGS.lessOrEqual));
+  else if ("present" in f) w.begin(ctxC(ITEM_TAGS.present)).integer(f.present, ctx(1)).end();
+  else {
+    const s = f.substrings;
+    w.begin(ctxC(ITEM_TAGS.substrings));
+    if (s.initial !== undefined) writeAttribute(w, { id: s.id, value: s.initial }, ctxC(0));
+    for (const a of s.any ?? []) writeAttribute(w, { id: s.id, value: a }, ctxC(1));
+    if (s.final !== undefined) writeAttribute(w, { id: s.id, value: s.final }, ctxC(2));
+    w.end();
+  }
+  w.end();
+}
+
+export function readFilter(r: BerReader, depth = 0): Filter {
+  if (depth > 16) throw new BerError("tooDeep", "filter nested too deep", r.offset);
+  const t = r.peekTag();
+  if (t === ctxC(9) || t === ctxC(10)) {
+    r.enter(t);
+    const list: Filter[] = [];
+    while (!r.atEnd()) list.push(readFilter(r, depth + 1));
+    r.leave();
+    return t === ctxC(9) ? { and: list } : { or: list };
+  }
+  if (t === ctxC(11)) {
+    r.enter(t);
+    const inner = readFilter(r, depth + 1);
+    r.leave();
+    return { not: inner };
+  }
+  if (t !== ctxC(8)) throw new BerError("unexpectedTag", "not a CMISFilter", r.offset);
+  r.enter(t);
+  const it = r.peekTag();
+  let f: Filter;
+  if (it === ctxC(ITEM_TAGS.equality)) f = { equality: readAttribute(r, it) };
+  else if (it === ctxC(ITEM_TAGS.greaterOrEqual)) f = { greaterOrEqual: readAttribute(r, it) };
+  else if (it === ctxC(ITEM_TAGS.lessOrEqual)) f = { lessOrEqual: readAttribute(r, it) };
+  else if (it === ctxC(ITEM_TAGS.present)) {
+    r.enter(it);
+    f = { present: readAttributeId(r) };
+    r.leave();
+  } else if (it === ctxC(ITEM_TAGS.substrings)) {
+    r.enter(it);
+    const s: { id: number; initial?: string; any?: string[]; final?: string } = { id: -1 };
+    while (!r.atEnd()) {
+      const st = r.peekTag();
+      const a = readAttribute(r, st);
+      s.id = a.id;
+      const v = String(a.value);
+      if (st === ctxC(0)) s.initial = v;
+      else if (st === ctxC(2)) s.final = v;
+      else {
+        s.any ??= [];
+        s.any.push(v);
+      }
+    }
+    r.leave();
+    f = { substrings: s };
+  } else {
+    throw new BerError("unexpectedTag", "filter item we do not support", r.offset);
+  }
+  r.leave();
+  return f;
+}
+
+// ---- operations --------------------------------------------------------------------------
+
+export interface BaseObject {
+  objectClass: number;
+  instance: string;
+  scope?: Scope;
+  filter?: Filter;
+}
+
+function writeBase(w: BerWriter, a: BaseObject): void {
+  writeClass(w, a.objectClass);
+  writeInstance(w, a.instance);
+  if (a.scope && a.scope !== "baseObject") writeScope(w, a.scope);
+  if (a.filter) writeFilter(w, a.filter);
+}
+
+const FILTER_TAGS = new Set([ctxC(8), ctxC(9), ctxC(10), ctxC(11)]);
+
+/**
+ * Reads base class and instance; `rest(tag)` then consumes scope, filter, access control and
+ * synchronization wherever they appear among the other components, filling `base`.
+ */
+function readBase(r: BerReader): { base: BaseObject; rest: (t: number) => boolean } {
+  const objectClass = readClass(r);
+  const instance = readInstance(r);
+  const base: BaseObject = { objectClass, instance };
+  const rest = (t: number): boolean => {
+    if (t === ctxC(7)) {
+      base.scope = readScope(r);
+      return true;
+    }
+    if (FILTER_TAGS.has(t)) {
+      base.filter = readFilter(r);
+      return true;
+    }
+    if (t === ctxC(5) || t === ctx(6)) {
+      r.skip(); // accessControl, synchronization
+      return true;
+    }
+    return false;
+  };
+  return { base, rest };
+}
+
+export interface GetArgument extends BaseObject {
+  attributeIds?: number[];
+}
+export interface ObjectResult {
+  objectClass?: number;
+  instance?: string;
+  attributes: Attribute[];
+}
+
+function writeObjectResult(w: BerWriter, res: ObjectResult, outer = U.SEQUENCE): void {
+  w.begin(outer);
+  if (res.objectClass !== undefined) writeClass(w, res.objectClass);
+  if (res.instance !== undefined) writeInstance(w, res.instance);
+  if (res.attributes.length) writeAttributeSet(w, res.attributes, ctxC(6));
+  w.end();
+}
+
+function readObjectResult(r: BerReader, outer = U.SEQUENCE): ObjectResult {
+  r.enter(outer);
+  const res: ObjectResult = { attributes: [] };
+  while (!r.atEnd()) {
+    const t = r.peekTag();
+    if (isClassTag(t)) res.objectClass = readClass(r);
+    else if (isInstanceTag(t)) res.instance = readInstance(r);
+    else if (t === ctxC(6)) res.attributes = readAttributeSet(r, t);
+    else r.skip();
+  }
+  r.leave();
+  return res;
+}
+
+export const mGet = defineOperation<GetArgument, ObjectResult>({
+  name: "m-Get",
+  opcode: 3,
+  encodeArgument(w, a) {
+    w.begin(U.SEQUENCE);
+    writeBase(w, a);
+    if (a.attributeIds) {
+      w.begin(ctxC(12));
+      for (const id of a.attributeIds) w.integer(id, ctx(1));
+      w.end();
+    }
+    w.end();
+  },
+  decodeArgument(r) {
+    r.enter();
+    const { base, rest } = readBase(r);
+    const out: GetArgument = base;
+    while (!r.atEnd()) {
+      const t = r.peekTag();
+      if (rest(t)) continue;
+      if (t === ctxC(12)) {
+        r.enter(t);
+        out.attributeIds = [];
+        while (!r.atEnd()) out.attributeIds.push(readAttributeId(r));
+        r.leave();
+      } else r.skip();
+    }
+    r.leave();
+    return out;
+  },
+  encodeResult: (w, res) => writeObjectResult(w, res),
+  decodeResult: (r) => readObjectResult(r),
+});
+
+export type ModifyOperator = "replace" | "addValues" | "removeValues" | "setToDefault";
+const MODIFY_OPERATORS: ModifyOperator[] = ["replace", "addValues", "removeValues", "setToDefault"];
+
+export interface SetArgument extends BaseObject {
+  modifications: { operator?: ModifyOperator; id: number; value?: CmipValue }[];
+}
+
+export const mSetConfirmed = defineOperation<SetArgument, ObjectResult>({
+  name: "m-Set-Confirmed",
+  opcode: 5,
+  encodeArgument(w, a) {
+    w.begin(U.SEQUENCE);
+    writeBase(w, a);
+    w.begin(ctxC(12));
+    for (const m of a.modifications) {
+      w.begin(U.SEQUENCE);
+      if (m.operator && m.operator !== "replace") w.integer(MODIFY_OPERATORS.indexOf(m.operator), ctx(2));
+      w.integer(m.id, ctx(1));
+      if (m.value !== undefined) writeValue(w, m.value);
+      w.end();
+    }
+    w.end();
+    w.end();
+  },
+  decodeArgument(r) {
+    r.enter();
+    const { base, rest } = readBase(r);
+    const out: SetArgument = Object.assign(base, { modifications: [] as SetArgument["modifications"] });
+    while (!r.atEnd()) {
+      const t = r.peekTag();
+      if (rest(t)) continue;
+      if (t === ctxC(12)) {
+        r.enter(t);
+        while (!r.atEnd()) {
+          r.enter();
+          const op = r.isNext(ctx(2)) ? MODIFY_OPERATORS[r.integer(ctx(2))] : "replace";
+          if (!op) throw new BerError("badValue", "modifyOperator", r.offset);
+          const id = readAttributeId(r);
+          const m: SetArgument["modifications"][number] = { operator: op, id };
+          if (!r.atEnd()) m.value = readValue(r);
+          r.leave();
+          out.modifications.push(m);
+        }
+        r.leave();
+      } else r.skip();
+    }
+    r.leave();
+    return out;
+  },
+  encodeResult: (w, res) => writeObjectResult(w, res),
+  decodeResult: (r) => readObjectResult(r),
+});
+
+export interface CreateArgument {
+  objectClass: number;
+  instance?: string;
+  superiorInstance?: string;
+  attributes: Attribute[];
+}
+
+export const mCreate = defineOperation<CreateArgument, ObjectResult>({
+  name: "m-Create",
+  opcode: 8,
+  encodeArgument(w, a) {
+    w.begin(U.SEQUENCE);
+    writeClass(w, a.objectClass);
+    if (a.instance !== undefined) writeInstance(w, a.instance);
+    else if (a.superiorInstance !== undefined) {
+      w.begin(ctxC(8));
+      writeInstance(w, a.superiorInstance);
+      w.end();
+    }
+    writeAttributeSet(w, a.attributes, ctxC(7));
+    w.end();
+  },
+  decodeArgument(r) {
+    r.enter();
+    const out: CreateArgument = { objectClass: readClass(r), attributes: [] };
+    while (!r.atEnd()) {
+      const t = r.peekTag();
+      if (isInstanceTag(t)) out.instance = readInstance(r);
+      else if (t === ctxC(8)) {
+        r.enter(t);
+        out.superiorInstance = readInstance(r);
+        r.leave();
+      } else if (t === ctxC(7)) out.attributes = readAttributeSet(r, t);
+      else r.skip();
+    }
+    r.leave();
+    return out;
+  },
+  encodeResult: (w, res) => writeObjectResult(w, res),
+  decodeResult: (r) => readObjectResult(r),
+});
+
+export const mDelete = defineOperation<BaseObject, ObjectResult>({
+  name: "m-Delete",
+  opcode: 9,
+  encodeArgument(w, a) {
+    w.begin(U.SEQUENCE);
+    writeBase(w, a);
+    w.end();
+  },
+  decodeArgument(r) {
+    r.enter();
+    const { base, rest } = readBase(r);
+    while (!r.atEnd()) if (!rest(r.peekTag())) r.skip();
+    r.leave();
+    return base;
+  },
+  encodeResult: (w, res) => writeObjectResult(w, res),
+  decodeResult: (r) => readObjectResult(r),
+});
+
+export interface ActionArgument extends BaseObject {
+  actionType: number;
+  info?: CmipValue;
+}
+export interface ActionResult {
+  objectClass?: number;
+  instance?: string;
+  actionType: number;
+  reply?: CmipValue;
+}
+
+export const mActionConfirmed = defineOperation<ActionArgument, ActionResult>({
+  name: "m-Action-Confirmed",
+  opcode: 7,
+  encodeArgument(w, a) {
+    w.begin(U.SEQUENCE);
+    writeBase(w, a);
+    w.begin(ctxC(12)).integer(a.actionType, ctx(3));
+    if (a.info !== undefined) {
+      w.begin(ctxC(4));
+      writeValue(w, a.info);
+      w.end();
+    }
+    w.end();
+    w.end();
+  },
+  decodeArgument(r) {
+    r.enter();
+    const { base, rest } = readBase(r);
+    let actionType = -1;
+    let info: CmipValue | undefined;
+    while (!r.atEnd()) {
+      const t = r.peekTag();
+      if (rest(t)) continue;
+      if (t === ctxC(12)) {
+        r.enter(t);
+        actionType = r.integer(ctx(3));
+        if (r.isNext(ctxC(4))) {
+          r.enter(ctxC(4));
+          info = readValue(r);
+          r.leave();
+        }
+        r.leave();
+      } else r.skip();
+    }
+    r.leave();
+    if (actionType < 0) throw new BerError("truncated", "m-Action without actionInfo", r.offset);
+    const out: ActionArgument = Object.assign(base, { actionType });
+    if (info !== undefined) out.info = info;
+    return out;
+  },
+  encodeResult(w, res) {
+    w.begin(U.SEQUENCE);
+    if (res.objectClass !== undefined) writeClass(w, res.objectClass);
+    if (res.instance !== undefined) writeInstance(w, res.instance);
+    w.begin(ctxC(6)).integer(res.actionType, ctx(3));
+    if (res.reply !== undefined) {
+      w.begin(ctxC(4));
+      writeValue(w, res.reply);
+      w.end();
+    }
+    w.end();
+    w.end();
+  },
+  decodeResult(r) {
+    r.enter();
+    const res: ActionResult = { actionType: -1 };
+    while (!r.atEnd()) {
+      const t = r.peekTag();
+      if (isClassTag(t)) res.objectClass = readClass(r);
+      else if (isInstanceTag(t)) res.instance = readInstance(r);
+      else if (t === ctxC(6)) {
+        r.enter(t);
+        res.actionType = r.integer(ctx(3));
+        if (r.isNext(ctxC(4))) {
+          r.enter(ctxC(4));
+          res.reply = readValue(r);
+          r.leave();
+        }
+        r.leave();
+      } else r.skip();
+    }
+    r.leave();
+    return res;
+  },
+});
+
+export interface EventReportArgument {
+  objectClass: number;
+  instance: string;
+  eventTime?: Date;
+  eventType: number;
+  info?: CmipValue;
+}
+
+export const mEventReport = defineOperation<EventReportArgument, undefined>({
+  name: "m-EventReport",
+  opcode: 0,
+  encodeArgument(w, a) {
+    w.begin(U.SEQUENCE);
+    writeClass(w, a.objectClass);
+    writeInstance(w, a.instance);
+    if (a.eventTime) w.generalizedTime(a.eventTime, ctx(5));
+    w.integer(a.eventType, ctx(7));
+    if (a.info !== undefined) {
+      w.begin(ctxC(8));
+      writeValue(w, a.info);
+      w.end();
+    }
+    w.end();
+  },
+  decodeArgument(r) {
+    r.enter();
+    const out: EventReportArgument = { objectClass: readClass(r), instance: readInstance(r), eventType: -1 };
+    while (!r.atEnd()) {
+      const t = r.peekTag();
+      if (t === ctx(5)) out.eventTime = r.generalizedTime(t);
+      else if (t === ctx(7)) out.eventType = r.integer(t);
+      else if (t === ctxC(8)) {
+        r.enter(t);
+        out.info = readValue(r);
+        r.leave();
+      } else r.skip();
+    }
+    r.leave();
+    return out;
+  },
+});
+
+/** m-Linked-Reply (2): one object of a scoped get, sent as an invoke whose linkedId is the get's id. */
+export type LinkedReply =
+  | { kind: "getResult"; result: ObjectResult }
+  | { kind: "processingFailure"; instance?: string };
+
+export const mLinkedReply = defineOperation<LinkedReply, undefined>({
+  name: "m-Linked-Reply",
+  opcode: 2,
+  encodeArgument(w, a) {
+    if (a.kind === "getResult") writeObjectResult(w, a.result, ctxC(0));
+    else {
+      w.begin(ctxC(5));
+      if (a.instance) writeInstance(w, a.instance);
+      w.end();
+    }
+  },
+  decodeArgument(r) {
+    const t = r.peekTag();
+    if (t === ctxC(0)) return { kind: "getResult", result: readObjectResult(r, t) };
+    r.enter(t);
+    const out: LinkedReply = { kind: "processingFailure" };
+    if (!r.atEnd() && isInstanceTag(r.peekTag())) out.instance = readInstance(r);
+    r.leave();
+    return out;
+  },
+});
