@@ -1,0 +1,13 @@
+export { ModelError, type ModelErrorCode } from "./errors.js";
+export { DEFAULT_NETWORK_OPTIONS, Network, type NetworkOptions } from "./network.js";
+export type {
+  Call,
+  Cause,
+  Connection,
+  ConnectionState,
+  Device,
+  Forward,
+  ForwardType,
+  ModelEvent,
+  ModelEventKind,
+} from "./types.js";

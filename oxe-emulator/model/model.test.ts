@@ -1,0 +1,194 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { generateDirectory } from "../directory/index.js";
+import { ModelError, type ModelEvent, Network } from "./index.js";
+
+function setup(nodes = 1) {
+  const dir = generateDirectory({ users: 20, nodes, seed: 1, firstNumber: 10000 });
+  const net = new Network(dir, { ringTimeoutMs: 1000, noAnswerForwardMs: 300, failedCallClearMs: 500 });
+  const events: string[] = [];
+  net.on((ev: ModelEvent) => {
+    const who =
+      "device" in ev && typeof ev.device === "object" ? ev.device.number : "device" in ev ? ev.device : "";
+    events.push(`${ev.kind}:${who}:${ev.cause}`);
+  });
+  const d = (n: number) => net.device(String(10000 + n));
+  return { net, events, d };
+}
+
+describe("Network call model", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("basic call: make, deliver, answer, clear", () => {
+    const { net, events, d } = setup();
+    const c = net.makeCall("10001", "10002", { autoOriginate: "doNotPrompt" });
+    expect(c.state).toBe("connected");
+    expect(d(2).connections[0]!.state).toBe("alerting");
+    net.answer(d(2));
+    expect(d(2).connections[0]!.state).toBe("connected");
+    net.clearConnection(d(1), c.call);
+    expect(d(1).connections).toEqual([]);
+    expect(d(2).connections).toEqual([]);
+    expect(c.call.ended).toBe(true);
+    expect(events).toEqual([
+      "serviceInitiated:10001:makeCall",
+      "originated:10001:makeCall",
+      "delivered:10002:newCall",
+      "established:10002:newCall",
+      "connectionCleared:10001:normalClearing",
+      "connectionCleared:10002:normalClearing",
+    ]);
+  });
+
+  it("MakeCall with prompt rings the caller first", () => {
+    const { net, events, d } = setup();
+    const c = net.makeCall("10001", "10002", { autoOriginate: "prompt" });
+    expect(c.state).toBe("initiated");
+    expect(d(2).connections).toEqual([]);
+    net.offHook(d(1));
+    expect(c.state).toBe("connected");
+    expect(events.slice(-2)).toEqual(["originated:10001:makeCall", "delivered:10002:newCall"]);
+  });
+
+  it("busy: a second caller fails and is cleared after the busy tone", () => {
+    const { net, events, d } = setup();
+    net.makeCall("10001", "10002");
+    const c3 = net.makeCall("10003", "10002");
+    expect(events.at(-1)).toBe("failed:10002:busy");
+    expect(c3.state).toBe("connected");
+    vi.advanceTimersByTime(600);
+    expect(d(3).connections).toEqual([]);
+    expect(d(2).connections[0]!.state).toBe("alerting");
+  });
+
+  it("no answer: the call is released when the ring timer expires", () => {
+    const { net, events, d } = setup();
+    net.makeCall("10001", "10002");
+    vi.advanceTimersByTime(1100);
+    expect(d(1).connections).toEqual([]);
+    expect(d(2).connections).toEqual([]);
+    expect(events.slice(-2)).toEqual([
+      "connectionCleared:10002:callNotAnswered",
+      "connectionCleared:10001:callNotAnswered",
+    ]);
+  });
+
+  it("hold and retrieve", () => {
+    const { net, d } = setup();
+    const c = net.makeCall("10001", "10002");
+    net.answer(d(2));
+    net.hold(d(1), c.call);
+    expect(c.state).toBe("hold");
+    expect(() => net.hold(d(1), c.call)).toThrow(ModelError);
+    net.retrieve(d(1), c.call);
+    expect(c.state).toBe("connected");
+  });
+
+  it("consultation then transfer joins the two other parties in the consultation call", () => {
+    const { net, events, d } = setup();
+    const c1 = net.makeCall("10001", "10002");
+    net.answer(d(2));
+    const c2 = net.consult(d(1), c1.call, "10003");
+    expect(c1.state).toBe("hold");
+    net.answer(d(3));
+    const result = net.transfer(d(1), c1.call, c2.call);
+    expect(result).toBe(c2.call);
+    expect(d(1).connections).toEqual([]);
+    expect(d(2).connections[0]!.call).toBe(c2.call);
+    expect(d(3).connections[0]!.call).toBe(c2.call);
+    expect(c1.call.ended).toBe(true);
+    expect(events.at(-1)).toBe("transferred:10001:transfer");
+  });
+
+  it("three-party conference, and a fourth is refused", () => {
+    const { net, d } = setup();
+    const c1 = net.makeCall("10001", "10002");
+    net.answer(d(2));
+    const c2 = net.consult(d(1), c1.call, "10003");
+    net.answer(d(3));
+    const conf = net.conference(d(1), c1.call, c2.call);
+    expect(conf.connections.map((c) => [c.device.number, c.state])).toEqual([
+      ["10001", "connected"],
+      ["10002", "connected"],
+      ["10003", "connected"],
+    ]);
+    const c3 = net.consult(d(1), conf, "10004");
+    net.answer(d(4));
+    expect(() => net.conference(d(1), conf, c3.call)).toThrow(/at most 3/);
+    net.clearConnection(d(1), c3.call);
+    net.retrieve(d(1), conf);
+    // one leaves, two remain in the conference call
+    net.clearConnection(d(3), conf);
+    expect(conf.connections.length).toBe(2);
+  });
+
+  it("deflect sends a ringing call elsewhere", () => {
+    const { net, events, d } = setup();
+    const c = net.makeCall("10001", "10002");
+    net.deflect(d(2), c.call, "10005");
+    expect(d(2).connections).toEqual([]);
+    expect(d(5).connections[0]!.state).toBe("alerting");
+    expect(events.slice(-2)).toEqual(["diverted:10002:redirected", "delivered:10005:redirected"]);
+    expect(c.call.lastRedirectionDevice).toBe("10002");
+  });
+
+  it("calls between nodes carry a call id per node", () => {
+    const { net, d } = setup(2);
+    expect(d(1).nodeId).toBe(1);
+    expect(d(15).nodeId).toBe(2);
+    const c = net.makeCall("10001", "10015");
+    expect(c.call.ids.get(1)).toBeDefined();
+    expect(c.call.ids.get(2)).toBeDefined();
+    expect(net.callOnNode(2, c.call.ids.get(2)!)).toBe(c.call);
+  });
+
+  it("DND fails the caller; forward immediate rings the destination", () => {
+    const { net, events, d } = setup();
+    net.setDoNotDisturb(d(2), true);
+    net.makeCall("10001", "10002");
+    expect(events.at(-1)).toBe("failed:10002:doNotDisturb");
+    net.onHook(d(1));
+    net.setDoNotDisturb(d(2), false);
+    net.setForward(d(2), { type: "immediate", destination: "10006" }, true);
+    net.makeCall("10001", "10002");
+    expect(d(6).connections[0]!.state).toBe("alerting");
+    expect(events.slice(-2)).toEqual(["diverted:10002:callForwardImmediate", "delivered:10006:redirected"]);
+  });
+
+  it("forward on no answer moves the ringing call after the delay", () => {
+    const { net, d } = setup();
+    net.setForward(d(2), { type: "noAnswer", destination: "10007" }, true);
+    net.makeCall("10001", "10002");
+    vi.advanceTimersByTime(350);
+    expect(d(2).connections).toEqual([]);
+    expect(d(7).connections[0]!.state).toBe("alerting");
+  });
+
+  it("phones: off-hook, dial, answer, on-hook", () => {
+    const { net, d } = setup();
+    net.offHook(d(1));
+    net.dial(d(1), "10002");
+    net.offHook(d(2));
+    expect(d(2).connections[0]!.state).toBe("connected");
+    net.onHook(d(2));
+    expect(d(1).connections).toEqual([]);
+  });
+
+  it("unknown numbers fail with invalidNumberFormat", () => {
+    const { net, events } = setup();
+    net.makeCall("10001", "99999");
+    expect(events.at(-1)).toBe("failed:99999:invalidNumberFormat");
+    expect(() => net.makeCall("99998", "10001")).toThrow(/no device/);
+  });
+
+  it("defers events until a service has returned", () => {
+    const { net, events } = setup();
+    const seen: number[] = [];
+    net.deferEvents(() => {
+      net.makeCall("10001", "10002");
+      seen.push(events.length);
+    });
+    expect(seen).toEqual([0]);
+    expect(events.length).toBe(3);
+  });
+});

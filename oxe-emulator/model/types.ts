@@ -1,0 +1,141 @@
+import type { Subscriber } from "../directory/index.js";
+
+/** CSTA local connection states, the ones a connection can be in while it exists. */
+export type ConnectionState = "initiated" | "alerting" | "connected" | "hold" | "queued" | "fail";
+
+/** Why something happened, as a CSTA EventCause name. */
+export type Cause =
+  | "newCall"
+  | "makeCall"
+  | "normal"
+  | "normalClearing"
+  | "consultation"
+  | "transfer"
+  | "conference"
+  | "redirected"
+  | "busy"
+  | "doNotDisturb"
+  | "callNotAnswered"
+  | "alertTimeExpired"
+  | "destNotObtainable"
+  | "invalidNumberFormat"
+  | "callForwardImmediate"
+  | "callForwardBusy"
+  | "callForwardNoAnswer"
+  | "singleStepTransfer"
+  | "callCancelled"
+  | "alternate";
+
+export interface Connection {
+  readonly device: Device;
+  readonly call: Call;
+  state: ConnectionState;
+  /** the set is rung to start a call it placed (MakeCall with prompt): answering originates */
+  promptingOrigination: boolean;
+}
+
+export type ForwardType = "immediate" | "busy" | "noAnswer" | "busyNoAnswer";
+
+export interface Forward {
+  type: ForwardType;
+  destination: string;
+}
+
+export interface Device {
+  readonly number: string;
+  readonly nodeId: number;
+  readonly subscriber: Subscriber;
+  readonly connections: Connection[];
+  doNotDisturb: boolean;
+  forwards: Forward[];
+  /** a set that is unplugged or locked out answers nothing */
+  outOfService: boolean;
+}
+
+export interface Call {
+  /** network-wide sequence, for logs */
+  readonly seq: number;
+  readonly connections: Connection[];
+  /** each node names the call by its own call id */
+  readonly ids: Map<number, string>;
+  callingDevice: string | null;
+  calledDevice: string | null;
+  lastRedirectionDevice: string | null;
+  correlatorData: Uint8Array | undefined;
+  readonly startedAt: number;
+  ringTimer: NodeJS.Timeout | undefined;
+  failTimer: NodeJS.Timeout | undefined;
+  /** the call has ended; any timer still pending must do nothing */
+  ended: boolean;
+}
+
+interface BaseEvent {
+  cause: Cause;
+  /** devices whose monitors see the event (all parties of the call(s) involved, before and after) */
+  observers: Device[];
+}
+
+export type ModelEvent = BaseEvent &
+  (
+    | { kind: "serviceInitiated"; call: Call; device: Device }
+    | { kind: "originated"; call: Call; device: Device; called: string }
+    | {
+        kind: "delivered";
+        call: Call;
+        device: Device;
+        calling: string | null;
+        called: string | null;
+        lastRedirection: string | null;
+      }
+    | {
+        kind: "established";
+        call: Call;
+        device: Device;
+        calling: string | null;
+        called: string | null;
+        lastRedirection: string | null;
+      }
+    | { kind: "held"; call: Call; device: Device }
+    | { kind: "retrieved"; call: Call; device: Device }
+    | {
+        kind: "diverted";
+        call: Call;
+        /** the device the call left */
+        device: Device;
+        newDestination: string;
+        calling: string | null;
+        called: string | null;
+        lastRedirection: string | null;
+      }
+    | {
+        kind: "transferred";
+        primary: Call;
+        secondary: Call;
+        result: Call;
+        device: Device;
+        transferredTo: string;
+        moved: { device: Device; from: Call }[];
+      }
+    | {
+        kind: "conferenced";
+        primary: Call;
+        secondary: Call;
+        result: Call;
+        device: Device;
+        added: string;
+        moved: { device: Device; from: Call }[];
+      }
+    | { kind: "connectionCleared"; call: Call; device: Device }
+    | {
+        kind: "failed";
+        call: Call;
+        device: string;
+        calling: string | null;
+        called: string | null;
+        lastRedirection: string | null;
+      }
+    | { kind: "doNotDisturb"; device: Device; on: boolean }
+    | { kind: "forwarding"; device: Device; forward: Forward; on: boolean }
+  );
+
+export type ModelEventKind = ModelEvent["kind"];
