@@ -284,7 +284,7 @@ export class Network {
       return;
     }
     if (this.isBusy(dest)) {
-      const onBusy = dest.forwards.find((f) => f.type === "busy" || f.type === "busyNoAnswer");
+      const onBusy = dest.forwards.find((f) => f.type === "busy");
       if (onBusy && hops < 5) this.divert(call, dest, onBusy.destination, "callForwardBusy", hops);
       else this.fail(call, number, "busy");
       return;
@@ -306,7 +306,7 @@ export class Network {
 
   private armRingTimer(c: Connection, hops: number): void {
     clearTimeout(c.call.ringTimer);
-    const onNoAnswer = c.device.forwards.find((f) => f.type === "noAnswer" || f.type === "busyNoAnswer");
+    const onNoAnswer = c.device.forwards.find((f) => f.type === "noAnswer");
     const delay = onNoAnswer ? this.options.noAnswerForwardMs : this.options.ringTimeoutMs;
     c.call.ringTimer = setTimeout(() => {
       if (c.call.ended || c.state !== "alerting" || !c.device.connections.includes(c)) return;

@@ -34,7 +34,8 @@ export interface Connection {
   promptingOrigination: boolean;
 }
 
-export type ForwardType = "immediate" | "busy" | "noAnswer" | "busyNoAnswer";
+/** CSTA keeps one entry per condition: "on busy or no answer" is two entries to one destination. */
+export type ForwardType = "immediate" | "busy" | "noAnswer";
 
 export interface Forward {
   type: ForwardType;

@@ -11,6 +11,7 @@ import {
 
 export * from "./errors.js";
 export * from "./pdus.js";
+export * from "./schema.js";
 
 /** X.701 systems-management application context { joint-iso-itu-t(2) ms(9) smo(0) applicationContext(0) systems-management(2) }. */
 export const CMIP_APPLICATION_CONTEXT = "2.9.0.0.2";

@@ -416,7 +416,7 @@ export class RoseLink<E> {
 
   invoke<A, R>(
     op: OperationSpec<A, R>,
-    argument: A,
+    argument: NoInfer<A>,
     done: Completion<R, E>,
     linked?: (apdu: InvokeApdu, argument: unknown) => void,
   ): number {
@@ -439,21 +439,21 @@ export class RoseLink<E> {
     return id;
   }
 
-  invokeAsync<A, R>(op: OperationSpec<A, R>, argument: A): Promise<R> {
+  invokeAsync<A, R>(op: OperationSpec<A, R>, argument: NoInfer<A>): Promise<R> {
     return new Promise((resolve, reject) =>
       this.invoke(op, argument, (err, result) => (err ? reject(err) : resolve(result as R))),
     );
   }
 
   /** An invocation that expects no answer (CSTA event reports, CMIP unconfirmed event reports). */
-  notify<A, R>(op: OperationSpec<A, R>, argument: A, linkedId?: number): void {
+  notify<A, R>(op: OperationSpec<A, R>, argument: NoInfer<A>, linkedId?: number): void {
     if (this.state !== "associated") return;
     const id = this.nextInvokeId;
     this.nextInvokeId = id >= INVOKE_ID_LIMIT ? 1 : id + 1;
     this.send((w) => writeInvoke(w, id, op.opcode, op.encodeArgument, argument, linkedId));
   }
 
-  reply<A, R>(invokeId: number, op: OperationSpec<A, R>, result: R): void {
+  reply<A, R>(invokeId: number, op: OperationSpec<A, R>, result: NoInfer<R>): void {
     this.send((w) => writeReturnResult(w, invokeId, op.opcode, op.encodeResult, result));
   }
 

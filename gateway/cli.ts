@@ -1,0 +1,80 @@
+/**
+ * npm run gateway -- --nodes 1=127.0.0.1:2555/2556
+ * Starts the O2G gateway in front of the nodes given (an emulator, or a real OXE).
+ */
+import { parseArgs } from "node:util";
+import { type GatewayConfig, loadGatewayConfig } from "./config/index.js";
+import { parseNodes } from "./config/index.js";
+import { startGateway } from "./gateway.js";
+
+const USAGE = `usage: npm run gateway -- [options]
+  --config FILE        JSON configuration (see README); env O2G_* and these flags override it
+  --nodes SPEC         OXE nodes: "1=host:cstaPort/cmipPort[|standbyHost:cstaPort/cmipPort],2=..."
+  --link-login L       account the links authenticate with on every node (default o2g)
+  --link-password P    its password (default o2g-link)
+  --host H             listen address (default 127.0.0.1)
+  --https-port P       HTTPS port of the REST API (default 8443)
+  --http-port P        also serve plain HTTP on this port (for curl; the SDKs need HTTPS)
+  --public-host H      host name to put in the URLs given to clients
+  --admin L:P          the O2G administrator account (password: 9+ chars, lower, upper, digit, symbol)
+  --data-dir D         where the TLS material is kept (default .data/gateway)
+  --log-level L        fatal|error|warn|info|debug (default info)`;
+
+async function main(): Promise<void> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        config: { type: "string" },
+        nodes: { type: "string" },
+        "link-login": { type: "string" },
+        "link-password": { type: "string" },
+        host: { type: "string" },
+        "https-port": { type: "string" },
+        "http-port": { type: "string" },
+        "public-host": { type: "string" },
+        admin: { type: "string" },
+        "data-dir": { type: "string" },
+        "log-level": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const s = (k: string) => values[k] as string | undefined;
+  const overrides: Partial<GatewayConfig> = {};
+  try {
+    if (s("nodes")) overrides.nodes = parseNodes(s("nodes")!, s("link-login") ?? "o2g", s("link-password") ?? "o2g-link");
+    if (s("host")) overrides.host = s("host")!;
+    if (s("https-port")) overrides.httpsPort = Number(s("https-port"));
+    if (s("http-port")) overrides.httpPort = Number(s("http-port"));
+    if (s("public-host")) overrides.publicHost = s("public-host")!;
+    if (s("data-dir")) overrides.dataDir = s("data-dir")!;
+    if (s("log-level")) overrides.log = { level: s("log-level") as GatewayConfig["log"]["level"] };
+    if (s("admin")) {
+      const [login, ...rest] = s("admin")!.split(":");
+      overrides.admins = [{ login: login!, password: rest.join(":") }];
+    }
+    const config = loadGatewayConfig({ ...(s("config") ? { file: s("config")! } : {}), env: process.env, overrides });
+    if (config.nodes.length === 0) console.warn("no OXE node configured (--nodes or O2G_NODES): the gateway has nobody to serve");
+    const gw = await startGateway(config);
+    console.log(`O2G gateway on ${gw.url}/api/rest   (CA: ${gw.caFile})`);
+    const stop = async () => {
+      await gw.stop();
+      process.exit(0);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  } catch (err) {
+    console.error(`gateway: ${(err as Error).message}`);
+    process.exit(1);
+  }
+}
+
+void main();

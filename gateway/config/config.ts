@@ -1,0 +1,211 @@
+/**
+ * The gateway's configuration: one typed object with defaults, overridden in turn by a JSON file,
+ * environment variables and command-line flags. Printed at start with secrets masked.
+ */
+import { readFileSync } from "node:fs";
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+export interface NodeConfig {
+  /** the OXE node number */
+  nodeId: number;
+  /** CSTA link: main call server, and the standby of a redundant pair */
+  csta: Endpoint;
+  cstaSecondary?: Endpoint;
+  /** CMIP link (configuration) */
+  cmip: Endpoint;
+  cmipSecondary?: Endpoint;
+  /** the account the links authenticate with on this node */
+  login: string;
+  password: string;
+}
+
+export interface AdminAccount {
+  login: string;
+  password: string;
+}
+
+export interface GatewayConfig {
+  /** where certificates (and later other state) are kept */
+  dataDir: string;
+  host: string;
+  /** HTTPS port for the REST API (0: any free port) */
+  httpsPort: number;
+  /** optional plain-HTTP port for curl in a sandbox (null: none; the SDKs need HTTPS) */
+  httpPort: number | null;
+  /** the host name clients are told to use in absolute URLs; default: the Host header */
+  publicHost: string | null;
+  nodes: NodeConfig[];
+  admins: AdminAccount[];
+  session: { ttlSeconds: number };
+  links: {
+    heartbeatMs: number;
+    /** missed heartbeats before a link is declared dead */
+    heartbeatMisses: number;
+    invokeTimeoutMs: number;
+    connectTimeoutMs: number;
+    reconnectMinMs: number;
+    reconnectMaxMs: number;
+    /** monitor+snapshot requests in flight per node during the startup snapshot */
+    snapshotWindow: number;
+  };
+  events: {
+    /** events kept per subscription while nobody polls, before the oldest are dropped */
+    queueLimit: number;
+    /** keep-alive line on idle chunk responses */
+    chunkKeepAliveMs: number;
+    /** a chunk response is ended (and the SDK polls again) after this long */
+    chunkMaxMs: number;
+    webhookRetryMaxMs: number;
+    webhookTimeoutMs: number;
+  };
+  log: { level: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent" };
+}
+
+export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = {
+  dataDir: ".data/gateway",
+  host: "127.0.0.1",
+  httpsPort: 8443,
+  httpPort: null,
+  publicHost: null,
+  nodes: [],
+  admins: [{ login: "admin", password: "Sandbox-Admin-1" }],
+  session: { ttlSeconds: 1800 },
+  links: {
+    heartbeatMs: 5_000,
+    heartbeatMisses: 2,
+    invokeTimeoutMs: 10_000,
+    connectTimeoutMs: 3_000,
+    reconnectMinMs: 200,
+    reconnectMaxMs: 10_000,
+    snapshotWindow: 2_000,
+  },
+  events: {
+    queueLimit: 10_000,
+    chunkKeepAliveMs: 15_000,
+    chunkMaxMs: 10 * 60_000,
+    webhookRetryMaxMs: 30_000,
+    webhookTimeoutMs: 5_000,
+  },
+  log: { level: "info" },
+};
+
+/** O2G's administrator password policy: 9+ characters with a lower, an upper, a digit and a symbol. */
+export function adminPasswordProblem(password: string): string | null {
+  if (password.length < 9) return "at least 9 characters";
+  if (!/[a-z]/.test(password)) return "a lowercase letter";
+  if (!/[A-Z]/.test(password)) return "an uppercase letter";
+  if (!/[0-9]/.test(password)) return "a digit";
+  if (!/[^A-Za-z0-9]/.test(password)) return "a non-alphanumeric character";
+  return null;
+}
+
+type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K];
+};
+
+function merge<T>(base: T, over: DeepPartial<T> | undefined): T {
+  if (!over) return base;
+  const out = { ...base } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    const b = (base as Record<string, unknown>)[k];
+    out[k] = v && typeof v === "object" && !Array.isArray(v) && b && typeof b === "object" ? merge(b, v) : v;
+  }
+  return out as T;
+}
+
+/** `host:port` into an endpoint. */
+export function parseEndpoint(s: string, what: string): Endpoint {
+  const m = /^(.+):(\d{1,5})$/.exec(s.trim());
+  if (!m) throw new Error(`${what}: "${s}" is not host:port`);
+  return { host: m[1]!, port: Number(m[2]) };
+}
+
+/**
+ * Nodes from the compact form used by env and flags:
+ * "1=127.0.0.1:2555/2556,2=10.0.0.2:2555/2556" (nodeId = CSTA host:port / CMIP port), with an
+ * optional "|host:port/port" standby pair after each.
+ */
+export function parseNodes(spec: string, login: string, password: string): NodeConfig[] {
+  return spec
+    .split(",")
+    .filter((s) => s.trim())
+    .map((part) => {
+      const m = /^\s*(\d+)=([^|]+?)(?:\|(.+))?\s*$/.exec(part);
+      if (!m) throw new Error(`node "${part}" is not nodeId=host:cstaPort/cmipPort`);
+      const pair = (s: string) => {
+        const [csta, cmipPort] = s.split("/");
+        const c = parseEndpoint(csta!, `node ${m[1]}`);
+        return { csta: c, cmip: { host: c.host, port: Number(cmipPort ?? c.port + 1) } };
+      };
+      const main = pair(m[2]!);
+      const node: NodeConfig = { nodeId: Number(m[1]), ...main, login, password };
+      if (m[3]) {
+        const standby = pair(m[3]);
+        node.cstaSecondary = standby.csta;
+        node.cmipSecondary = standby.cmip;
+      }
+      return node;
+    });
+}
+
+export interface ConfigSources {
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  overrides?: DeepPartial<GatewayConfig>;
+}
+
+/** Defaults, then the file, then O2G_* environment variables, then explicit overrides (flags). */
+export function loadGatewayConfig(src: ConfigSources = {}): GatewayConfig {
+  let cfg = DEFAULT_GATEWAY_CONFIG;
+  if (src.file) cfg = merge(cfg, JSON.parse(readFileSync(src.file, "utf8")) as DeepPartial<GatewayConfig>);
+  const env = src.env ?? {};
+  const envOver: DeepPartial<GatewayConfig> = {};
+  if (env.O2G_DATA_DIR) envOver.dataDir = env.O2G_DATA_DIR;
+  if (env.O2G_HOST) envOver.host = env.O2G_HOST;
+  if (env.O2G_HTTPS_PORT) envOver.httpsPort = Number(env.O2G_HTTPS_PORT);
+  if (env.O2G_HTTP_PORT) envOver.httpPort = Number(env.O2G_HTTP_PORT);
+  if (env.O2G_PUBLIC_HOST) envOver.publicHost = env.O2G_PUBLIC_HOST;
+  if (env.O2G_LOG_LEVEL) envOver.log = { level: env.O2G_LOG_LEVEL as GatewayConfig["log"]["level"] };
+  if (env.O2G_ADMIN) {
+    const [login, ...rest] = env.O2G_ADMIN.split(":");
+    envOver.admins = [{ login: login!, password: rest.join(":") }];
+  }
+  if (env.O2G_NODES) {
+    envOver.nodes = parseNodes(
+      env.O2G_NODES,
+      env.O2G_LINK_LOGIN ?? "o2g",
+      env.O2G_LINK_PASSWORD ?? "o2g-link",
+    );
+  }
+  cfg = merge(cfg, envOver);
+  cfg = merge(cfg, src.overrides);
+  validate(cfg);
+  return cfg;
+}
+
+export function validate(cfg: GatewayConfig): void {
+  for (const a of cfg.admins) {
+    const problem = adminPasswordProblem(a.password);
+    if (problem) throw new Error(`administrator "${a.login}": the password needs ${problem}`);
+  }
+  const ids = new Set<number>();
+  for (const n of cfg.nodes) {
+    if (ids.has(n.nodeId)) throw new Error(`node ${n.nodeId} is configured twice`);
+    ids.add(n.nodeId);
+  }
+  if (cfg.session.ttlSeconds <= 0) throw new Error("session.ttlSeconds must be positive");
+}
+
+/** The configuration as it may be printed: passwords replaced by stars. */
+export function maskSecrets(cfg: GatewayConfig): unknown {
+  return JSON.parse(
+    JSON.stringify(cfg, (k, v) =>
+      k === "password" && typeof v === "string" ? "*".repeat(Math.min(v.length, 8)) : v,
+    ),
+  );
+}

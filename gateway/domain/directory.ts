@@ -1,0 +1,97 @@
+/**
+ * The users and devices the gateway serves, as read from each node's Subscriber objects over
+ * CMIP. A user is `oxe<number>` and owns the device of that number (O2G is user-centric: one
+ * user, one or more devices).
+ */
+export type DeviceType = "DESKPHONE" | "SOFTPHONE" | "DECT" | "MOBILE";
+
+export interface GwDevice {
+  readonly id: string;
+  readonly type: DeviceType;
+  readonly subType: string;
+  readonly owner: GwUser;
+}
+
+export interface GwUser {
+  readonly loginName: string;
+  readonly companyPhone: string;
+  firstName: string;
+  lastName: string;
+  readonly nodeId: number;
+  readonly devices: GwDevice[];
+}
+
+export interface LoadedSubscriber {
+  directoryNumber: string;
+  lastName: string;
+  firstName: string;
+  stationType: string;
+  loginName: string;
+}
+
+/** O2G's device type from an OXE station type name. */
+export function deviceTypeOf(stationType: string): DeviceType {
+  if (/dect|8262|8232|8212/i.test(stationType)) return "DECT";
+  if (/sip|soft|pc|desktop/i.test(stationType)) return "SOFTPHONE";
+  if (/mobile|gsm/i.test(stationType)) return "MOBILE";
+  return "DESKPHONE";
+}
+
+export class UserDirectory {
+  readonly users = new Map<string, GwUser>();
+  readonly devices = new Map<string, GwDevice>();
+  private readonly byNode = new Map<number, GwUser[]>();
+
+  /** Replace everything known of a node by what was just read from it. */
+  replaceNode(nodeId: number, subscribers: LoadedSubscriber[]): void {
+    for (const u of this.byNode.get(nodeId) ?? []) this.removeUser(u);
+    const list: GwUser[] = [];
+    for (const s of subscribers) list.push(this.addUser(nodeId, s));
+    this.byNode.set(nodeId, list);
+  }
+
+  addUser(nodeId: number, s: LoadedSubscriber): GwUser {
+    const user: GwUser = {
+      loginName: s.loginName,
+      companyPhone: s.directoryNumber,
+      firstName: s.firstName,
+      lastName: s.lastName,
+      nodeId,
+      devices: [],
+    };
+    const device: GwDevice = {
+      id: s.directoryNumber,
+      type: deviceTypeOf(s.stationType),
+      subType: s.stationType,
+      owner: user,
+    };
+    user.devices.push(device);
+    this.users.set(user.loginName, user);
+    this.devices.set(device.id, device);
+    const list = this.byNode.get(nodeId);
+    if (list && !list.includes(user)) list.push(user);
+    return user;
+  }
+
+  removeUser(u: GwUser): void {
+    this.users.delete(u.loginName);
+    for (const d of u.devices) this.devices.delete(d.id);
+    const list = this.byNode.get(u.nodeId);
+    if (list) {
+      const i = list.indexOf(u);
+      if (i >= 0) list.splice(i, 1);
+    }
+  }
+
+  usersOfNode(nodeId: number): readonly GwUser[] {
+    return this.byNode.get(nodeId) ?? [];
+  }
+
+  nodeIds(): number[] {
+    return [...this.byNode.keys()];
+  }
+
+  byPhone(number: string): GwUser | undefined {
+    return this.devices.get(number)?.owner;
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * The calls of one node as its CSTA events describe them: per call, the connections (device and
+ * local state) and the parties it was placed between. Events arrive once per monitored device
+ * involved, so applying an event is idempotent: the second copy finds the work done.
+ */
+import type {
+  Cause,
+  ConnectionId,
+  CstaEvent,
+  LocalConnectionState,
+  SnapshotCallResult,
+} from "../../../protocols/csta/index.js";
+
+export interface ConnRecord {
+  readonly device: string;
+  state: LocalConnectionState;
+}
+
+export interface CallRecord {
+  readonly callId: string;
+  readonly conns: Map<string, ConnRecord>;
+  calling: string | null;
+  called: string | null;
+  lastRedirection: string | null;
+  correlator: Uint8Array | undefined;
+}
+
+/** What one event did, for the views to follow. */
+export interface Applied {
+  /** calls whose content changed */
+  readonly calls: string[];
+  /** a call absorbed into another by a transfer or conference: old id -> resulting id */
+  readonly replaced: Map<string, string>;
+  readonly cause: Cause;
+  /** the device a connectionCleared or diverted event is about */
+  readonly subject: string | null;
+  /** where a diverted call went */
+  readonly newDestination: string | null;
+}
+
+export class NodeCallTable {
+  readonly calls = new Map<string, CallRecord>();
+
+  get(callId: string): CallRecord | undefined {
+    return this.calls.get(callId);
+  }
+
+  private call(c: ConnectionId): CallRecord | undefined {
+    if (c.callId === undefined) return undefined;
+    let r = this.calls.get(c.callId);
+    if (!r) {
+      r = {
+        callId: c.callId,
+        conns: new Map(),
+        calling: null,
+        called: null,
+        lastRedirection: null,
+        correlator: undefined,
+      };
+      this.calls.set(c.callId, r);
+    }
+    return r;
+  }
+
+  private set(r: CallRecord, device: string | null | undefined, state: LocalConnectionState): void {
+    if (!device) return;
+    const c = r.conns.get(device);
+    if (c) c.state = state;
+    else r.conns.set(device, { device, state });
+  }
+
+  /** Make sure a party named by an event is present, without overriding a state already known. */
+  private ensure(r: CallRecord, device: string | null | undefined, state: LocalConnectionState): void {
+    if (device && !r.conns.has(device)) r.conns.set(device, { device, state });
+  }
+
+  private drop(r: CallRecord, device: string | null | undefined): void {
+    if (device) r.conns.delete(device);
+    // A call with nobody left but failed destinations is over.
+    for (const c of r.conns.values()) if (c.state !== "fail") return;
+    this.calls.delete(r.callId);
+  }
+
+  apply(ev: CstaEvent): Applied {
+    const calls: string[] = [];
+    const replaced = new Map<string, string>();
+    let subject: string | null = null;
+    let newDestination: string | null = null;
+    const touch = (r: CallRecord | undefined) => {
+      if (r && !calls.includes(r.callId)) calls.push(r.callId);
+      return r;
+    };
+    switch (ev.type) {
+      case "serviceInitiated": {
+        const r = touch(this.call(ev.initiatedConnection));
+        if (r) this.set(r, ev.initiatedConnection.deviceId ?? ev.initiatingDevice, "initiated");
+        break;
+      }
+      case "originated": {
+        const r = touch(this.call(ev.originatedConnection));
+        if (r) {
+          this.set(r, ev.originatedConnection.deviceId ?? ev.callingDevice, "connected");
+          r.calling = ev.callingDevice;
+          r.called = ev.calledDevice;
+        }
+        break;
+      }
+      case "delivered": {
+        const r = touch(this.call(ev.connection));
+        if (r) {
+          this.set(r, ev.connection.deviceId ?? ev.alertingDevice, "alerting");
+          this.ensure(r, ev.callingDevice, "connected");
+          r.calling = ev.callingDevice ?? r.calling;
+          r.called = ev.calledDevice ?? r.called;
+          r.lastRedirection = ev.lastRedirectionDevice ?? r.lastRedirection;
+          if (ev.correlatorData) r.correlator = ev.correlatorData;
+        }
+        break;
+      }
+      case "established": {
+        const r = touch(this.call(ev.establishedConnection));
+        if (r) {
+          this.set(r, ev.establishedConnection.deviceId ?? ev.answeringDevice, "connected");
+          this.ensure(r, ev.callingDevice, "connected");
+          r.calling = ev.callingDevice ?? r.calling;
+          r.called = ev.calledDevice ?? r.called;
+          r.lastRedirection = ev.lastRedirectionDevice ?? r.lastRedirection;
+        }
+        break;
+      }
+      case "held": {
+        const r = touch(this.call(ev.heldConnection));
+        if (r) this.set(r, ev.heldConnection.deviceId ?? ev.holdingDevice, "hold");
+        break;
+      }
+      case "retrieved": {
+        const r = touch(this.call(ev.retrievedConnection));
+        if (r) this.set(r, ev.retrievedConnection.deviceId ?? ev.retrievingDevice, "connected");
+        break;
+      }
+      case "queued": {
+        const r = touch(this.call(ev.queuedConnection));
+        if (r) {
+          this.set(r, ev.queuedConnection.deviceId ?? ev.queue, "queued");
+          this.ensure(r, ev.callingDevice, "connected");
+        }
+        break;
+      }
+      case "diverted": {
+        const r = touch(this.call(ev.connection));
+        subject = ev.connection.deviceId ?? ev.divertingDevice;
+        newDestination = ev.newDestination;
+        if (r) {
+          r.lastRedirection = ev.divertingDevice ?? r.lastRedirection;
+          this.drop(r, subject);
+        }
+        break;
+      }
+      case "failed": {
+        const r = touch(this.call(ev.failedConnection));
+        if (r) {
+          this.set(r, ev.failedConnection.deviceId ?? ev.failingDevice, "fail");
+          this.ensure(r, ev.callingDevice, "connected");
+        }
+        break;
+      }
+      case "connectionCleared": {
+        const r = touch(this.call(ev.droppedConnection));
+        subject = ev.droppedConnection.deviceId ?? ev.releasingDevice;
+        if (r) this.drop(r, subject);
+        break;
+      }
+      case "callCleared": {
+        const r = touch(this.call(ev.clearedCall));
+        if (r) this.calls.delete(r.callId);
+        break;
+      }
+      case "transferred":
+      case "conferenced": {
+        const mover = ev.type === "transferred" ? ev.transferringDevice : ev.conferencingDevice;
+        const list = ev.type === "transferred" ? ev.transferredConnections : ev.conferenceConnections;
+        const primary = this.call(ev.primaryOldCall);
+        const secondary = ev.secondaryOldCall ? this.call(ev.secondaryOldCall) : undefined;
+        let result: CallRecord | undefined;
+        for (const e of list) {
+          const to = e.newConnection ? this.call(e.newConnection) : undefined;
+          if (!to) continue;
+          result = to;
+          const device = e.newConnection?.deviceId ?? e.endpoint ?? null;
+          if (!device) continue;
+          const from =
+            e.oldConnection?.callId !== undefined ? this.calls.get(e.oldConnection.callId) : undefined;
+          const old = from?.conns.get(device);
+          const state: LocalConnectionState = old && old.state !== "hold" ? old.state : "connected";
+          if (from && from !== to) from.conns.delete(device);
+          this.ensure(to, device, state);
+          if (from && from !== to) replaced.set(from.callId, to.callId);
+        }
+        if (ev.type === "conferenced" && result && mover) this.set(result, mover, "connected");
+        for (const r of [primary, secondary]) {
+          if (!r) continue;
+          touch(r);
+          if (r !== result) {
+            if (result) replaced.set(r.callId, result.callId);
+            if (mover) r.conns.delete(mover);
+            if (r.conns.size === 0 || [...r.conns.values()].every((c) => c.state === "fail"))
+              this.calls.delete(r.callId);
+          } else if (ev.type === "transferred" && mover) {
+            r.conns.delete(mover);
+          }
+        }
+        touch(result);
+        if (ev.type === "transferred" && result && result.conns.size === 0) this.calls.delete(result.callId);
+        subject = mover;
+        break;
+      }
+      case "doNotDisturb":
+      case "forwarding":
+        break;
+    }
+    return { calls, replaced, cause: "cause" in ev ? ev.cause : "normal", subject, newDestination };
+  }
+
+  /**
+   * What a snapshot says of one device: the calls it is in now. Calls the table holds for the
+   * device and the snapshot no longer lists ended while nobody watched: the device leaves them.
+   */
+  reconcile(
+    device: string,
+    entries: { callId: string; state: LocalConnectionState }[],
+    details: ReadonlyMap<string, SnapshotCallResult>,
+  ): string[] {
+    const touched: string[] = [];
+    const listed = new Set(entries.map((e) => e.callId));
+    for (const r of [...this.calls.values()]) {
+      if (r.conns.has(device) && !listed.has(r.callId)) {
+        this.drop(r, device);
+        touched.push(r.callId);
+      }
+    }
+    for (const e of entries) {
+      let r = this.calls.get(e.callId);
+      if (!r) {
+        r = {
+          callId: e.callId,
+          conns: new Map(),
+          calling: null,
+          called: null,
+          lastRedirection: null,
+          correlator: undefined,
+        };
+        this.calls.set(e.callId, r);
+      }
+      const d = details.get(e.callId);
+      if (d) {
+        const present = new Set<string>();
+        for (const p of d.parties) {
+          const id = p.device ?? p.connection?.deviceId;
+          if (!id || !p.state) continue;
+          present.add(id);
+          this.set(r, id, p.state);
+        }
+        for (const id of [...r.conns.keys()]) if (!present.has(id)) r.conns.delete(id);
+        r.calling = d.callingDevice ?? r.calling;
+        r.called = d.calledDevice ?? r.called;
+      }
+      this.set(r, device, e.state);
+      touched.push(e.callId);
+    }
+    return touched;
+  }
+}

@@ -1,0 +1,291 @@
+/**
+ * Folds each node's CSTA events into O2G's per-user call model and publishes the differences as
+ * OnCallCreated / OnCallModified / OnCallRemoved (plus user state changes). The model is
+ * state-based: after every event the user's view of each call involved is recomputed from the
+ * node's connection states and compared with what the user was last told, so the events a user
+ * receives always add up to the state GET /calls returns.
+ */
+import type { CstaEvent, LocalConnectionState, SnapshotCallResult } from "../../../protocols/csta/index.js";
+import type { EventPublisher } from "../../events/types.js";
+import type { GwUser, UserDirectory } from "../directory.js";
+import { type Applied, NodeCallTable } from "./call-table.js";
+import { callCause } from "./causes.js";
+import type {
+  Call,
+  CallCause,
+  DeviceCapabilities,
+  Leg,
+  MediaState,
+  Participant,
+  TelephonicState,
+  TelephonyEvent,
+  UserState,
+} from "./o2g-types.js";
+import { deviceCapabilities, userView } from "./views.js";
+
+export class TelephonyEngine {
+  private readonly tables = new Map<number, NodeCallTable>();
+  /** what each user was last told, by login then callRef */
+  private readonly views = new Map<string, Map<string, Call>>();
+  /** calls a user was told are over though the node still holds them (the lone survivor) */
+  private readonly folded = new Map<string, Set<string>>();
+  private readonly userStates = new Map<string, UserState>();
+
+  constructor(
+    private readonly directory: UserDirectory,
+    private readonly events: EventPublisher,
+  ) {}
+
+  table(nodeId: number): NodeCallTable {
+    let t = this.tables.get(nodeId);
+    if (!t) {
+      t = new NodeCallTable();
+      this.tables.set(nodeId, t);
+    }
+    return t;
+  }
+
+  /** A CSTA event reported on the monitor of `device`, of node `nodeId`. */
+  onCstaEvent(nodeId: number, device: string, ev: CstaEvent): void {
+    const table = this.table(nodeId);
+    const applied = table.apply(ev);
+    const user = this.directory.devices.get(device)?.owner;
+    if (user && user.nodeId === nodeId) this.refresh(user, table, applied, ev);
+  }
+
+  /** The calls `device` is in, as a (re)snapshot found them. */
+  onSnapshot(
+    nodeId: number,
+    device: string,
+    entries: { callId: string; state: LocalConnectionState }[],
+    details: ReadonlyMap<string, SnapshotCallResult>,
+  ): void {
+    const table = this.table(nodeId);
+    const calls = table.reconcile(device, entries, details);
+    const user = this.directory.devices.get(device)?.owner;
+    if (!user) return;
+    // Calls the user was told about that the node no longer has for them ended unseen.
+    for (const ref of this.views.get(user.loginName)?.keys() ?? []) if (!calls.includes(ref)) calls.push(ref);
+    this.refresh(
+      user,
+      table,
+      { calls, replaced: new Map(), cause: "normal", subject: null, newDestination: null },
+      null,
+    );
+  }
+
+  calls(user: GwUser): Call[] {
+    return [...(this.views.get(user.loginName)?.values() ?? [])];
+  }
+
+  call(user: GwUser, callRef: string): Call | undefined {
+    return this.views.get(user.loginName)?.get(callRef);
+  }
+
+  userState(user: GwUser): UserState {
+    return this.views.get(user.loginName)?.size ? "BUSY" : "FREE";
+  }
+
+  telephonicState(user: GwUser): TelephonicState {
+    return {
+      calls: this.calls(user),
+      deviceCapabilities: deviceCapabilities(user, this.busyDevices(user)),
+      userState: this.userState(user),
+      deviceStates: { deviceStates: user.devices.map((d) => ({ deviceId: d.id, state: "IN_SERVICE" })) },
+    };
+  }
+
+  /** Publish the user's whole state (POST state/snapshot). */
+  publishSnapshot(user: GwUser): void {
+    this.emit({
+      eventName: "OnTelephonyState",
+      loginName: user.loginName,
+      state: this.telephonicState(user),
+    });
+  }
+
+  private busyDevices(user: GwUser): Set<string> {
+    const busy = new Set<string>();
+    for (const c of this.calls(user)) for (const l of c.legs) if (l.state !== "HELD") busy.add(l.deviceId);
+    return busy;
+  }
+
+  private emit(ev: TelephonyEvent): void {
+    this.events.publish("telephony", ev.loginName, ev);
+  }
+
+  private refresh(user: GwUser, table: NodeCallTable, applied: Applied, ev: CstaEvent | null): void {
+    const login = user.loginName;
+    let views = this.views.get(login);
+    if (!views) {
+      views = new Map();
+      this.views.set(login, views);
+    }
+    let folded = this.folded.get(login);
+    const mine = new Set(user.devices.map((d) => d.id));
+    const candidates = new Set(applied.calls);
+    for (const [from, to] of applied.replaced) {
+      candidates.add(from);
+      candidates.add(to);
+    }
+    // Recompute every candidate view first: capabilities depend on the user's other calls.
+    const next = new Map<string, Call | null>();
+    const otherStates = (ref: string) => {
+      const out: MediaState[] = [];
+      for (const [r, v] of views) if (r !== ref && !next.has(r)) out.push(v.callData.state);
+      for (const [r, v] of next) if (r !== ref && v) out.push(v.callData.state);
+      return out;
+    };
+    for (const ref of candidates) {
+      const rec = table.get(ref);
+      next.set(ref, rec && !folded?.has(ref) ? userView(rec, user, this.directory, []) : null);
+      if (!rec) folded?.delete(ref);
+    }
+    for (const [ref, v] of next) {
+      const rec = table.get(ref);
+      if (v && rec) next.set(ref, userView(rec, user, this.directory, otherStates(ref)));
+    }
+
+    const baseCause = callCause(applied.cause);
+    const remoteLeft =
+      ev?.type === "connectionCleared" && applied.subject !== null && !mine.has(applied.subject);
+    const replacedBy = new Map(applied.replaced);
+    const caps = () => deviceCapabilities(user, this.busyDevices(user));
+
+    // The lone survivor: when the last other party leaves, the OXE releases the one left, and
+    // for the user the call is over at that moment.
+    for (const [ref, v] of next) {
+      const old = views.get(ref);
+      if (
+        remoteLeft &&
+        v &&
+        old &&
+        old.participants.length > 0 &&
+        v.participants.length === 0 &&
+        v.legs.every((l) => l.state !== "DIALING")
+      ) {
+        next.set(ref, null);
+        if (!folded) {
+          folded = new Set();
+          this.folded.set(login, folded);
+        }
+        folded.add(ref);
+      }
+    }
+
+    for (const [ref, v] of next) {
+      const old = views.get(ref);
+      if (!v && old) {
+        // Replaced by a call the user is now in: told as a modification of that call instead.
+        const successor = replacedBy.get(ref);
+        if (successor && next.get(successor) && !views.has(successor)) continue;
+        views.delete(ref);
+        const removed: TelephonyEvent = {
+          eventName: "OnCallRemoved",
+          loginName: login,
+          callRef: ref,
+          cause: this.removalCause(ev, applied, mine, old),
+          deviceCapabilities: caps(),
+        };
+        if (
+          applied.newDestination &&
+          ev?.type === "diverted" &&
+          applied.subject &&
+          mine.has(applied.subject)
+        ) {
+          removed.newDestination = applied.newDestination;
+        }
+        this.emit(removed);
+      } else if (v && !old) {
+        const previous = [...replacedBy].find(
+          ([from, to]) => to === ref && views.has(from) && !next.get(from),
+        )?.[0];
+        views.set(ref, v);
+        if (previous) {
+          const was = views.get(previous)!;
+          views.delete(previous);
+          this.emit(this.modified(login, v, was, baseCause, caps(), previous));
+        } else {
+          this.emit({
+            eventName: "OnCallCreated",
+            loginName: login,
+            callRef: ref,
+            cause: baseCause,
+            callData: v.callData,
+            legs: v.legs,
+            participants: v.participants,
+            deviceCapabilities: caps(),
+          });
+        }
+      } else if (v && old) {
+        views.set(ref, v);
+        if (JSON.stringify(v) !== JSON.stringify(old)) {
+          const cause = remoteLeft ? "PARTICIPANT_LEFT" : baseCause;
+          this.emit(this.modified(login, v, old, cause, caps()));
+        }
+      }
+    }
+    if (views.size === 0) this.views.delete(login);
+
+    const state = this.userState(user);
+    if (this.userStates.get(login) !== state) {
+      const had = this.userStates.has(login);
+      this.userStates.set(login, state);
+      if (had || state !== "FREE") this.emit({ eventName: "OnUserStateModified", loginName: login, state });
+    }
+  }
+
+  private removalCause(ev: CstaEvent | null, applied: Applied, mine: Set<string>, old: Call): CallCause {
+    if (!ev) return "UNKNOWN";
+    const cause = callCause(applied.cause);
+    if (ev.type === "transferred" || ev.type === "conferenced") return cause;
+    if (ev.type === "diverted") return cause === "UNKNOWN" ? "REDIRECTED" : cause;
+    if (cause !== "UNKNOWN") return cause;
+    const own = applied.subject !== null && mine.has(applied.subject);
+    if (own) return "CLEARED";
+    return old.legs.some((l) => l.state === "RINGING_INCOMING") ? "ABANDONED" : "PARTICIPANT_LEFT";
+  }
+
+  private modified(
+    login: string,
+    v: Call,
+    old: Call,
+    cause: CallCause,
+    deviceCaps: DeviceCapabilities[],
+    previousCallRef?: string,
+  ): TelephonyEvent {
+    const diffLegs = diff(old.legs, v.legs, (l) => l.deviceId);
+    const diffParts = diff(old.participants, v.participants, (p) => p.participantId);
+    const ev: TelephonyEvent = {
+      eventName: "OnCallModified",
+      loginName: login,
+      callRef: v.callRef,
+      cause,
+      callData: v.callData,
+      modifiedLegs: diffLegs.modified,
+      addedLegs: diffLegs.added,
+      removedLeg: diffLegs.removed,
+      modifiedParticipants: diffParts.modified,
+      addedParticipants: diffParts.added,
+      removedParticipants: diffParts.removed.map((p) => p.participantId),
+      deviceCapabilities: deviceCaps,
+    };
+    if (previousCallRef) ev.previousCallRef = previousCallRef;
+    return ev;
+  }
+}
+
+function diff<T extends Leg | Participant>(before: T[], after: T[], key: (x: T) => string) {
+  const b = new Map(before.map((x) => [key(x), x]));
+  const a = new Map(after.map((x) => [key(x), x]));
+  const added: T[] = [];
+  const modified: T[] = [];
+  const removed: T[] = [];
+  for (const [k, x] of a) {
+    const y = b.get(k);
+    if (!y) added.push(x);
+    else if (JSON.stringify(x) !== JSON.stringify(y)) modified.push(x);
+  }
+  for (const [k, y] of b) if (!a.has(k)) removed.push(y);
+  return { added, modified, removed };
+}

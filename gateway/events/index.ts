@@ -1,0 +1,10 @@
+export { EventBus } from "./bus.js";
+export { parseSelectors, type Selector, Subscription, type SubscriptionOptions } from "./subscriptions.js";
+export {
+  EVENT_PACKAGES,
+  type EventPackage,
+  type EventPublisher,
+  type O2gEvent,
+  PER_USER_PACKAGES,
+} from "./types.js";
+export { WebhookSender } from "./webhook.js";

@@ -1,0 +1,100 @@
+/**
+ * The HTTP side: one fastify application served over HTTPS (and, if configured, plain HTTP for
+ * curl in a sandbox), O2G's error format for every failure, and the service plugins.
+ */
+import http from "node:http";
+import https from "node:https";
+import cookie from "@fastify/cookie";
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
+import type { GatewayCore } from "../core.js";
+import { NodeUnavailableError } from "../core.js";
+import { bootstrapService } from "../services/bootstrap/index.js";
+import { maintenanceService } from "../services/maintenance/index.js";
+import { sessionsService } from "../services/sessions/index.js";
+import { subscriptionsService } from "../services/subscriptions/index.js";
+import { telephonyService } from "../services/telephony/index.js";
+import { usersService } from "../services/users/index.js";
+import { O2gError, statusName } from "./errors.js";
+import type { TlsMaterial } from "./tls.js";
+
+export interface HttpServers {
+  app: FastifyInstance;
+  /** the plain-HTTP server, when configured */
+  plain: http.Server | undefined;
+}
+
+export async function buildApp(core: GatewayCore, tls: TlsMaterial): Promise<HttpServers> {
+  let handler: http.RequestListener | undefined;
+  const app = Fastify({
+    loggerInstance: core.log as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 1024 * 1024,
+    serverFactory: (h) => {
+      handler = h;
+      return https.createServer({ key: tls.key, cert: tls.cert }, h);
+    },
+  });
+  app.decorate("core", core);
+  await app.register(cookie);
+
+  // The SDKs send Content-Type: application/json on POSTs without a body (keepalive, chunk
+  // polling, actions): an empty body is no body, not a syntax error.
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === "") {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(
+        new O2gError(400, "the body is not valid JSON", {
+          type: "BAD_REQUEST",
+          innerMessage: (err as Error).message,
+        }),
+        undefined,
+      );
+    }
+  });
+  app.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) =>
+    done(null, String(body) || undefined),
+  );
+
+  app.setErrorHandler((err: FastifyError | O2gError | NodeUnavailableError, req, reply) => {
+    if (err instanceof O2gError) {
+      for (const [k, v] of Object.entries(err.extra.headers ?? {})) reply.header(k, v);
+      return reply.code(err.status).send(err.body());
+    }
+    if (err instanceof NodeUnavailableError) {
+      const e = new O2gError(503, err.message, { type: "SERVICE_UNAVAILABLE", canRetry: true });
+      return reply.code(503).send(e.body());
+    }
+    const status =
+      typeof err.statusCode === "number" && err.statusCode >= 400 && err.statusCode < 500
+        ? err.statusCode
+        : 500;
+    if (status === 500) req.log.error({ err }, "unhandled error");
+    const body = new O2gError(status, status === 500 ? "internal error" : err.message, {
+      type: err.validation ? "BAD_REQUEST" : statusName(status),
+      innerMessage: err.code ?? "",
+    }).body();
+    return reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const e = new O2gError(404, `no resource ${req.method} ${req.url.split("?")[0]}`, { type: "NOT_FOUND" });
+    return reply.code(404).send(e.body());
+  });
+
+  await app.register(bootstrapService);
+  await app.register(sessionsService, { prefix: "/api/rest/1.0/sessions" });
+  await app.register(subscriptionsService, { prefix: "/api/rest/1.0/subscriptions" });
+  await app.register(telephonyService, { prefix: "/api/rest/1.0/telephony" });
+  await app.register(usersService, { prefix: "/api/rest/1.0" });
+  await app.register(maintenanceService, { prefix: "/api/rest/1.0/maintenance" });
+
+  await app.ready();
+  const plain = core.config.httpPort === null ? undefined : http.createServer(handler);
+  return { app, plain };
+}

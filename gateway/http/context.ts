@@ -1,0 +1,88 @@
+/**
+ * Per-request helpers every service uses: the caller's session (from the AlcUserId cookie), the
+ * user a request acts upon (`loginName`), and absolute URLs as the client reached us.
+ */
+import type { FastifyRequest } from "fastify";
+import type { GatewayCore } from "../core.js";
+import type { GwDevice, GwUser } from "../domain/directory.js";
+import { badRequest, forbidden, notFound, unauthorized } from "./errors.js";
+import type { Session } from "./sessions.js";
+
+export const AUTH_COOKIE = "AlcUserId";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    core: GatewayCore;
+  }
+}
+
+export function baseUrl(core: GatewayCore, req: FastifyRequest): string {
+  const host = core.config.publicHost ?? req.host;
+  return `${req.protocol}://${host}`;
+}
+
+export function apiRoot(core: GatewayCore, req: FastifyRequest): string {
+  return `${baseUrl(core, req)}/api/rest/1.0`;
+}
+
+/** The credential named by the request's cookie, whether or not a session is open on it yet. */
+export function credential(core: GatewayCore, req: FastifyRequest): Session {
+  const token = req.cookies[AUTH_COOKIE];
+  const s = core.sessions.get(token);
+  if (!s) throw unauthorized(token ? "the session has expired or was closed" : "authentication required");
+  return s;
+}
+
+/** The caller's open session. */
+export function session(core: GatewayCore, req: FastifyRequest): Session {
+  const s = credential(core, req);
+  if (!s.open) throw unauthorized("no session is open: POST the sessions resource first");
+  return s;
+}
+
+export function requireAdmin(s: Session): void {
+  if (!s.principal.admin) throw forbidden("this service is reserved to O2G administrators");
+}
+
+function queryString(req: FastifyRequest, name: string): string | undefined {
+  const q = req.query as Record<string, unknown> | undefined;
+  const v = q?.[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== "string") throw badRequest(`query parameter ${name} must appear once`);
+  return v;
+}
+
+export { queryString };
+
+/**
+ * The user a request acts for: a user session acts for itself (naming anybody else is
+ * forbidden); an administrator names the user with `loginName`, or acts for the account it
+ * supervises.
+ */
+export function targetUser(core: GatewayCore, req: FastifyRequest, s: Session, explicit?: string): GwUser {
+  const named = explicit ?? queryString(req, "loginName");
+  let login: string;
+  if (s.principal.admin) {
+    const l = named || s.supervised;
+    if (!l) throw badRequest("an administrator session must name the user (loginName)");
+    login = l;
+  } else {
+    if (named && named !== s.principal.login)
+      throw forbidden(`a user session may act only for ${s.principal.login}`);
+    login = s.principal.login;
+  }
+  const user = core.directory.users.get(login);
+  if (!user) throw notFound(`no user ${login}`);
+  return user;
+}
+
+export function userDevice(user: GwUser, deviceId: string | undefined): GwDevice {
+  if (deviceId === undefined || deviceId === "") {
+    const d = user.devices[0];
+    if (!d) throw badRequest(`${user.loginName} has no device`);
+    return d;
+  }
+  const d = user.devices.find((x) => x.id === deviceId);
+  if (!d) throw forbidden(`device ${deviceId} does not belong to ${user.loginName}`);
+  return d;
+}

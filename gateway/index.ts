@@ -1,0 +1,8 @@
+export {
+  DEFAULT_GATEWAY_CONFIG,
+  type GatewayConfig,
+  loadGatewayConfig,
+  type NodeConfig,
+} from "./config/index.js";
+export { GatewayCore } from "./core.js";
+export { type Gateway, startGateway } from "./gateway.js";

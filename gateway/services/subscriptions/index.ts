@@ -1,0 +1,124 @@
+/**
+ * Event subscriptions: created in a session, delivered on a chunked HTTP response the client
+ * polls (the subscription id in the URL is the credential: the SDK polls with a bare fetch,
+ * without the session cookie) or posted to a webhook. They end with their session.
+ */
+import type { FastifyInstance } from "fastify";
+import { PER_USER_PACKAGES, parseSelectors, Subscription } from "../../events/index.js";
+import { apiRoot, session } from "../../http/context.js";
+import { badRequest, forbidden, notFound } from "../../http/errors.js";
+
+const ADMIN_PACKAGES = new Set(["system", "pbxManagement", "userManagement", "rti", "acdstats", "rsi"]);
+
+export async function subscriptionsService(app: FastifyInstance): Promise<void> {
+  const core = app.core;
+  const ev = core.config.events;
+
+  core.sessions.onEnd((s) => {
+    for (const id of s.subscriptions) {
+      const sub = core.bus.subscriptions.get(id);
+      if (sub) core.bus.remove(sub);
+    }
+  });
+
+  app.post("/", async (req) => {
+    const s = session(core, req);
+    const body = (req.body ?? {}) as {
+      filter?: unknown;
+      version?: unknown;
+      timeout?: unknown;
+      webHookUrl?: unknown;
+    };
+    if (typeof body !== "object" || Array.isArray(body)) throw badRequest("the body must be a JSON object");
+    if (body.version !== undefined && body.version !== "1.0")
+      throw badRequest(`event API version ${String(body.version)} is not supported`);
+    const selectors = parseSelectors(body.filter);
+    if (typeof selectors === "string") throw badRequest(selectors);
+    let webHookUrl: string | undefined;
+    if (body.webHookUrl !== undefined) {
+      if (typeof body.webHookUrl !== "string") throw badRequest("webHookUrl must be a string");
+      let u: URL;
+      try {
+        u = new URL(body.webHookUrl);
+      } catch {
+        throw badRequest(`webHookUrl "${body.webHookUrl}" is not a URL`);
+      }
+      if (u.protocol !== "https:" && u.protocol !== "http:")
+        throw badRequest("webHookUrl must be http or https");
+      webHookUrl = u.toString();
+    }
+    const self = s.supervised ?? s.principal.login;
+    if (!s.principal.admin) {
+      for (const sel of selectors) {
+        for (const name of sel.names) {
+          if (ADMIN_PACKAGES.has(name)) throw forbidden(`the ${name} events are reserved to administrators`);
+          if (PER_USER_PACKAGES.has(name) && sel.ids.some((id) => id !== "*" && id !== self)) {
+            throw forbidden(`a user session may only subscribe to its own events (${self})`);
+          }
+        }
+      }
+    } else {
+      for (const sel of selectors) {
+        for (const id of sel.ids) {
+          if (id !== "*" && PER_USER_PACKAGES.has(sel.names[0]!) && !core.directory.users.has(id)) {
+            throw badRequest(`no user ${id}`);
+          }
+        }
+      }
+    }
+    const sub = new Subscription({
+      sessionToken: s.token,
+      restrictTo: s.principal.admin ? (s.supervised ?? null) : self,
+      selectors,
+      ...(webHookUrl ? { webHookUrl } : {}),
+      queueLimit: ev.queueLimit,
+      keepAliveMs: ev.chunkKeepAliveMs,
+      chunkMaxMs: ev.chunkMaxMs,
+      webhookRetryMaxMs: ev.webhookRetryMaxMs,
+      webhookTimeoutMs: ev.webhookTimeoutMs,
+      log: (level, line) => req.log[level](line),
+    });
+    core.bus.add(sub);
+    s.subscriptions.add(sub.id);
+    const polling = `${apiRoot(core, req)}/subscriptions/${sub.id}/chunk`;
+    return {
+      subscriptionId: sub.id,
+      message: webHookUrl ? `events will be posted to ${webHookUrl}` : "poll the chunk URL to receive events",
+      publicPollingUrl: polling,
+      privatePollingUrl: polling,
+      status: "ACCEPTED",
+    };
+  });
+
+  app.post<{ Params: { id: string } }>("/:id/chunk", async (req, reply) => {
+    const sub = core.bus.subscriptions.get(req.params.id);
+    if (!sub) throw notFound(`no subscription ${req.params.id}`);
+    if (sub.mode !== "chunk") throw badRequest("this subscription delivers to a webhook");
+    reply.hijack();
+    sub.attach(reply.raw);
+  });
+
+  app.get<{ Params: { id: string } }>("/:id", async (req) => {
+    const s = session(core, req);
+    const sub = core.bus.subscriptions.get(req.params.id);
+    if (!sub || !s.subscriptions.has(sub.id)) throw notFound(`no subscription ${req.params.id}`);
+    return {
+      subscriptionId: sub.id,
+      mode: sub.mode,
+      polling: sub.polling,
+      queued: sub.queued,
+      delivered: sub.delivered,
+      dropped: sub.droppedEvents,
+      packages: [...sub.filter.keys()],
+    };
+  });
+
+  app.delete<{ Params: { id: string } }>("/:id", async (req, reply) => {
+    const s = session(core, req);
+    const sub = core.bus.subscriptions.get(req.params.id);
+    if (!sub || !s.subscriptions.has(sub.id)) throw notFound(`no subscription ${req.params.id}`);
+    core.bus.remove(sub);
+    s.subscriptions.delete(sub.id);
+    return reply.code(204).send();
+  });
+}

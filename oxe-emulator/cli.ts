@@ -1,0 +1,108 @@
+/**
+ * npm run emulator -- --users 1000 --nodes 1 --seed 1
+ * Starts an emulated OXE network and prints where each node listens.
+ */
+import { parseArgs } from "node:util";
+import { DEFAULT_EMULATOR_CONFIG, type EmulatorConfig, startEmulator } from "./index.js";
+
+const USAGE = `usage: npm run emulator -- [options]
+  --users N            generated users (default 1000)
+  --nodes M            OXE nodes sharing one numbering plan (default 1)
+  --seed S             generator seed: same seed, same users (default 1)
+  --first-number D     first directory number (default 10000, or 100000 above 89,999 users)
+  --password P         every user's password (default 0000)
+  --host H             listen address (default 127.0.0.1)
+  --base-port P        node i listens on P+10(i-1) for CSTA, +1 for CMIP (default 2555; 0 = any)
+  --link-login L       account the gateway's links use (default o2g)
+  --link-password P    its password (default o2g-link)
+  --max-monitors N     CSTA monitors per node (default 20000, the OXE's limit)
+  --max-links N        CSTA links per node (default 30, the OXE's limit)
+  --ring-timeout-ms T  an unanswered call is released after T ms (default 60000)
+  --quiet              no per-link log lines`;
+
+function num(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) {
+    console.error(`--${name} must be a whole number, not "${v}"\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+async function main(): Promise<void> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        users: { type: "string" },
+        nodes: { type: "string" },
+        seed: { type: "string" },
+        "first-number": { type: "string" },
+        password: { type: "string" },
+        host: { type: "string" },
+        "base-port": { type: "string" },
+        "link-login": { type: "string" },
+        "link-password": { type: "string" },
+        "max-monitors": { type: "string" },
+        "max-links": { type: "string" },
+        "ring-timeout-ms": { type: "string" },
+        quiet: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const s = (k: string) => values[k] as string | undefined;
+  const cfg: Partial<EmulatorConfig> = {
+    users: num(s("users"), "users") ?? DEFAULT_EMULATOR_CONFIG.users,
+    nodes: num(s("nodes"), "nodes") ?? 1,
+    seed: num(s("seed"), "seed") ?? 1,
+    host: s("host") ?? "127.0.0.1",
+    basePort: num(s("base-port"), "base-port") ?? 2555,
+    maxMonitorsPerNode: num(s("max-monitors"), "max-monitors") ?? 20_000,
+    maxCstaLinksPerNode: num(s("max-links"), "max-links") ?? 30,
+  };
+  const first = num(s("first-number"), "first-number");
+  if (first !== undefined) cfg.firstNumber = first;
+  if (s("password")) cfg.userPassword = s("password")!;
+  if (s("link-login")) cfg.linkLogin = s("link-login")!;
+  if (s("link-password")) cfg.linkPassword = s("link-password")!;
+  const ring = num(s("ring-timeout-ms"), "ring-timeout-ms");
+  if (ring !== undefined) cfg.network = { ringTimeoutMs: ring };
+  if (!values.quiet) cfg.log = (line) => console.log(`${new Date().toISOString()} ${line}`);
+  const t0 = performance.now();
+  const emu = await startEmulator(cfg);
+  const ms = Math.round(performance.now() - t0);
+  const rss = Math.round(process.memoryUsage().rss / 1048576);
+  const d = emu.directory;
+  console.log(
+    `OXE emulator: ${d.subscribers.length} users over ${emu.nodes.length} node(s), seed ${d.options.seed}, ` +
+      `numbers ${d.subscribers[0]?.directoryNumber ?? "-"}..${d.subscribers.at(-1)?.directoryNumber ?? "-"}, ` +
+      `started in ${ms} ms, RSS ${rss} MB`,
+  );
+  for (const n of emu.nodes) {
+    const users = d.byNode.get(n.nodeId) ?? [];
+    console.log(
+      `  node ${n.nodeId}: CSTA ${n.cstaEndpoint.host}:${n.cstaEndpoint.port}  CMIP ${n.cmipEndpoint.host}:${n.cmipEndpoint.port}  ` +
+        `${users.length} users (${users[0]?.directoryNumber ?? "-"}..${users.at(-1)?.directoryNumber ?? "-"})`,
+    );
+  }
+  const nodesSpec = emu.nodes.map((n) => `${n.nodeId}=${n.cstaEndpoint.host}:${n.cstaEndpoint.port}/${n.cmipEndpoint.port}`).join(",");
+  console.log(`  links authenticate as ${emu.config.linkLogin} / ${emu.config.linkPassword}`);
+  console.log(`  point a gateway at it: npm run gateway -- --nodes ${nodesSpec}`);
+  const stop = async () => {
+    await emu.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+void main();

@@ -1,0 +1,12 @@
+export { type Directory, generateDirectory, type Subscriber } from "./directory/index.js";
+export {
+  DEFAULT_EMULATOR_CONFIG,
+  EmulatedNode,
+  Emulator,
+  type EmulatorConfig,
+  type Endpoint,
+  type Phone,
+  startEmulator,
+} from "./emulator.js";
+export { type Call, type Connection, type Device, type ModelEvent, Network } from "./model/index.js";
+export type { LinkFaults } from "./servers/common/faults.js";

@@ -1,0 +1,113 @@
+/**
+ * How a node describes its managed-object model over CMIP: the "Classes" attribute of the
+ * ObjectModel object holds one entry per class. Both ends share this shape; a node serves its
+ * model, the gateway reads it once per link and resolves names to local ids from it.
+ *
+ *   class     ::= [ id, name, parent ("" for the root), namingAttribute, [attribute...], [action...] ]
+ *   attribute ::= [ id, name, type, min|null, max|null, [value...], mandatory, readOnly, writeOnly, pattern|null ]
+ *   action    ::= [ id, name ]
+ */
+import type { CmipValue } from "./pdus.js";
+
+export type SchemaAttributeType = "string" | "integer" | "enum" | "boolean";
+
+export interface SchemaAttribute {
+  id: number;
+  name: string;
+  type: SchemaAttributeType;
+  min?: number;
+  max?: number;
+  values?: string[];
+  mandatory: boolean;
+  readOnly: boolean;
+  /** set but never read back (passwords, PINs) */
+  writeOnly: boolean;
+  /** regular expression source the value must match */
+  pattern?: string;
+}
+
+export interface SchemaAction {
+  id: number;
+  name: string;
+}
+
+export interface SchemaClass {
+  id: number;
+  name: string;
+  parent: string | null;
+  namingAttribute: string;
+  attributes: SchemaAttribute[];
+  actions: SchemaAction[];
+}
+
+/** Class id and instance of the object that carries the model on every node. */
+export const OBJECT_MODEL_CLASS_ID = 0;
+export const OBJECT_MODEL_CLASSES_ATTRIBUTE = 2;
+
+export function encodeSchema(classes: readonly SchemaClass[]): CmipValue {
+  return classes.map((c) => [
+    c.id,
+    c.name,
+    c.parent ?? "",
+    c.namingAttribute,
+    c.attributes.map((a) => [
+      a.id,
+      a.name,
+      a.type,
+      a.min ?? null,
+      a.max ?? null,
+      a.values ?? [],
+      a.mandatory,
+      a.readOnly,
+      a.writeOnly,
+      a.pattern ?? null,
+    ]),
+    c.actions.map((x) => [x.id, x.name]),
+  ]);
+}
+
+function fail(what: string): never {
+  throw new Error(`malformed object model: ${what}`);
+}
+
+const num = (v: CmipValue | undefined, what: string): number => (typeof v === "number" ? v : fail(what));
+const str = (v: CmipValue | undefined, what: string): string => (typeof v === "string" ? v : fail(what));
+const bool = (v: CmipValue | undefined, what: string): boolean => (typeof v === "boolean" ? v : fail(what));
+const list = (v: CmipValue | undefined, what: string): CmipValue[] => (Array.isArray(v) ? v : fail(what));
+
+export function decodeSchema(v: CmipValue): SchemaClass[] {
+  return list(v, "classes").map((cv) => {
+    const c = list(cv, "class");
+    const name = str(c[1], "class name");
+    return {
+      id: num(c[0], "class id"),
+      name,
+      parent: str(c[2], `${name} parent`) || null,
+      namingAttribute: str(c[3], `${name} naming attribute`),
+      attributes: list(c[4], `${name} attributes`).map((av) => {
+        const x = list(av, "attribute");
+        const type = str(x[2], "attribute type");
+        if (type !== "string" && type !== "integer" && type !== "enum" && type !== "boolean")
+          fail(`type ${type}`);
+        const attr: SchemaAttribute = {
+          id: num(x[0], "attribute id"),
+          name: str(x[1], "attribute name"),
+          type,
+          mandatory: bool(x[6], "mandatory"),
+          readOnly: bool(x[7], "readOnly"),
+          writeOnly: bool(x[8], "writeOnly"),
+        };
+        if (typeof x[3] === "number") attr.min = x[3];
+        if (typeof x[4] === "number") attr.max = x[4];
+        const values = list(x[5], "values").map((s) => str(s, "enum value"));
+        if (values.length) attr.values = values;
+        if (typeof x[9] === "string") attr.pattern = x[9];
+        return attr;
+      }),
+      actions: list(c[5], `${name} actions`).map((xv) => {
+        const x = list(xv, "action");
+        return { id: num(x[0], "action id"), name: str(x[1], "action name") };
+      }),
+    };
+  });
+}

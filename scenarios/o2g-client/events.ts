@@ -1,0 +1,156 @@
+/**
+ * The client side of the chunk channel: POST the polling URL with a bare request (no cookie,
+ * as the SDK's fetch), read newline-delimited JSON, and poll again as soon as a response ends.
+ */
+import { type Dispatcher, request } from "undici";
+
+export interface O2gEvent {
+  eventName: string;
+  [field: string]: unknown;
+}
+
+type Waiter = {
+  match: (e: O2gEvent) => boolean;
+  resolve: (e: O2gEvent) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+};
+
+export class EventStream {
+  /** every event received, in order */
+  readonly events: O2gEvent[] = [];
+  readonly started: Promise<void>;
+  /** how many chunk responses were opened */
+  polls = 0;
+  private cursor = 0;
+  private closed = false;
+  private abort: AbortController | undefined;
+  private waiters: Waiter[] = [];
+  private markStarted!: () => void;
+  private readonly listeners = new Set<(e: O2gEvent) => void>();
+
+  constructor(
+    readonly subscriptionId: string,
+    readonly pollingUrl: string,
+    private readonly dispatcher: Dispatcher,
+    poll: boolean,
+  ) {
+    this.started = new Promise((r) => {
+      this.markStarted = r;
+    });
+    if (poll) void this.loop();
+  }
+
+  onEvent(listener: (e: O2gEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Feed an event received some other way (a webhook). */
+  push(e: O2gEvent): void {
+    if (e.eventName === "OnChannelInformation") this.markStarted();
+    this.events.push(e);
+    for (const l of this.listeners) l(e);
+    for (const w of [...this.waiters]) {
+      if (w.match(e)) {
+        clearTimeout(w.timer);
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve(e);
+      }
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.closed) {
+      this.abort = new AbortController();
+      try {
+        const res = await request(this.pollingUrl, {
+          method: "POST",
+          headers: { accept: "*/*" },
+          dispatcher: this.dispatcher,
+          signal: this.abort.signal,
+        });
+        this.polls++;
+        if (res.statusCode !== 200) {
+          await res.body.text().catch(() => undefined);
+          throw new Error(`polling answered ${res.statusCode}`);
+        }
+        let buffer = "";
+        for await (const chunk of res.body) {
+          buffer += chunk.toString("utf8");
+          let nl = buffer.indexOf("\n");
+          while (nl >= 0) {
+            const line = buffer.slice(0, nl).trim();
+            buffer = buffer.slice(nl + 1);
+            if (line) this.push(JSON.parse(line) as O2gEvent);
+            nl = buffer.indexOf("\n");
+          }
+        }
+        if (buffer.trim()) this.push(JSON.parse(buffer.trim()) as O2gEvent);
+      } catch (err) {
+        if (this.closed) return;
+        if ((err as Error).name !== "AbortError") {
+          for (const w of this.waiters.splice(0)) {
+            clearTimeout(w.timer);
+            w.reject(err as Error);
+          }
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+    }
+  }
+
+  /** Cut the current chunk response from the client side; the stream polls again by itself. */
+  dropConnection(): void {
+    this.abort?.abort();
+  }
+
+  /**
+   * The next event (after those already taken) that matches; earlier ones that do not match
+   * stay available to later calls.
+   */
+  next(match: (e: O2gEvent) => boolean = () => true, timeoutMs = 5000, what = "an event"): Promise<O2gEvent> {
+    for (let i = this.cursor; i < this.events.length; i++) {
+      const e = this.events[i]!;
+      if (match(e)) {
+        this.events.splice(i, 1);
+        this.events.splice(this.cursor, 0, e);
+        this.cursor++;
+        return Promise.resolve(e);
+      }
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        const seen = this.events.slice(this.cursor).map((e) => e.eventName);
+        reject(
+          new Error(`timed out after ${timeoutMs} ms waiting for ${what}; not taken: [${seen.join(", ")}]`),
+        );
+      }, timeoutMs);
+      const w: Waiter = {
+        match,
+        timer,
+        reject,
+        resolve: (e) => {
+          const i = this.events.lastIndexOf(e);
+          this.events.splice(i, 1);
+          this.events.splice(this.cursor, 0, e);
+          this.cursor++;
+          resolve(e);
+        },
+      };
+      this.waiters.push(w);
+    });
+  }
+
+  /** Events not taken by next() yet. */
+  pending(): O2gEvent[] {
+    return this.events.slice(this.cursor);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.abort?.abort();
+    for (const w of this.waiters.splice(0)) clearTimeout(w.timer);
+  }
+}

@@ -1,0 +1,2 @@
+export { type LoginOptions, O2gClient, O2gHttpError, type O2gResponse, type SessionInfo } from "./client.js";
+export { EventStream, type O2gEvent } from "./events.js";
