@@ -12,7 +12,10 @@ import { startEmulator } from "./oxe-emulator/index.js";
 async function main(): Promise<void> {
   const users = Number(process.env.SANDBOX_USERS ?? 1000);
   const nodes = Number(process.env.SANDBOX_NODES ?? 1);
-  const log = pino({ level: process.env.O2G_LOG_LEVEL ?? "info", transport: { target: "pino-pretty", options: { ignore: "pid,hostname,svc" } } });
+  const log = pino({
+    level: process.env.O2G_LOG_LEVEL ?? "info",
+    transport: { target: "pino-pretty", options: { ignore: "pid,hostname,svc" } },
+  });
   const emu = await startEmulator({
     users,
     nodes,

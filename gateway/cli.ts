@@ -3,8 +3,7 @@
  * Starts the O2G gateway in front of the nodes given (an emulator, or a real OXE).
  */
 import { parseArgs } from "node:util";
-import { type GatewayConfig, loadGatewayConfig } from "./config/index.js";
-import { parseNodes } from "./config/index.js";
+import { type GatewayConfig, loadGatewayConfig, parseNodes } from "./config/index.js";
 import { startGateway } from "./gateway.js";
 
 const USAGE = `usage: npm run gateway -- [options]
@@ -50,7 +49,8 @@ async function main(): Promise<void> {
   const s = (k: string) => values[k] as string | undefined;
   const overrides: Partial<GatewayConfig> = {};
   try {
-    if (s("nodes")) overrides.nodes = parseNodes(s("nodes")!, s("link-login") ?? "o2g", s("link-password") ?? "o2g-link");
+    if (s("nodes"))
+      overrides.nodes = parseNodes(s("nodes")!, s("link-login") ?? "o2g", s("link-password") ?? "o2g-link");
     if (s("host")) overrides.host = s("host")!;
     if (s("https-port")) overrides.httpsPort = Number(s("https-port"));
     if (s("http-port")) overrides.httpPort = Number(s("http-port"));
@@ -61,8 +61,13 @@ async function main(): Promise<void> {
       const [login, ...rest] = s("admin")!.split(":");
       overrides.admins = [{ login: login!, password: rest.join(":") }];
     }
-    const config = loadGatewayConfig({ ...(s("config") ? { file: s("config")! } : {}), env: process.env, overrides });
-    if (config.nodes.length === 0) console.warn("no OXE node configured (--nodes or O2G_NODES): the gateway has nobody to serve");
+    const config = loadGatewayConfig({
+      ...(s("config") ? { file: s("config")! } : {}),
+      env: process.env,
+      overrides,
+    });
+    if (config.nodes.length === 0)
+      console.warn("no OXE node configured (--nodes or O2G_NODES): the gateway has nobody to serve");
     const gw = await startGateway(config);
     console.log(`O2G gateway on ${gw.url}/api/rest   (CA: ${gw.caFile})`);
     const stop = async () => {

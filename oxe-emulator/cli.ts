@@ -94,7 +94,9 @@ async function main(): Promise<void> {
         `${users.length} users (${users[0]?.directoryNumber ?? "-"}..${users.at(-1)?.directoryNumber ?? "-"})`,
     );
   }
-  const nodesSpec = emu.nodes.map((n) => `${n.nodeId}=${n.cstaEndpoint.host}:${n.cstaEndpoint.port}/${n.cmipEndpoint.port}`).join(",");
+  const nodesSpec = emu.nodes
+    .map((n) => `${n.nodeId}=${n.cstaEndpoint.host}:${n.cstaEndpoint.port}/${n.cmipEndpoint.port}`)
+    .join(",");
   console.log(`  links authenticate as ${emu.config.linkLogin} / ${emu.config.linkPassword}`);
   console.log(`  point a gateway at it: npm run gateway -- --nodes ${nodesSpec}`);
   const stop = async () => {

@@ -29,6 +29,8 @@ export async function buildApp(core: GatewayCore, tls: TlsMaterial): Promise<Htt
     loggerInstance: core.log as FastifyBaseLogger,
     disableRequestLogging: true,
     bodyLimit: 1024 * 1024,
+    // A number where the catalogue wants a string is a client error, not something to fix up.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     serverFactory: (h) => {
       handler = h;
       return https.createServer({ key: tls.key, cert: tls.cert }, h);

@@ -17,12 +17,13 @@ type Waiter = {
 };
 
 export class EventStream {
-  /** every event received, in order */
+  /** every event received, in arrival order */
   readonly events: O2gEvent[] = [];
+  /** indexes in `events` already handed out by next() */
+  private readonly taken = new Set<number>();
   readonly started: Promise<void>;
   /** how many chunk responses were opened */
   polls = 0;
-  private cursor = 0;
   private closed = false;
   private abort: AbortController | undefined;
   private waiters: Waiter[] = [];
@@ -106,23 +107,21 @@ export class EventStream {
   }
 
   /**
-   * The next event (after those already taken) that matches; earlier ones that do not match
-   * stay available to later calls.
+   * The earliest event not handed out yet that matches, waiting for it if need be. Events that
+   * do not match stay available to later calls, so a test can take each user's events in the
+   * order it cares about while the arrival order is kept in `events`.
    */
   next(match: (e: O2gEvent) => boolean = () => true, timeoutMs = 5000, what = "an event"): Promise<O2gEvent> {
-    for (let i = this.cursor; i < this.events.length; i++) {
-      const e = this.events[i]!;
-      if (match(e)) {
-        this.events.splice(i, 1);
-        this.events.splice(this.cursor, 0, e);
-        this.cursor++;
-        return Promise.resolve(e);
+    for (let i = 0; i < this.events.length; i++) {
+      if (!this.taken.has(i) && match(this.events[i]!)) {
+        this.taken.add(i);
+        return Promise.resolve(this.events[i]!);
       }
     }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.splice(this.waiters.indexOf(w), 1);
-        const seen = this.events.slice(this.cursor).map((e) => e.eventName);
+        const seen = this.pending().map((e) => e.eventName);
         reject(
           new Error(`timed out after ${timeoutMs} ms waiting for ${what}; not taken: [${seen.join(", ")}]`),
         );
@@ -132,10 +131,7 @@ export class EventStream {
         timer,
         reject,
         resolve: (e) => {
-          const i = this.events.lastIndexOf(e);
-          this.events.splice(i, 1);
-          this.events.splice(this.cursor, 0, e);
-          this.cursor++;
+          this.taken.add(this.events.lastIndexOf(e));
           resolve(e);
         },
       };
@@ -143,9 +139,9 @@ export class EventStream {
     });
   }
 
-  /** Events not taken by next() yet. */
+  /** Events not handed out by next() yet, in arrival order. */
   pending(): O2gEvent[] {
-    return this.events.slice(this.cursor);
+    return this.events.filter((_, i) => !this.taken.has(i));
   }
 
   close(): void {

@@ -154,6 +154,10 @@ export class TelephonyEngine {
 
     // The lone survivor: when the last other party leaves, the OXE releases the one left, and
     // for the user the call is over at that moment.
+    const settled = (ref: string) => {
+      const rec = table.get(ref);
+      return !!rec && [...rec.conns.values()].every((c) => !mine.has(c.device) || c.state !== "initiated");
+    };
     for (const [ref, v] of next) {
       const old = views.get(ref);
       if (
@@ -162,7 +166,7 @@ export class TelephonyEngine {
         old &&
         old.participants.length > 0 &&
         v.participants.length === 0 &&
-        v.legs.every((l) => l.state !== "DIALING")
+        settled(ref)
       ) {
         next.set(ref, null);
         if (!folded) {

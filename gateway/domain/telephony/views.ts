@@ -18,13 +18,15 @@ import type {
   PartyInfo,
 } from "./o2g-types.js";
 
-function mediaState(state: LocalConnectionState, othersRinging: boolean): MediaState {
+function mediaState(state: LocalConnectionState, othersRinging: boolean, alone: boolean): MediaState {
   switch (state) {
     case "initiated":
       return "DIALING";
     case "alerting":
       return "RINGING_INCOMING";
     case "connected":
+      // Connected with nobody else in the call yet: the number is dialled and being routed.
+      if (alone) return "DIALING";
       return othersRinging ? "RINGING_OUTGOING" : "ACTIVE";
     case "hold":
       return "HELD";
@@ -92,7 +94,7 @@ export function userView(
   const legs: Leg[] = [];
   const participants: Participant[] = [];
   for (const c of conns) {
-    const state = mediaState(c.state, anyRinging(c.device));
+    const state = mediaState(c.state, anyRinging(c.device), conns.length === 1);
     if (mine.has(c.device)) {
       legs.push({
         deviceId: c.device,
