@@ -192,3 +192,26 @@ describe("Network call model", () => {
     expect(events.length).toBe(3);
   });
 });
+
+describe("call summaries", () => {
+  it("tells who called whom, who answered and when, once the call ends", () => {
+    const dir = generateDirectory({ users: 5, nodes: 1, seed: 1, firstNumber: 10000 });
+    const net = new Network(dir);
+    const ended: import("./index.js").CallSummary[] = [];
+    net.onCallEnded((s) => ended.push(s));
+    const c = net.makeCall("10001", "10002");
+    net.answer(net.device("10002"));
+    net.clearConnection(net.device("10001"), c.call);
+    expect(ended).toHaveLength(1);
+    expect(ended[0]).toMatchObject({
+      callingDevice: "10001",
+      calledDevice: "10002",
+      answeredBy: "10002",
+      participants: ["10001", "10002"],
+    });
+    expect(ended[0]!.answeredAt).toBeGreaterThanOrEqual(ended[0]!.startedAt);
+    net.makeCall("10003", "10004");
+    net.clearCall([...net.activeCalls()][0]!);
+    expect(ended[1]).toMatchObject({ answeredBy: null, answeredAt: undefined });
+  });
+});

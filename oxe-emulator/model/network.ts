@@ -1,6 +1,15 @@
 import type { Directory, Subscriber } from "../directory/index.js";
 import { ModelError } from "./errors.js";
-import type { Call, Cause, Connection, ConnectionState, Device, Forward, ModelEvent } from "./types.js";
+import type {
+  Call,
+  CallSummary,
+  Cause,
+  Connection,
+  ConnectionState,
+  Device,
+  Forward,
+  ModelEvent,
+} from "./types.js";
 
 export interface NetworkOptions {
   /** an unanswered call is released after this long, unless forwarded on no answer first */
@@ -46,6 +55,7 @@ export class Network {
   readonly devices = new Map<string, Device>();
   private readonly nodes = new Map<number, NodeCalls>();
   private readonly listeners = new Set<(ev: ModelEvent) => void>();
+  private readonly endListeners = new Set<(summary: CallSummary) => void>();
   private deferred: ModelEvent[] | null = null;
   private callSeq = 0;
   readonly options: NetworkOptions;
@@ -91,6 +101,12 @@ export class Network {
   on(listener: (ev: ModelEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Be told of every call that ends (charging tickets, statistics). */
+  onCallEnded(listener: (summary: CallSummary) => void): () => void {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
   }
 
   private emit(ev: ModelEvent): void {
@@ -159,6 +175,9 @@ export class Network {
       lastRedirectionDevice: null,
       correlatorData: undefined,
       startedAt: Date.now(),
+      answeredAt: undefined,
+      answeredBy: null,
+      participants: [],
       ringTimer: undefined,
       failTimer: undefined,
       ended: false,
@@ -168,6 +187,7 @@ export class Network {
   private join(call: Call, device: Device, state: ConnectionState): Connection {
     const c: Connection = { device, call, state, promptingOrigination: false };
     call.connections.push(c);
+    if (!call.participants.includes(device.number)) call.participants.push(device.number);
     device.connections.push(c);
     for (const nodeId of new Set(call.connections.map((x) => x.device.nodeId))) this.callId(call, nodeId);
     return c;
@@ -181,11 +201,24 @@ export class Network {
   }
 
   private endIfDone(call: Call): void {
-    if (call.connections.length > 0) return;
+    if (call.connections.length > 0 || call.ended) return;
     call.ended = true;
     clearTimeout(call.ringTimer);
     clearTimeout(call.failTimer);
     for (const [nodeId, id] of call.ids) this.nodes.get(nodeId)?.calls.delete(id);
+    if (this.endListeners.size === 0) return;
+    const summary: CallSummary = {
+      seq: call.seq,
+      callingDevice: call.callingDevice,
+      calledDevice: call.calledDevice,
+      answeredBy: call.answeredBy,
+      participants: call.participants,
+      startedAt: call.startedAt,
+      answeredAt: call.answeredAt,
+      endedAt: Date.now(),
+      nodes: [...call.ids.keys()],
+    };
+    for (const l of this.endListeners) l(summary);
   }
 
   connection(device: Device, call: Call): Connection {
@@ -396,6 +429,8 @@ export class Network {
       if (other !== c && other.state === "connected") this.holdConnection(other);
     clearTimeout(c.call.ringTimer);
     c.state = "connected";
+    c.call.answeredAt ??= Date.now();
+    c.call.answeredBy = device.number;
     this.emit({
       kind: "established",
       call: c.call,

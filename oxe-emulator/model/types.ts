@@ -64,6 +64,11 @@ export interface Call {
   lastRedirectionDevice: string | null;
   correlatorData: Uint8Array | undefined;
   readonly startedAt: number;
+  /** when somebody first answered (ms since epoch), for charging */
+  answeredAt: number | undefined;
+  answeredBy: string | null;
+  /** every device that took part, in order of arrival */
+  readonly participants: string[];
   ringTimer: NodeJS.Timeout | undefined;
   failTimer: NodeJS.Timeout | undefined;
   /** the call has ended; any timer still pending must do nothing */
@@ -140,3 +145,18 @@ export type ModelEvent = BaseEvent &
   );
 
 export type ModelEventKind = ModelEvent["kind"];
+
+/** A call that has ended, as the node's accounting (charging tickets) sees it. */
+export interface CallSummary {
+  readonly seq: number;
+  readonly callingDevice: string | null;
+  readonly calledDevice: string | null;
+  /** the device that finally took the call, when it was answered */
+  readonly answeredBy: string | null;
+  readonly participants: readonly string[];
+  readonly startedAt: number;
+  readonly answeredAt: number | undefined;
+  readonly endedAt: number;
+  /** nodes whose devices took part */
+  readonly nodes: readonly number[];
+}
