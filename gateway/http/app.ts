@@ -5,7 +5,12 @@
 import http from "node:http";
 import https from "node:https";
 import cookie from "@fastify/cookie";
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from "fastify";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  LogController,
+} from "fastify";
 import type { GatewayCore } from "../core.js";
 import { NodeUnavailableError } from "../core.js";
 import { bootstrapService } from "../services/bootstrap/index.js";

@@ -59,6 +59,28 @@ export class O2gClient {
     readonly dispatcher: Dispatcher,
   ) {}
 
+  /**
+   * The chunk channel holds a connection for as long as the subscription lives, so it must not
+   * draw from the pool REST requests use (the SDK's bare fetch does not either): one pool with no
+   * connection limit for all event streams of a process.
+   */
+  private static streaming = new Map<string, Dispatcher>();
+
+  static streamingDispatcherFor(ca: string | Buffer | undefined): Dispatcher {
+    const key = ca ? String(ca) : "";
+    let d = O2gClient.streaming.get(key);
+    if (!d) {
+      d = new Agent({
+        connect: ca ? { ca } : {},
+        keepAliveTimeout: 30_000,
+        bodyTimeout: 0,
+        headersTimeout: 30_000,
+      });
+      O2gClient.streaming.set(key, d);
+    }
+    return d;
+  }
+
   static dispatcherFor(opts: { ca?: string | Buffer; connections?: number }): Dispatcher {
     return new Agent({
       connect: opts.ca ? { ca: opts.ca } : {},
@@ -216,7 +238,7 @@ export class O2gClient {
     const stream = new EventStream(
       res.body.subscriptionId,
       res.body.privatePollingUrl,
-      this.dispatcher,
+      O2gClient.streamingDispatcherFor(this.options.ca),
       !webHookUrl,
     );
     this.streams.add(stream);

@@ -1,0 +1,89 @@
+/**
+ * An emulated OXE and a gateway pointed at it, over real sockets: what scenarios, end-to-end
+ * tests and benchmarks run against. The gateway is reached only through its REST API and event
+ * channel; the emulator handle plays the phones and injects faults.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pino } from "pino";
+import type { Dispatcher } from "undici";
+import { DEFAULT_GATEWAY_CONFIG, type Gateway, type GatewayConfig, startGateway } from "../gateway/index.js";
+import { type Emulator, type EmulatorConfig, startEmulator } from "../oxe-emulator/index.js";
+import { O2gClient } from "./o2g-client/index.js";
+
+export interface Sandbox {
+  emulator: Emulator;
+  gateway: Gateway;
+  ca: string;
+  dispatcher: Dispatcher;
+  loginUser(number: string): Promise<O2gClient>;
+  loginAdmin(supervised?: string): Promise<O2gClient>;
+  stop(): Promise<void>;
+}
+
+export const ADMIN = { login: "admin", password: "Sandbox-Admin-1" };
+
+export type GatewayOverrides = Partial<Omit<GatewayConfig, "links" | "events">> & {
+  links?: Partial<GatewayConfig["links"]>;
+  events?: Partial<GatewayConfig["events"]>;
+};
+
+export async function startSandbox(
+  emu: Partial<EmulatorConfig> = {},
+  gw: GatewayOverrides = {},
+): Promise<Sandbox> {
+  const emulator = await startEmulator({ users: 50, nodes: 1, seed: 1, heartbeatMs: 0, ...emu });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "o2g-gw-"));
+  const config: GatewayConfig = {
+    ...DEFAULT_GATEWAY_CONFIG,
+    dataDir,
+    httpsPort: 0,
+    admins: [ADMIN],
+    nodes: emulator.nodes.map((n) => ({
+      nodeId: n.nodeId,
+      csta: n.cstaEndpoint,
+      cmip: n.cmipEndpoint,
+      login: emulator.config.linkLogin,
+      password: emulator.config.linkPassword,
+    })),
+    ...gw,
+    links: { ...DEFAULT_GATEWAY_CONFIG.links, ...gw.links },
+    events: { ...DEFAULT_GATEWAY_CONFIG.events, ...gw.events },
+    log: { level: process.env.O2G_TEST_LOG ? "debug" : "warn" },
+  };
+  const gateway = await startGateway(config, pino({ level: config.log.level }));
+  await gateway.ready();
+  const ca = readFileSync(gateway.caFile, "utf8");
+  const clients: O2gClient[] = [];
+  const dispatcher = O2gClient.dispatcherFor({ ca });
+  return {
+    emulator,
+    gateway,
+    ca,
+    dispatcher,
+    async loginUser(number) {
+      const c = await O2gClient.login(
+        { baseUrl: gateway.url, login: `oxe${number}`, password: emulator.directory.options.password, ca },
+        dispatcher,
+      );
+      clients.push(c);
+      return c;
+    },
+    async loginAdmin(supervised) {
+      const c = await O2gClient.login(
+        { baseUrl: gateway.url, ...ADMIN, ca, ...(supervised ? { supervisedLogin: supervised } : {}) },
+        dispatcher,
+      );
+      clients.push(c);
+      return c;
+    },
+    async stop() {
+      for (const c of clients) await c.close().catch(() => undefined);
+      await dispatcher.close();
+      await gateway.stop();
+      await emulator.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/** Every scenario of the library, run as `npm run scenario` would run it. */
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadScenario } from "./format/index.js";
+import { runScenario } from "./runner/index.js";
+
+const dir = path.join(import.meta.dirname, "library");
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
+
+describe("the scenario library", () => {
+  it("has the scenarios this issue asks for", () => {
+    for (const f of [
+      "basic-call",
+      "busy",
+      "no-answer",
+      "hold-retrieve",
+      "consultation-transfer",
+      "conference",
+      "deflect",
+      "cross-node",
+    ]) {
+      expect(files).toContain(`${f}.yaml`);
+    }
+  });
+  for (const f of files) {
+    it(f, { timeout: 60_000 }, async () => {
+      const r = await runScenario(loadScenario(path.join(dir, f)));
+      expect(r.failure ?? "").toBe("");
+      expect(r.ok).toBe(true);
+    });
+  }
+});

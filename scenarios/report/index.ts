@@ -1,0 +1,2 @@
+export { junitReport } from "./junit.js";
+export { markdownReport } from "./markdown.js";

@@ -1,0 +1,10 @@
+export { interpolate, mismatch, pick } from "./match.js";
+export {
+  type LoadStats,
+  type RunOptions,
+  type RunResult,
+  runScenario,
+  StepFailure,
+  type StepResult,
+  type StepStats,
+} from "./runner.js";
