@@ -31,6 +31,7 @@ describe("scenario files", () => {
     expect(s.steps[3]).toMatchObject({ ms: 1500, pos: { line: 9, col: 5 } });
     expect(s.steps[4]).toMatchObject({
       timeoutMs: 2000,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a scenario variable, kept as written
       all: [{ actor: "b", event: "OnCallCreated", match: { callRef: "${c}" } }],
     });
   });

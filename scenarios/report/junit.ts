@@ -6,7 +6,10 @@ const esc = (s: string) =>
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
+    .split("")
+    // XML 1.0 cannot carry control characters other than tab, newline and carriage return.
+    .filter((ch) => ch.charCodeAt(0) >= 0x20 || ch === "\t" || ch === "\n" || ch === "\r")
+    .join("");
 
 /** JUnit XML: one test suite per scenario, one test case per step (or one for a load run). */
 export function junitReport(results: RunResult[]): string {
