@@ -12,13 +12,14 @@ const USAGE = `usage: npm run emulator -- [options]
   --first-number D     first directory number (default 10000, or 100000 above 89,999 users)
   --password P         every user's password (default 0000)
   --host H             listen address (default 127.0.0.1)
-  --base-port P        node i listens on P+10(i-1) for CSTA, +1 for CMIP (default 2555; 0 = any)
+  --base-port P        node i listens on P+10(i-1) for CSTA, +1 CMIP, +2 SSH, +3 IMAP (default 2555; 0 = any)
   --link-login L       account the gateway's links use (default o2g)
   --link-password P    its password (default o2g-link)
   --max-monitors N     CSTA monitors per node (default 20000, the OXE's limit)
   --max-links N        CSTA links per node (default 30, the OXE's limit)
   --ring-timeout-ms T  an unanswered call is released after T ms (default 60000)
-  --quiet              no per-link log lines`;
+  --quiet              no per-link log lines
+  --ready-json         print one line "READY {json}" with the endpoints (for programs driving it)`;
 
 function num(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
         "max-links": { type: "string" },
         "ring-timeout-ms": { type: "string" },
         quiet: { type: "boolean" },
+        "ready-json": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -90,14 +92,31 @@ async function main(): Promise<void> {
   for (const n of emu.nodes) {
     const users = d.byNode.get(n.nodeId) ?? [];
     console.log(
-      `  node ${n.nodeId}: CSTA ${n.cstaEndpoint.host}:${n.cstaEndpoint.port}  CMIP ${n.cmipEndpoint.host}:${n.cmipEndpoint.port}  ` +
+      `  node ${n.nodeId}: CSTA ${n.cstaEndpoint.host}:${n.cstaEndpoint.port}  CMIP ${n.cmipEndpoint.port}  SSH ${n.sshEndpoint.port}  IMAP ${n.imapEndpoint.port}  ` +
         `${users.length} users (${users[0]?.directoryNumber ?? "-"}..${users.at(-1)?.directoryNumber ?? "-"})`,
     );
+  }
+  if (values["ready-json"]) {
+    const ready = {
+      users: d.subscribers.length,
+      startMs: ms,
+      rssMB: rss,
+      login: emu.config.linkLogin,
+      password: emu.config.linkPassword,
+      nodes: emu.nodes.map((n) => ({
+        nodeId: n.nodeId,
+        csta: n.cstaEndpoint,
+        cmip: n.cmipEndpoint,
+        ssh: n.sshEndpoint,
+        imap: n.imapEndpoint,
+      })),
+    };
+    console.log(`READY ${JSON.stringify(ready)}`);
   }
   const nodesSpec = emu.nodes
     .map((n) => `${n.nodeId}=${n.cstaEndpoint.host}:${n.cstaEndpoint.port}/${n.cmipEndpoint.port}`)
     .join(",");
-  console.log(`  links authenticate as ${emu.config.linkLogin} / ${emu.config.linkPassword}`);
+  console.log(`  links authenticate as ${emu.config.linkLogin} / ${emu.config.linkPassword}; SSH maintenance account ${emu.config.maintenanceLogin} / ${emu.config.maintenancePassword}`);
   console.log(`  point a gateway at it: npm run gateway -- --nodes ${nodesSpec}`);
   const stop = async () => {
     await emu.stop();

@@ -6,9 +6,13 @@
 
 import { type Directory, generateDirectory } from "./directory/index.js";
 import { type Connection, type Device, Network, type NetworkOptions } from "./model/index.js";
+import { NodeAnalytics } from "./analytics/index.js";
 import { CmipNodeServer } from "./servers/cmip/node-server.js";
 import type { LinkFaults } from "./servers/common/faults.js";
 import { CstaNodeServer } from "./servers/csta/node-server.js";
+import { ImapNodeServer } from "./servers/imap/index.js";
+import { SshNodeServer } from "./servers/ssh/index.js";
+import { VoiceMailStore } from "./voicemail/index.js";
 
 export interface EmulatorConfig {
   users: number;
@@ -18,8 +22,17 @@ export interface EmulatorConfig {
   /** password of every generated user */
   userPassword?: string;
   host: string;
-  /** node i listens on basePort + 10(i-1) (CSTA) and +1 (CMIP); 0 picks free ports */
+  /** node i listens on basePort + 10(i-1) (CSTA), +1 (CMIP), +2 (SSH), +3 (IMAP); 0 picks free ports */
   basePort: number;
+  /** the nodes' maintenance account, for SSH (incidents and charging tickets) */
+  maintenanceLogin: string;
+  maintenancePassword: string;
+  /** keep the nodes' SSH host keys in this directory across runs; default: in memory */
+  sshHostKeyDir?: string;
+  /** mean ms between two random incidents on a node; 0: only what scenarios raise */
+  liveIncidentMeanMs: number;
+  /** mean ms between two random public network calls charged on a node; 0: none */
+  livePublicCallMeanMs: number;
   /** the account the gateway's links authenticate with */
   linkLogin: string;
   linkPassword: string;
@@ -39,6 +52,10 @@ export const DEFAULT_EMULATOR_CONFIG: EmulatorConfig = {
   basePort: 0,
   linkLogin: "o2g",
   linkPassword: "o2g-link",
+  maintenanceLogin: "adfexc",
+  maintenancePassword: "adfexc",
+  liveIncidentMeanMs: 0,
+  livePublicCallMeanMs: 0,
   maxMonitorsPerNode: 20_000,
   maxCstaLinksPerNode: 30,
   maxCmipLinksPerNode: 30,
@@ -56,8 +73,35 @@ export class EmulatedNode {
     readonly nodeId: number,
     readonly csta: CstaNodeServer,
     readonly cmip: CmipNodeServer,
+    readonly ssh: SshNodeServer,
+    readonly imap: ImapNodeServer,
     private readonly host: string,
   ) {}
+
+  /** the node's incidents and charging tickets (what its SSH server reads out) */
+  get analytics(): NodeAnalytics {
+    return this.ssh.analytics;
+  }
+
+  /** the node's 4645 voice mail (what its IMAP server serves) */
+  get voicemail(): VoiceMailStore {
+    return this.imap.store;
+  }
+
+  get sshEndpoint(): Endpoint {
+    return { host: this.host, port: this.ssh.port };
+  }
+
+  get imapEndpoint(): Endpoint {
+    return { host: this.host, port: this.imap.port };
+  }
+
+  /** Stop every server of the node (`reset`: drop the open links too). */
+  async close(reset = true): Promise<void> {
+    this.csta.dispose();
+    this.analytics.dispose();
+    await Promise.all([this.csta.close(reset), this.cmip.close(reset), this.ssh.close(reset), this.imap.close(reset)]);
+  }
 
   get cstaEndpoint(): Endpoint {
     return { host: this.host, port: this.csta.port };
@@ -71,6 +115,8 @@ export class EmulatedNode {
   setFaults(f: Partial<LinkFaults>): void {
     Object.assign(this.csta.faults, f);
     Object.assign(this.cmip.faults, f);
+    Object.assign(this.ssh.faults, f);
+    Object.assign(this.imap.faults, f);
   }
 
   clearFaults(): void {
@@ -116,10 +162,7 @@ export class Emulator {
   }
 
   async stop(): Promise<void> {
-    for (const n of this.nodes) {
-      n.csta.dispose();
-      await Promise.all([n.csta.close(), n.cmip.close()]);
-    }
+    for (const n of this.nodes) await n.close();
     for (const call of [...this.network.activeCalls()]) {
       clearTimeout(call.ringTimer);
       clearTimeout(call.failTimer);
@@ -158,12 +201,27 @@ export async function startEmulator(partial: Partial<EmulatorConfig> = {}): Prom
         port: base === 0 ? 0 : base + 1,
         maxLinks: config.maxCmipLinksPerNode,
       });
-      nodes.push(new EmulatedNode(nodeId, csta, cmip, config.host));
+      const analytics = new NodeAnalytics({ nodeId, seed: config.seed, directory, network });
+      analytics.startLive({ incidentMeanMs: config.liveIncidentMeanMs, publicCallMeanMs: config.livePublicCallMeanMs });
+      const ssh = new SshNodeServer(analytics, {
+        nodeId,
+        host: config.host,
+        port: base === 0 ? 0 : base + 2,
+        login: config.maintenanceLogin,
+        password: config.maintenancePassword,
+        ...(config.sshHostKeyDir ? { hostKeyDir: config.sshHostKeyDir } : {}),
+        ...logOpt,
+      });
+      const voicemail = new VoiceMailStore({ nodeId, directory, seed: config.seed });
+      const imap = new ImapNodeServer(voicemail, { nodeId, host: config.host, port: base === 0 ? 0 : base + 3, ...logOpt });
+      nodes.push(new EmulatedNode(nodeId, csta, cmip, ssh, imap, config.host));
       await csta.listen();
       await cmip.listen();
+      await ssh.listen();
+      await imap.listen();
     }
   } catch (err) {
-    for (const n of nodes) await Promise.all([n.csta.close(), n.cmip.close()]);
+    for (const n of nodes) await n.close();
     throw err;
   }
   return new Emulator(config, directory, network, nodes);

@@ -10,3 +10,5 @@ export {
 } from "./emulator.js";
 export { type Call, type Connection, type Device, type ModelEvent, Network } from "./model/index.js";
 export type { LinkFaults } from "./servers/common/faults.js";
+export { NodeAnalytics } from "./analytics/index.js";
+export { VoiceMailStore } from "./voicemail/index.js";

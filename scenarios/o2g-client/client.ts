@@ -131,6 +131,11 @@ export class O2gClient {
     return this.options.login;
   }
 
+  /** The Cookie header this client sends (for load tools that replay its requests). */
+  get cookieHeader(): string {
+    return this.cookie;
+  }
+
   /** One HTTP exchange; throws O2gHttpError on a non-2xx. */
   async raw<T = unknown>(
     method: Dispatcher.HttpMethod,

@@ -62,6 +62,18 @@ export async function telephonyService(app: FastifyInstance): Promise<void> {
     return { callId: call.callRef, deviceId: l.deviceId };
   }
 
+  /**
+   * The connection an action on `callRef` applies to. The gateway's view follows the node's
+   * events, which may trail the answer to the request that created the call: when the view does
+   * not know the call yet, the action still goes to the switch on the user's device, and the
+   * switch, which knows, accepts it or answers invalidCallID (a 404).
+   */
+  function conn(u: GwUser, callRef: string, deviceId?: string): ConnectionId {
+    const call = core.telephony.call(u, callRef);
+    if (call) return leg(u, call, deviceId);
+    return { callId: callRef, deviceId: userDevice(u, deviceId).id };
+  }
+
   function checkNumber(n: unknown, what: string): string {
     if (typeof n !== "string" || !NUMBER.test(n))
       throw badValue(`${what} "${String(n)}" is not a phone number`, "INVALID_DESTINATION");
@@ -82,28 +94,43 @@ export async function telephonyService(app: FastifyInstance): Promise<void> {
   async function placeCall(u: GwUser, body: S.MakeCallBody): Promise<{ callRef: string }> {
     const device = userDevice(u, body.deviceId);
     const callee = checkNumber(body.callee, "callee");
-    const active = core.telephony
-      .calls(u)
-      .find((c) =>
-        c.legs.some(
-          (l) => l.deviceId === device.id && (l.state === "ACTIVE" || l.state === "RINGING_OUTGOING"),
-        ),
-      );
-    if (active) {
-      const r = await invoke(u, consultationCall, {
-        existingCall: { callId: active.callRef, deviceId: device.id },
-        consultedDevice: callee,
-      });
-      return { callRef: r.initiatedCall.callId ?? "" };
-    }
     const corr = correlator(body.hexaBinaryAssociatedData);
-    const r = await invoke(u, makeCall, {
-      callingDevice: device.id,
-      calledDirectoryNumber: callee,
-      autoOriginate: body.autoAnswer === false ? "prompt" : "doNotPrompt",
-      ...(corr ? { correlatorData: corr } : {}),
-    });
-    return { callRef: r.callingDevice.callId ?? "" };
+    const activeCall = () =>
+      core.telephony
+        .calls(u)
+        .find((c) =>
+          c.legs.some((l) => l.deviceId === device.id && (l.state === "ACTIVE" || l.state === "RINGING_OUTGOING")),
+        );
+    const consult = async (ref: string) =>
+      (await invoke(u, consultationCall, { existingCall: { callId: ref, deviceId: device.id }, consultedDevice: callee }))
+        .initiatedCall.callId ?? "";
+    const make = async () =>
+      (
+        await invoke(u, makeCall, {
+          callingDevice: device.id,
+          calledDirectoryNumber: callee,
+          autoOriginate: body.autoAnswer === false ? "prompt" : "doNotPrompt",
+          ...(corr ? { correlatorData: corr } : {}),
+        })
+      ).callingDevice.callId ?? "";
+    // The view may trail the switch by the events still in flight: when the switch disagrees
+    // with the first choice, the other one is what it means.
+    const active = activeCall();
+    if (active) {
+      try {
+        return { callRef: await consult(active.callRef) };
+      } catch (err) {
+        if ((err as { status?: number }).status !== 404) throw err;
+        return { callRef: await make() };
+      }
+    }
+    try {
+      return { callRef: await make() };
+    } catch (err) {
+      const now = activeCall();
+      if ((err as { status?: number }).status !== 409 || !now) throw err;
+      return { callRef: await consult(now.callRef) };
+    }
   }
 
   // ---- placing and answering -------------------------------------------------------------
@@ -145,7 +172,7 @@ export async function telephonyService(app: FastifyInstance): Promise<void> {
     reply: import("fastify").FastifyReply,
   ) => {
     const u = user(req);
-    await invoke(u, clearConnection, { connection: leg(u, callOf(u, req.params.callRef)) });
+    await invoke(u, clearConnection, { connection: conn(u, req.params.callRef) });
     return reply.code(204).send();
   };
   app.delete<{ Params: { callRef: string } }>("/calls/:callRef", release);
@@ -155,8 +182,9 @@ export async function telephonyService(app: FastifyInstance): Promise<void> {
     (op: OperationSpec<{ connection: ConnectionId }, undefined>) =>
     async (req: FastifyRequest<{ Params: { callRef: string } }>, reply: import("fastify").FastifyReply) => {
       const u = user(req);
-      const call = callOf(u, req.params.callRef);
-      await invoke(u, op, { connection: leg(u, call, (req.body as S.DeviceBody | undefined)?.deviceId) });
+      await invoke(u, op, {
+        connection: conn(u, req.params.callRef, (req.body as S.DeviceBody | undefined)?.deviceId),
+      });
       return reply.code(204).send();
     };
   app.post("/calls/:callRef/answer", { schema: S.deviceBody }, onLeg(answerCall));
@@ -166,13 +194,18 @@ export async function telephonyService(app: FastifyInstance): Promise<void> {
   /** The user's other call to pair with `callRef` for transfer and merge. */
   function heldAndActive(u: GwUser, activeRef: string, heldRef: string) {
     if (activeRef === heldRef) throw badValue("the active and held calls must differ");
-    const active = callOf(u, activeRef);
-    const held = callOf(u, heldRef);
-    const device = active.legs.find((l) => held.legs.some((h) => h.deviceId === l.deviceId))?.deviceId;
-    if (!device) throw incompatible("the two calls are not on the same device", "INVALID_DEVICE");
+    const active = core.telephony.call(u, activeRef);
+    const held = core.telephony.call(u, heldRef);
+    let device: string | undefined;
+    if (active && held) {
+      device = active.legs.find((l) => held.legs.some((h) => h.deviceId === l.deviceId))?.deviceId;
+      if (!device) throw incompatible("the two calls are not on the same device", "INVALID_DEVICE");
+    } else {
+      device = (active ?? held)?.legs[0]?.deviceId ?? userDevice(u, undefined).id;
+    }
     return {
-      activeCall: { callId: active.callRef, deviceId: device },
-      heldCall: { callId: held.callRef, deviceId: device },
+      activeCall: { callId: activeRef, deviceId: device },
+      heldCall: { callId: heldRef, deviceId: device },
     };
   }
 
@@ -233,10 +266,11 @@ export async function telephonyService(app: FastifyInstance): Promise<void> {
     async (req, reply) => {
       const u = user(req);
       const body = req.body as S.ReconnectBody;
-      const held = callOf(u, req.params.callRef);
-      const heldLeg = leg(u, held, body.deviceId);
-      const active = callOf(u, body.enquiryCallRef);
-      await invoke(u, reconnectCall, { heldCall: heldLeg, activeCall: leg(u, active, heldLeg.deviceId) });
+      const heldLeg = conn(u, req.params.callRef, body.deviceId);
+      await invoke(u, reconnectCall, {
+        heldCall: heldLeg,
+        activeCall: conn(u, body.enquiryCallRef, heldLeg.deviceId),
+      });
       return reply.code(204).send();
     },
   );
@@ -248,9 +282,8 @@ export async function telephonyService(app: FastifyInstance): Promise<void> {
       const u = user(req);
       const body = req.body as S.RedirectBody;
       if (body.redirectTo === "VOICEMAIL") throw notImplemented("redirecting to voice mail");
-      const call = callOf(u, req.params.callRef);
       await invoke(u, deflectCall, {
-        call: leg(u, call),
+        call: conn(u, req.params.callRef),
         destination: checkNumber(body.redirectTo, "redirectTo"),
       });
       return reply.code(204).send();
@@ -263,9 +296,8 @@ export async function telephonyService(app: FastifyInstance): Promise<void> {
     async (req, reply) => {
       const u = user(req);
       const body = req.body as S.BlindTransferBody;
-      const call = callOf(u, req.params.callRef);
       await invoke(u, singleStepTransfer, {
-        call: leg(u, call),
+        call: conn(u, req.params.callRef),
         destination: checkNumber(body.transferTo, "transferTo"),
       });
       return reply.code(204).send();
@@ -280,7 +312,7 @@ export async function telephonyService(app: FastifyInstance): Promise<void> {
       const body = req.body as S.DtmfBody;
       if (!/^[0-9*#A-Da-d]{1,64}$/.test(body.number)) throw badValue(`"${body.number}" are not DTMF digits`);
       await invoke(u, generateDigits, {
-        connection: leg(u, callOf(u, req.params.callRef), body.deviceId),
+        connection: conn(u, req.params.callRef, body.deviceId),
         digits: body.number,
       });
       return reply.code(204).send();

@@ -1,0 +1,134 @@
+/**
+ * npm run bench -- <name> [options] [--json out.json] [--md out.md]
+ *   snapshot   startup snapshot time, 1k..100k users, vs the vendor's figures
+ *   rest       REST requests/s and latency vs a bare fastify server in the same run
+ *   events     CSTA event -> chunk channel latency at 100 and 500 calls/s, and the sustained maximum
+ *   codec      our BER codec vs the generic BER libraries, on CSTA PDUs
+ *   gate       the short CI profile compared to bench/baseline.json (exit 1 on regression)
+ */
+import { parseArgs } from "node:util";
+import { emit } from "./report/index.js";
+import { SNAPSHOT_POINTS, snapshotBench } from "./snapshot/index.js";
+
+const USAGE = `usage: npm run bench -- <snapshot|rest|events|codec|gate> [options] [--json out.json] [--md out.md]
+  snapshot  --points 1000,3000,...   --repeat N   --window N
+  rest      --duration S   --connections N
+  events    --rates 100,500   --duration S
+  codec     --iterations N
+  gate      --baseline bench/baseline.json   [--update [--runs 3]] (write the baseline: worst of the runs)
+            --inject window=1   (a deliberate regression, to see the gate fail)`;
+
+async function main(): Promise<number> {
+  const name = process.argv[2];
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: process.argv.slice(3),
+      options: {
+        json: { type: "string" },
+        md: { type: "string" },
+        points: { type: "string" },
+        repeat: { type: "string" },
+        window: { type: "string" },
+        duration: { type: "string" },
+        connections: { type: "string" },
+        rates: { type: "string" },
+        iterations: { type: "string" },
+        baseline: { type: "string" },
+        update: { type: "boolean" },
+        inject: { type: "string" },
+        runs: { type: "string" },
+      },
+    }));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const out = {
+    ...(values.json ? { json: String(values.json) } : {}),
+    ...(values.md ? { md: String(values.md) } : {}),
+  };
+  const progress = (line: string) => console.log(line);
+  const list = (s: unknown, def: number[]) => (typeof s === "string" ? s.split(",").map(Number) : def);
+  switch (name) {
+    case "snapshot": {
+      const { res, charts } = await snapshotBench({
+        points: list(values.points, SNAPSHOT_POINTS),
+        repeat: Number(values.repeat ?? 1),
+        ...(values.window ? { window: Number(values.window) } : {}),
+        progress,
+      });
+      emit(res, {
+        ...out,
+        charts,
+        title: "Startup snapshot",
+        intro: "How long the gateway takes to monitor and snapshot every user at start.",
+      });
+      return 0;
+    }
+    case "rest": {
+      const { restBench } = await import("./rest/index.js");
+      const { res, charts } = await restBench({
+        durationS: Number(values.duration ?? 5),
+        connections: Number(values.connections ?? 20),
+        progress,
+      });
+      emit(res, {
+        ...out,
+        charts,
+        title: "REST throughput",
+        intro:
+          "Requests per second through the gateway, and a bare fastify server answering the same JSON over the same TLS in the same run.",
+      });
+      return 0;
+    }
+    case "events": {
+      const { eventsBench } = await import("./events/index.js");
+      const { res, charts } = await eventsBench({
+        rates: list(values.rates, [100, 500]),
+        durationS: Number(values.duration ?? 5),
+        findMax: true,
+        progress,
+      });
+      emit(res, {
+        ...out,
+        charts,
+        title: "Event latency",
+        intro: "From the CSTA event in the emulator to the JSON line read on the chunk channel.",
+      });
+      return 0;
+    }
+    case "codec": {
+      const { codecBench } = await import("./codec/index.js");
+      const res = codecBench(Number(values.iterations ?? 100_000));
+      emit(res, {
+        ...out,
+        title: "BER codec",
+        intro: "Encode+decode of CSTA PDUs (a MonitorStart invoke, a SnapshotDevice result).",
+      });
+      return 0;
+    }
+    case "gate": {
+      const { runGate } = await import("./gate/index.js");
+      return runGate({
+        baseline: String(values.baseline ?? "bench/baseline.json"),
+        update: values.update === true,
+        ...(values.runs ? { runs: Number(values.runs) } : {}),
+        ...(values.inject ? { inject: String(values.inject) } : {}),
+        ...out,
+        progress,
+      });
+    }
+    default:
+      console.error(USAGE);
+      return 2;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,183 @@
+/**
+ * npm run bench -- gate --baseline bench/baseline.json
+ * A short profile of every benchmark (well under 3 minutes on 2 cores), each figure compared to
+ * the baseline; prints a verdict table and exits 1 on any regression. `--update` writes the
+ * baseline from this run instead; `--inject window=1` slows the gateway's startup snapshot on
+ * purpose (one request in flight), to see the gate catch it.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { measureCodec } from "../codec/index.js";
+import { measureEvents } from "../events/index.js";
+import { emit, result, type Row } from "../report/index.js";
+import { measureRest } from "../rest/index.js";
+import { measureSnapshot } from "../snapshot/index.js";
+import { type Baseline, judge, type Metric } from "./compare.js";
+
+export interface GateOptions {
+  baseline: string;
+  update: boolean;
+  /** with update: profile runs whose worst figure per metric becomes the baseline */
+  runs?: number;
+  inject?: string;
+  json?: string;
+  md?: string;
+  progress: (line: string) => void;
+}
+
+/**
+ * A fixed CPU workload (hashing and JSON), timed in this process: the yardstick that turns the
+ * snapshot's milliseconds into a figure that moves with the gateway, not with the machine's load.
+ */
+export function calibrate(): number {
+  const runs: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t = performance.now();
+    let h = createHash("sha256");
+    const obj = { callRef: "123", legs: [{ deviceId: "10001", state: "ACTIVE" }], n: 0 };
+    for (let i = 0; i < 40_000; i++) {
+      obj.n = i;
+      const s = JSON.stringify(obj);
+      h.update(s);
+      if (i % 1000 === 0) h = createHash("sha256");
+      JSON.parse(s);
+    }
+    runs.push(performance.now() - t);
+  }
+  return [...runs].sort((a, b) => a - b)[2]!;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function measureGate(opts: GateOptions): Promise<Record<string, Metric>> {
+  const p = opts.progress;
+  const window = opts.inject?.startsWith("window=") ? Number(opts.inject.slice(7)) : undefined;
+  if (opts.inject && window === undefined) throw new Error(`unknown --inject ${opts.inject} (try window=1)`);
+  const m: Record<string, Metric> = {};
+
+  p("gate: codec...");
+  const codec = measureCodec(60_000);
+  const hand = codec[0]!;
+  const ldap = codec.find((r) => String(r.codec).startsWith("asn1 (ldapjs)"))!;
+  const handRate = 2 / (1 / Number(hand.invokePerSec) + 1 / Number(hand.snapshotResultPerSec));
+  const ldapRate = 2 / (1 / Number(ldap.invokePerSec) + 1 / Number(ldap.snapshotResultPerSec));
+  m.codecVsAsn1 = {
+    value: Number((handRate / ldapRate).toFixed(2)),
+    better: "higher",
+    tolerance: 0.35,
+    unit: "x",
+    what: "protocols/ber encode+decode rate / the asn1 (ldapjs) library's, same PDUs, same run",
+  };
+
+  for (const users of [20_000, 50_000]) {
+    const runs: number[] = [];
+    const norm: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      p(`gate: snapshot ${users} users, run ${i + 1}/3${window ? ` (injected: window=${window})` : ""}...`);
+      const cal = calibrate();
+      const r = await measureSnapshot(users, window);
+      runs.push(r.ms);
+      norm.push(r.ms / cal);
+    }
+    m[`snapshot${users / 1000}k`] = {
+      value: Number(median(norm).toFixed(2)),
+      better: "lower",
+      tolerance: 0.6,
+      unit: "x calib",
+      what: `startup snapshot of ${users / 1000}k users (median of 3) / a fixed CPU workload timed just before (${median(runs)} ms raw)`,
+    };
+  }
+
+  p("gate: rest...");
+  const rest = await measureRest({ durationS: 2, rounds: 2, connections: 16, progress: p });
+  for (const r of rest) {
+    const key = String(r.endpoint).startsWith("GET telephony/calls")
+      ? "restCallsRatio"
+      : String(r.endpoint).startsWith("GET users")
+        ? "restUserRatio"
+        : String(r.endpoint).startsWith("POST")
+          ? "restMakeReleaseRatio"
+          : "restDiscoveryRatio";
+    m[key] = {
+      value: Number(r.ratio),
+      better: "higher",
+      tolerance: 0.45,
+      unit: "x fastify",
+      what: `${r.endpoint}: gateway req/s / bare fastify req/s, same JSON, same run (${r.rps} vs ${r.baselineRps})`,
+    };
+    m[`${key.replace("Ratio", "")}Errors`] = {
+      value: Number(r.errors),
+      better: "lower",
+      tolerance: 0,
+      unit: "errors",
+      what: `${r.endpoint}: failed or non-2xx answers`,
+    };
+  }
+
+  p("gate: events at 200 calls/s...");
+  const ev = await measureEvents({ rates: [200], durationS: 4, findMax: false, progress: p });
+  const e = ev.rows[0]!;
+  m.eventsP99Ms = { value: e.p99Ms, better: "lower", tolerance: 2, slack: 25, unit: "ms", what: "CSTA event -> chunk channel p99 at 200 calls/s" };
+  m.eventsLost = { value: e.lost, better: "lower", tolerance: 0, unit: "calls", what: "calls whose OnCallCreated never reached the client" };
+  return m;
+}
+
+/**
+ * The baseline from several runs: per metric the worst figure seen, so the tolerance is measured
+ * from the noisy end of the machine's normal, not from a lucky run.
+ */
+export function pessimistic(runs: Record<string, Metric>[]): Record<string, Metric> {
+  const out: Record<string, Metric> = {};
+  for (const run of runs) {
+    for (const [k, m] of Object.entries(run)) {
+      const cur = out[k];
+      if (!cur || (m.better === "lower" ? m.value > cur.value : m.value < cur.value)) out[k] = m;
+    }
+  }
+  return out;
+}
+
+export async function runGate(opts: GateOptions): Promise<number> {
+  const t0 = performance.now();
+  if (opts.update) {
+    const runs: Record<string, Metric>[] = [];
+    for (let i = 0; i < (opts.runs ?? 3); i++) {
+      opts.progress(`gate: baseline run ${i + 1}/${opts.runs ?? 3}`);
+      runs.push(await measureGate(opts));
+    }
+    const seconds = Math.round((performance.now() - t0) / 1000);
+    const baseline: Baseline = {
+      date: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, node: process.version },
+      metrics: pessimistic(runs),
+    };
+    writeFileSync(opts.baseline, `${JSON.stringify(baseline, null, 2)}\n`);
+    opts.progress(`gate: wrote the baseline ${opts.baseline} from ${runs.length} run(s) (${seconds} s)`);
+    return 0;
+  }
+  const current = await measureGate(opts);
+  const seconds = Math.round((performance.now() - t0) / 1000);
+  if (!existsSync(opts.baseline)) {
+    opts.progress(`gate: no baseline at ${opts.baseline}; create one with --update`);
+    return 2;
+  }
+  const baseline = JSON.parse(readFileSync(opts.baseline, "utf8")) as Baseline;
+  const verdicts = judge(current, baseline);
+  const rows: Row[] = verdicts.map((v) => ({
+    metric: v.name,
+    value: v.value,
+    baseline: v.baseline,
+    limit: v.limit === null ? null : Number(v.limit.toFixed(2)),
+    unit: v.unit,
+    verdict: v.ok ? "ok" : "REGRESSION",
+  }));
+  const failed = verdicts.filter((v) => !v.ok);
+  const res = result("gate", rows, [
+    `profile took ${seconds} s; baseline from ${baseline.date} (${baseline.machine.cpus} CPU(s), Node ${baseline.machine.node}).`,
+    ...Object.entries(current).map(([k, v]) => `${k}: ${v.what}; ${v.better} is better, tolerance ${Math.round(v.tolerance * 100)}%${v.slack ? ` + ${v.slack} ${v.unit}` : ""}.`),
+  ]);
+  emit(res, { ...(opts.json ? { json: opts.json } : {}), ...(opts.md ? { md: opts.md } : {}), title: "Performance gate" });
+  console.log(failed.length ? `\nGATE FAILED: ${failed.map((f) => f.name).join(", ")}` : "\ngate passed");
+  return failed.length ? 1 : 0;
+}

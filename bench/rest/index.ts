@@ -1,0 +1,196 @@
+/**
+ * REST throughput: autocannon against the gateway's main endpoints, then against a bare
+ * fastify server answering the same bodies over the same TLS (bench/support/baseline-server),
+ * in the same run. Gateway, emulator and baseline each run in their own process.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { O2gClient } from "../../scenarios/o2g-client/index.js";
+import { type BenchResult, barChart, type Row, result } from "../report/index.js";
+import { spawnEmulator, spawnGateway, spawnTs } from "../support/processes.js";
+
+export interface RestOptions {
+  durationS: number;
+  connections: number;
+  /** gateway/baseline rounds per endpoint; the best of each is kept */
+  rounds?: number;
+  progress?: (line: string) => void;
+}
+
+interface Endpoint {
+  name: string;
+  requests: autocannon.Request[];
+  headers: Record<string, string>;
+}
+
+function cannon(url: string, ca: string, e: Endpoint, opts: RestOptions): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const inst = autocannon(
+      {
+        url,
+        connections: opts.connections,
+        duration: opts.durationS,
+        headers: e.headers,
+        requests: e.requests,
+        tlsOptions: { ca, servername: "localhost" },
+      },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+    inst.on("error", reject);
+  });
+}
+
+export async function measureRest(opts: RestOptions): Promise<Row[]> {
+  const pairs = opts.connections;
+  const emu = await spawnEmulator(Math.max(1000, pairs * 2 + 10), 1);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "o2g-rest-"));
+  const stops: (() => Promise<void>)[] = [emu.stop];
+  try {
+    const gw = await spawnGateway(emu.ready, { dataDir });
+    stops.unshift(gw.stop);
+    const ca = readFileSync(gw.ready.caFile, "utf8");
+    const first = 10000;
+    // A user in an active call, so the calls body is a real one.
+    const a = await O2gClient.login({ baseUrl: gw.ready.url, login: `oxe${first}`, password: "0000", ca });
+    const b = await O2gClient.login({
+      baseUrl: gw.ready.url,
+      login: `oxe${first + 1}`,
+      password: "0000",
+      ca,
+    });
+    const ref = (
+      await a.post<{ callRef: string }>("telephony", "calls", {
+        deviceId: String(first),
+        callee: String(first + 1),
+      })
+    ).body.callRef;
+    await new Promise((r) => setTimeout(r, 200));
+    await b.post("telephony", `calls/${ref}/answer`, { deviceId: String(first + 1) });
+    await new Promise((r) => setTimeout(r, 200));
+    const admin = await O2gClient.login({
+      baseUrl: gw.ready.url,
+      login: "admin",
+      password: "Sandbox-Admin-1",
+      ca,
+    });
+    const bodies = {
+      calls: (await a.get("telephony", "calls")).body,
+      user: (await a.get("users", `oxe${first}`)).body,
+      discovery: (await a.raw("GET", `${gw.ready.url}/api/rest`)).body,
+    };
+    const bodiesFile = path.join(dataDir, "bodies.json");
+    writeFileSync(bodiesFile, JSON.stringify(bodies));
+    const base = await spawnTs<{ url: string }>("bench/support/baseline-server.ts", [dataDir, bodiesFile]);
+    stops.unshift(base.stop);
+
+    // make call + release: connection i places a call from user 2i+10 to 2i+11 and releases it.
+    let nextPair = 0;
+    const makeAndRelease: autocannon.Request[] = [
+      {
+        method: "POST",
+        setupRequest: (req, context) => {
+          const ctx = context as { caller?: number };
+          ctx.caller ??= first + 10 + 2 * (nextPair++ % pairs);
+          return {
+            ...req,
+            path: `/api/rest/1.0/telephony/calls?loginName=oxe${ctx.caller}`,
+            body: JSON.stringify({ deviceId: String(ctx.caller), callee: String(ctx.caller + 1) }),
+          };
+        },
+        onResponse: (status, body, context) => {
+          if (status >= 400 && process.env.DEBUG_REST) console.log("POST", status, body.slice(0, 300));
+          (context as { ref?: string }).ref = (JSON.parse(body) as { callRef: string }).callRef;
+        },
+      },
+      {
+        method: "DELETE",
+        setupRequest: (req, context) => {
+          const ctx = context as { caller: number; ref: string };
+          return { ...req, path: `/api/rest/1.0/telephony/calls/${ctx.ref}?loginName=oxe${ctx.caller}` };
+        },
+        onResponse: (status, body, context) => {
+          if (status >= 400 && process.env.DEBUG_REST) console.log("DELETE", status, (context as { ref: string }).ref, body.slice(0, 300));
+        },
+      },
+    ];
+    const endpoints: Endpoint[] = [
+      { name: "GET /api/rest (discovery)", requests: [{ method: "GET", path: "/api/rest" }], headers: {} },
+      {
+        name: "GET telephony/calls",
+        requests: [{ method: "GET", path: "/api/rest/1.0/telephony/calls" }],
+        headers: { cookie: a.cookieHeader },
+      },
+      {
+        name: "GET users/{login}",
+        requests: [{ method: "GET", path: `/api/rest/1.0/users/oxe${first}` }],
+        headers: { cookie: a.cookieHeader },
+      },
+      {
+        name: "POST calls + DELETE calls/{ref}",
+        requests: makeAndRelease,
+        headers: { cookie: admin.cookieHeader, "content-type": "application/json" },
+      },
+    ];
+    const rows: Row[] = [];
+    for (const e of endpoints) {
+      // Alternate gateway and baseline, and keep each one's best round: a burst of load from
+      // elsewhere on a shared machine then spoils one round, not the figure.
+      let g: autocannon.Result | undefined;
+      let bl: autocannon.Result | undefined;
+      for (let round = 1; round <= (opts.rounds ?? 1); round++) {
+        opts.progress?.(`rest: ${e.name} on the gateway for ${opts.durationS} s (round ${round})...`);
+        nextPair = 0;
+        const gr = await cannon(gw.ready.url, ca, e, opts);
+        opts.progress?.(`rest: ${e.name} on the bare fastify baseline for ${opts.durationS} s (round ${round})...`);
+        nextPair = 0;
+        const br = await cannon(base.ready.url, ca, e, opts);
+        if (!g || gr.requests.average > g.requests.average) g = gr;
+        if (!bl || br.requests.average > bl.requests.average) bl = br;
+      }
+      if (!g || !bl) throw new Error("no round ran");
+      rows.push({
+        endpoint: e.name,
+        rps: Math.round(g.requests.average),
+        p50Ms: g.latency.p50,
+        p99Ms: g.latency.p99,
+        errors: g.errors + g.non2xx,
+        statuses: Object.entries(g.statusCodeStats ?? {})
+          .map(([k, v]) => `${k}:${(v as { count: number }).count}`)
+          .join(" "),
+        baselineRps: Math.round(bl.requests.average),
+        ratio: Number((g.requests.average / bl.requests.average).toFixed(2)),
+      });
+    }
+    return rows;
+  } finally {
+    for (const s of stops) await s().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function restBench(
+  opts: RestOptions,
+): Promise<{ res: BenchResult; charts: Record<string, string> }> {
+  const rows = await measureRest(opts);
+  const res = result("rest", rows, [
+    `autocannon, ${opts.connections} connections, ${opts.durationS} s per endpoint, HTTPS; rps = requests/s (a make+release pair counts two).`,
+    "baselineRps: a bare fastify server answering the same JSON bodies over the same certificate, in the same run; ratio = rps / baselineRps.",
+    "errors: failed or non-2xx answers (a release that overtakes the call's own events would be a 404 here).",
+  ]);
+  const charts = {
+    "rest.svg": barChart({
+      title: "Requests per second: gateway vs bare fastify",
+      unit: "req/s",
+      groups: rows.map((r) => ({
+        label: String(r.endpoint),
+        values: [
+          { name: "gateway", value: Number(r.rps) },
+          { name: "bare fastify, same JSON", value: Number(r.baselineRps) },
+        ],
+      })),
+    }),
+  };
+  return { res, charts };
+}

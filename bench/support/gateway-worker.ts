@@ -1,0 +1,47 @@
+/**
+ * The gateway as a benchmark runs it: started alone in this process, it prints
+ * "READY {json}" with the startup snapshot time and its RSS once every node is monitored
+ * and snapshotted, then serves until it is stopped.
+ */
+import { parseArgs } from "node:util";
+import { pino } from "pino";
+import { loadGatewayConfig, parseNodes } from "../../gateway/config/index.js";
+import { startGateway } from "../../gateway/index.js";
+
+const { values } = parseArgs({
+  options: {
+    nodes: { type: "string" },
+    "data-dir": { type: "string" },
+    "https-port": { type: "string" },
+    "snapshot-window": { type: "string" },
+  },
+});
+const env = process.env;
+const config = loadGatewayConfig({
+  overrides: {
+    nodes: parseNodes(values.nodes ?? "", env.O2G_LINK_LOGIN ?? "o2g", env.O2G_LINK_PASSWORD ?? "o2g-link"),
+    dataDir: values["data-dir"] ?? ".data/bench-gateway",
+    httpsPort: Number(values["https-port"] ?? 0),
+    ...(values["snapshot-window"] ? { links: { snapshotWindow: Number(values["snapshot-window"]) } } : {}),
+    log: { level: "warn" },
+  },
+});
+const gw = await startGateway(config, pino({ level: "warn" }));
+await gw.ready();
+global.gc?.();
+const monitored = [...gw.core.nodes.values()].reduce((s, n) => s + n.status().monitoredUsers, 0);
+console.log(
+  `READY ${JSON.stringify({
+    url: gw.url,
+    caFile: gw.caFile,
+    snapshotMs: gw.core.snapshotMs,
+    rssMB: Math.round(process.memoryUsage().rss / 1048576),
+    monitored,
+  })}`,
+);
+const stop = async () => {
+  await gw.stop();
+  process.exit(0);
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);

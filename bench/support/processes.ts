@@ -1,0 +1,122 @@
+/**
+ * The emulator and the gateway as separate processes, as they would run in a lab: each gets
+ * its own event loop (and core), and the gateway's RSS is its own. Each prints one
+ * "READY {json}" line when it is up.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { createInterface } from "node:readline";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+export interface Spawned<T> {
+  child: ChildProcess;
+  ready: T;
+  stop(): Promise<void>;
+}
+
+export function spawnTs<T>(
+  script: string,
+  args: string[],
+  timeoutMs = 300_000,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Spawned<T>> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, script), ...args], {
+    cwd: ROOT,
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, ...env },
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const errors: string[] = [];
+  child.stderr!.on("data", (d) => {
+    errors.push(String(d));
+    if (errors.length > 50) errors.shift();
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${script} was not ready after ${timeoutMs} ms\n${errors.join("")}`));
+    }, timeoutMs);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited with ${code} before it was ready\n${errors.join("")}`));
+    });
+    lines.on("line", (line) => {
+      if (!line.startsWith("READY ")) return;
+      clearTimeout(timer);
+      child.removeAllListeners("exit");
+      resolve({
+        child,
+        ready: JSON.parse(line.slice(6)) as T,
+        stop: () =>
+          new Promise<void>((r) => {
+            if (child.exitCode !== null) return r();
+            child.once("exit", () => r());
+            child.kill("SIGTERM");
+            setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+          }),
+      });
+    });
+  });
+}
+
+export interface EmulatorReady {
+  users: number;
+  startMs: number;
+  rssMB: number;
+  login: string;
+  password: string;
+  nodes: { nodeId: number; csta: { host: string; port: number }; cmip: { host: string; port: number } }[];
+}
+
+export function spawnEmulator(
+  users: number,
+  nodes: number,
+  seed = 1,
+  extra: string[] = [],
+): Promise<Spawned<EmulatorReady>> {
+  return spawnTs<EmulatorReady>("oxe-emulator/cli.ts", [
+    "--users",
+    String(users),
+    "--nodes",
+    String(nodes),
+    "--seed",
+    String(seed),
+    "--base-port",
+    "0",
+    "--quiet",
+    "--ready-json",
+    ...extra,
+  ]);
+}
+
+export interface GatewayReady {
+  url: string;
+  caFile: string;
+  snapshotMs: number;
+  rssMB: number;
+  monitored: number;
+}
+
+export function nodesSpec(e: EmulatorReady): string {
+  return e.nodes.map((n) => `${n.nodeId}=${n.csta.host}:${n.csta.port}/${n.cmip.port}`).join(",");
+}
+
+export function spawnGateway(
+  emulator: EmulatorReady,
+  opts: { dataDir: string; snapshotWindow?: number; httpsPort?: number },
+): Promise<Spawned<GatewayReady>> {
+  const args = [
+    "--nodes",
+    nodesSpec(emulator),
+    "--data-dir",
+    opts.dataDir,
+    "--https-port",
+    String(opts.httpsPort ?? 0),
+  ];
+  if (opts.snapshotWindow) args.push("--snapshot-window", String(opts.snapshotWindow));
+  return spawnTs<GatewayReady>("bench/support/gateway-worker.ts", args, 300_000, {
+    O2G_LINK_LOGIN: emulator.login,
+    O2G_LINK_PASSWORD: emulator.password,
+  });
+}
