@@ -116,7 +116,9 @@ async function main(): Promise<void> {
   const nodesSpec = emu.nodes
     .map((n) => `${n.nodeId}=${n.cstaEndpoint.host}:${n.cstaEndpoint.port}/${n.cmipEndpoint.port}`)
     .join(",");
-  console.log(`  links authenticate as ${emu.config.linkLogin} / ${emu.config.linkPassword}; SSH maintenance account ${emu.config.maintenanceLogin} / ${emu.config.maintenancePassword}`);
+  console.log(
+    `  links authenticate as ${emu.config.linkLogin} / ${emu.config.linkPassword}; SSH maintenance account ${emu.config.maintenanceLogin} / ${emu.config.maintenancePassword}`,
+  );
   console.log(`  point a gateway at it: npm run gateway -- --nodes ${nodesSpec}`);
   const stop = async () => {
     await emu.stop();

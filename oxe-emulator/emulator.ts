@@ -4,9 +4,9 @@
  * phones' keys, faults); the gateway only ever sees its TCP ports.
  */
 
+import { NodeAnalytics } from "./analytics/index.js";
 import { type Directory, generateDirectory } from "./directory/index.js";
 import { type Connection, type Device, Network, type NetworkOptions } from "./model/index.js";
-import { NodeAnalytics } from "./analytics/index.js";
 import { CmipNodeServer } from "./servers/cmip/node-server.js";
 import type { LinkFaults } from "./servers/common/faults.js";
 import { CstaNodeServer } from "./servers/csta/node-server.js";
@@ -100,7 +100,12 @@ export class EmulatedNode {
   async close(reset = true): Promise<void> {
     this.csta.dispose();
     this.analytics.dispose();
-    await Promise.all([this.csta.close(reset), this.cmip.close(reset), this.ssh.close(reset), this.imap.close(reset)]);
+    await Promise.all([
+      this.csta.close(reset),
+      this.cmip.close(reset),
+      this.ssh.close(reset),
+      this.imap.close(reset),
+    ]);
   }
 
   get cstaEndpoint(): Endpoint {
@@ -202,7 +207,10 @@ export async function startEmulator(partial: Partial<EmulatorConfig> = {}): Prom
         maxLinks: config.maxCmipLinksPerNode,
       });
       const analytics = new NodeAnalytics({ nodeId, seed: config.seed, directory, network });
-      analytics.startLive({ incidentMeanMs: config.liveIncidentMeanMs, publicCallMeanMs: config.livePublicCallMeanMs });
+      analytics.startLive({
+        incidentMeanMs: config.liveIncidentMeanMs,
+        publicCallMeanMs: config.livePublicCallMeanMs,
+      });
       const ssh = new SshNodeServer(analytics, {
         nodeId,
         host: config.host,
@@ -213,7 +221,12 @@ export async function startEmulator(partial: Partial<EmulatorConfig> = {}): Prom
         ...logOpt,
       });
       const voicemail = new VoiceMailStore({ nodeId, directory, seed: config.seed });
-      const imap = new ImapNodeServer(voicemail, { nodeId, host: config.host, port: base === 0 ? 0 : base + 3, ...logOpt });
+      const imap = new ImapNodeServer(voicemail, {
+        nodeId,
+        host: config.host,
+        port: base === 0 ? 0 : base + 3,
+        ...logOpt,
+      });
       nodes.push(new EmulatedNode(nodeId, csta, cmip, ssh, imap, config.host));
       await csta.listen();
       await cmip.listen();

@@ -1,3 +1,4 @@
+export { NodeAnalytics } from "./analytics/index.js";
 export { type Directory, generateDirectory, type Subscriber } from "./directory/index.js";
 export {
   DEFAULT_EMULATOR_CONFIG,
@@ -10,5 +11,4 @@ export {
 } from "./emulator.js";
 export { type Call, type Connection, type Device, type ModelEvent, Network } from "./model/index.js";
 export type { LinkFaults } from "./servers/common/faults.js";
-export { NodeAnalytics } from "./analytics/index.js";
 export { VoiceMailStore } from "./voicemail/index.js";

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { startEmulator } from "../../oxe-emulator/index.js";
 import { O2gClient } from "../../scenarios/o2g-client/index.js";
-import { type BenchResult, lineChart, result, type Row } from "../report/index.js";
+import { type BenchResult, lineChart, type Row, result } from "../report/index.js";
 import { spawnGateway } from "../support/processes.js";
 
 export interface EventsOptions {
@@ -32,11 +32,20 @@ interface RateResult {
   eventsPerSec: number;
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
-export async function measureEvents(opts: EventsOptions): Promise<{ rows: RateResult[]; max: number | null }> {
+export async function measureEvents(
+  opts: EventsOptions,
+): Promise<{ rows: RateResult[]; max: number | null }> {
   const users = 4000;
-  const emu = await startEmulator({ users, nodes: 1, seed: 1, heartbeatMs: 0, network: { ringTimeoutMs: 60_000 } });
+  const emu = await startEmulator({
+    users,
+    nodes: 1,
+    seed: 1,
+    heartbeatMs: 0,
+    network: { ringTimeoutMs: 60_000 },
+  });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "o2g-events-"));
   const ready = {
     users,
@@ -49,7 +58,12 @@ export async function measureEvents(opts: EventsOptions): Promise<{ rows: RateRe
   const gw = await spawnGateway(ready, { dataDir });
   try {
     const ca = readFileSync(gw.ready.caFile, "utf8");
-    const admin = await O2gClient.login({ baseUrl: gw.ready.url, login: "admin", password: "Sandbox-Admin-1", ca });
+    const admin = await O2gClient.login({
+      baseUrl: gw.ready.url,
+      login: "admin",
+      password: "Sandbox-Admin-1",
+      ca,
+    });
     const stream = await admin.subscribe([{ ids: [], names: ["telephony"] }]);
     const net = emu.network;
     const sent = new Map<string, number>(); // callee login -> when its Delivered was emitted
@@ -124,12 +138,15 @@ export async function measureEvents(opts: EventsOptions): Promise<{ rows: RateRe
     let max: number | null = null;
     if (opts.findMax) {
       const limit = opts.maxP99Ms ?? 250;
-      const holds = (r: RateResult) => r.lost === 0 && r.p99Ms <= limit && r.achievedPerSec >= r.callsPerSec * 0.95;
+      const holds = (r: RateResult) =>
+        r.lost === 0 && r.p99Ms <= limit && r.achievedPerSec >= r.callsPerSec * 0.95;
       const tryRate = async (rate: number) => {
         opts.progress?.(`events: looking for the sustained maximum, ${rate} calls/s...`);
         const r = await runRate(rate, Math.min(3, opts.durationS));
         rows.push(r);
-        opts.progress?.(`events: ${rate} calls/s -> achieved ${r.achievedPerSec}/s, p99 ${r.p99Ms} ms, ${r.lost} lost${holds(r) ? "" : " (not sustained)"}`);
+        opts.progress?.(
+          `events: ${rate} calls/s -> achieved ${r.achievedPerSec}/s, p99 ${r.p99Ms} ms, ${r.lost} lost${holds(r) ? "" : " (not sustained)"}`,
+        );
         return holds(r);
       };
       let good = Math.max(...rows.filter(holds).map((r) => r.callsPerSec), 0);
@@ -159,7 +176,9 @@ export async function measureEvents(opts: EventsOptions): Promise<{ rows: RateRe
   }
 }
 
-export async function eventsBench(opts: EventsOptions): Promise<{ res: BenchResult; charts: Record<string, string> }> {
+export async function eventsBench(
+  opts: EventsOptions,
+): Promise<{ res: BenchResult; charts: Record<string, string> }> {
   const measured = await measureEvents(opts);
   const max = measured.max;
   const rows = [...measured.rows].sort((a, b) => a.callsPerSec - b.callsPerSec);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { pessimistic } from "./index.js";
 import { type Baseline, judge, type Metric } from "./compare.js";
+import { pessimistic } from "./index.js";
 
 const metric = (value: number, better: "lower" | "higher", tolerance: number, slack?: number): Metric => ({
   value,
@@ -14,17 +14,27 @@ const metric = (value: number, better: "lower" | "higher", tolerance: number, sl
 const baseline: Baseline = {
   date: "2026-11-25",
   machine: { cpus: 2, node: "v20" },
-  metrics: { snap: metric(20, "lower", 0.6), ratio: metric(0.8, "higher", 0.45), p99: metric(5, "lower", 2, 25) },
+  metrics: {
+    snap: metric(20, "lower", 0.6),
+    ratio: metric(0.8, "higher", 0.45),
+    p99: metric(5, "lower", 2, 25),
+  },
 };
 
 describe("the gate's judgement", () => {
   it("passes figures within tolerance, in both directions of 'better'", () => {
-    const v = judge({ snap: metric(31, "lower", 0.6), ratio: metric(0.5, "higher", 0.45), p99: metric(39, "lower", 2, 25) }, baseline);
+    const v = judge(
+      { snap: metric(31, "lower", 0.6), ratio: metric(0.5, "higher", 0.45), p99: metric(39, "lower", 2, 25) },
+      baseline,
+    );
     expect(v.map((x) => x.ok)).toEqual([true, true, true]);
   });
 
   it("fails a regression beyond the tolerance (e.g. the snapshot twice as slow)", () => {
-    const v = judge({ snap: metric(44, "lower", 0.6), ratio: metric(0.4, "higher", 0.45), p99: metric(41, "lower", 2, 25) }, baseline);
+    const v = judge(
+      { snap: metric(44, "lower", 0.6), ratio: metric(0.4, "higher", 0.45), p99: metric(41, "lower", 2, 25) },
+      baseline,
+    );
     expect(v.filter((x) => !x.ok).map((x) => x.name)).toEqual(["snap", "ratio", "p99"]);
     expect(v[0]!.limit).toBeCloseTo(32);
   });

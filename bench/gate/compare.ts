@@ -32,7 +32,9 @@ export interface Verdict {
 
 export function limitFor(base: Metric): number {
   const slack = base.slack ?? 0;
-  return base.better === "lower" ? base.value * (1 + base.tolerance) + slack : base.value * (1 - base.tolerance) - slack;
+  return base.better === "lower"
+    ? base.value * (1 + base.tolerance) + slack
+    : base.value * (1 - base.tolerance) - slack;
 }
 
 export function judge(current: Record<string, Metric>, baseline: Baseline): Verdict[] {
@@ -48,7 +50,15 @@ export function judge(current: Record<string, Metric>, baseline: Baseline): Verd
     out.push({ name, value: m.value, baseline: base.value, limit, ok, unit: m.unit });
   }
   for (const name of Object.keys(baseline.metrics)) {
-    if (!(name in current)) out.push({ name, value: Number.NaN, baseline: baseline.metrics[name]!.value, limit: null, ok: false, unit: "missing" });
+    if (!(name in current))
+      out.push({
+        name,
+        value: Number.NaN,
+        baseline: baseline.metrics[name]!.value,
+        limit: null,
+        ok: false,
+        unit: "missing",
+      });
   }
   return out;
 }

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { measureCodec } from "../codec/index.js";
 import { measureEvents } from "../events/index.js";
-import { emit, result, type Row } from "../report/index.js";
+import { emit, type Row, result } from "../report/index.js";
 import { measureRest } from "../rest/index.js";
 import { measureSnapshot } from "../snapshot/index.js";
 import { type Baseline, judge, type Metric } from "./compare.js";
@@ -118,8 +118,21 @@ export async function measureGate(opts: GateOptions): Promise<Record<string, Met
   p("gate: events at 200 calls/s...");
   const ev = await measureEvents({ rates: [200], durationS: 4, findMax: false, progress: p });
   const e = ev.rows[0]!;
-  m.eventsP99Ms = { value: e.p99Ms, better: "lower", tolerance: 2, slack: 25, unit: "ms", what: "CSTA event -> chunk channel p99 at 200 calls/s" };
-  m.eventsLost = { value: e.lost, better: "lower", tolerance: 0, unit: "calls", what: "calls whose OnCallCreated never reached the client" };
+  m.eventsP99Ms = {
+    value: e.p99Ms,
+    better: "lower",
+    tolerance: 2,
+    slack: 25,
+    unit: "ms",
+    what: "CSTA event -> chunk channel p99 at 200 calls/s",
+  };
+  m.eventsLost = {
+    value: e.lost,
+    better: "lower",
+    tolerance: 0,
+    unit: "calls",
+    what: "calls whose OnCallCreated never reached the client",
+  };
   return m;
 }
 
@@ -175,9 +188,16 @@ export async function runGate(opts: GateOptions): Promise<number> {
   const failed = verdicts.filter((v) => !v.ok);
   const res = result("gate", rows, [
     `profile took ${seconds} s; baseline from ${baseline.date} (${baseline.machine.cpus} CPU(s), Node ${baseline.machine.node}).`,
-    ...Object.entries(current).map(([k, v]) => `${k}: ${v.what}; ${v.better} is better, tolerance ${Math.round(v.tolerance * 100)}%${v.slack ? ` + ${v.slack} ${v.unit}` : ""}.`),
+    ...Object.entries(current).map(
+      ([k, v]) =>
+        `${k}: ${v.what}; ${v.better} is better, tolerance ${Math.round(v.tolerance * 100)}%${v.slack ? ` + ${v.slack} ${v.unit}` : ""}.`,
+    ),
   ]);
-  emit(res, { ...(opts.json ? { json: opts.json } : {}), ...(opts.md ? { md: opts.md } : {}), title: "Performance gate" });
+  emit(res, {
+    ...(opts.json ? { json: opts.json } : {}),
+    ...(opts.md ? { md: opts.md } : {}),
+    title: "Performance gate",
+  });
   console.log(failed.length ? `\nGATE FAILED: ${failed.map((f) => f.name).join(", ")}` : "\ngate passed");
   return failed.length ? 1 : 0;
 }

@@ -111,7 +111,8 @@ export async function measureRest(opts: RestOptions): Promise<Row[]> {
           return { ...req, path: `/api/rest/1.0/telephony/calls/${ctx.ref}?loginName=oxe${ctx.caller}` };
         },
         onResponse: (status, body, context) => {
-          if (status >= 400 && process.env.DEBUG_REST) console.log("DELETE", status, (context as { ref: string }).ref, body.slice(0, 300));
+          if (status >= 400 && process.env.DEBUG_REST)
+            console.log("DELETE", status, (context as { ref: string }).ref, body.slice(0, 300));
         },
       },
     ];
@@ -143,7 +144,9 @@ export async function measureRest(opts: RestOptions): Promise<Row[]> {
         opts.progress?.(`rest: ${e.name} on the gateway for ${opts.durationS} s (round ${round})...`);
         nextPair = 0;
         const gr = await cannon(gw.ready.url, ca, e, opts);
-        opts.progress?.(`rest: ${e.name} on the bare fastify baseline for ${opts.durationS} s (round ${round})...`);
+        opts.progress?.(
+          `rest: ${e.name} on the bare fastify baseline for ${opts.durationS} s (round ${round})...`,
+        );
         nextPair = 0;
         const br = await cannon(base.ready.url, ca, e, opts);
         if (!g || gr.requests.average > g.requests.average) g = gr;
