@@ -3,6 +3,7 @@
  *   snapshot   startup snapshot time, 1k..100k users, vs the vendor's figures
  *   rest       REST requests/s and latency vs a bare fastify server in the same run
  *   events     CSTA event -> chunk channel latency at 100 and 500 calls/s, and the sustained maximum
+ *   switchover time to re-link and re-monitor after a main/standby switchover, clean and silent
  *   codec      our BER codec vs the generic BER libraries, on CSTA PDUs
  *   gate       the short CI profile compared to bench/baseline.json (exit 1 on regression)
  */
@@ -10,10 +11,11 @@ import { parseArgs } from "node:util";
 import { emit } from "./report/index.js";
 import { SNAPSHOT_POINTS, snapshotBench } from "./snapshot/index.js";
 
-const USAGE = `usage: npm run bench -- <snapshot|rest|events|codec|gate> [options] [--json out.json] [--md out.md]
+const USAGE = `usage: npm run bench -- <snapshot|rest|events|switchover|codec|gate> [options] [--json out.json] [--md out.md]
   snapshot  --points 1000,3000,...   --repeat N   --window N
   rest      --duration S   --connections N
   events    --rates 100,500   --duration S
+  switchover --points 1000,5000,20000   --heartbeat MS (default 1000, 2 misses)
   codec     --iterations N
   gate      --baseline bench/baseline.json   [--update [--runs 3]] (write the baseline: worst of the runs)
             --inject window=1   (a deliberate regression, to see the gate fail)`;
@@ -38,6 +40,7 @@ async function main(): Promise<number> {
         update: { type: "boolean" },
         inject: { type: "string" },
         runs: { type: "string" },
+        heartbeat: { type: "string" },
       },
     }));
   } catch (err) {
@@ -95,6 +98,24 @@ async function main(): Promise<number> {
         charts,
         title: "Event latency",
         intro: "From the CSTA event in the emulator to the JSON line read on the chunk channel.",
+      });
+      return 0;
+    }
+    case "switchover": {
+      const { switchoverBench } = await import("./switchover/index.js");
+      const { res, charts } = await switchoverBench({
+        points: list(values.points, [1000, 5000, 20000]),
+        flavours: ["clean", "silent"],
+        heartbeatMs: Number(values.heartbeat ?? 1000),
+        heartbeatMisses: 2,
+        progress,
+      });
+      emit(res, {
+        ...out,
+        charts,
+        title: "Switchover",
+        intro:
+          "From the main call server's failure to the gateway's OnCtiLinkUp on the standby, every user monitored again.",
       });
       return 0;
     }

@@ -2,6 +2,7 @@
  * npm run emulator -- --users 1000 --nodes 1 --seed 1
  * Starts an emulated OXE network and prints where each node listens.
  */
+import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { DEFAULT_EMULATOR_CONFIG, type EmulatorConfig, startEmulator } from "./index.js";
 
@@ -18,6 +19,8 @@ const USAGE = `usage: npm run emulator -- [options]
   --max-monitors N     CSTA monitors per node (default 20000, the OXE's limit)
   --max-links N        CSTA links per node (default 30, the OXE's limit)
   --ring-timeout-ms T  an unanswered call is released after T ms (default 60000)
+  --redundant          every node is a main/standby pair (the standby on ports +5..+8);
+                       type "switchover <node> [clean|silent]" on stdin to switch one over
   --quiet              no per-link log lines
   --ready-json         print one line "READY {json}" with the endpoints (for programs driving it)`;
 
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
         "max-links": { type: "string" },
         "ring-timeout-ms": { type: "string" },
         quiet: { type: "boolean" },
+        redundant: { type: "boolean" },
         "ready-json": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -71,6 +75,7 @@ async function main(): Promise<void> {
     maxMonitorsPerNode: num(s("max-monitors"), "max-monitors") ?? 20_000,
     maxCstaLinksPerNode: num(s("max-links"), "max-links") ?? 30,
   };
+  if (values.redundant) cfg.redundant = true;
   const first = num(s("first-number"), "first-number");
   if (first !== undefined) cfg.firstNumber = first;
   if (s("password")) cfg.userPassword = s("password")!;
@@ -109,17 +114,47 @@ async function main(): Promise<void> {
         cmip: n.cmipEndpoint,
         ssh: n.sshEndpoint,
         imap: n.imapEndpoint,
+        ...(n.standby ? { standby: n.standby } : {}),
       })),
     };
     console.log(`READY ${JSON.stringify(ready)}`);
   }
   const nodesSpec = emu.nodes
-    .map((n) => `${n.nodeId}=${n.cstaEndpoint.host}:${n.cstaEndpoint.port}/${n.cmipEndpoint.port}`)
+    .map((n) => {
+      const main = `${n.cstaEndpoint.host}:${n.cstaEndpoint.port}/${n.cmipEndpoint.port}`;
+      const sb = n.standby;
+      return `${n.nodeId}=${main}${sb ? `|${sb.csta.host}:${sb.csta.port}/${sb.cmip.port}` : ""}`;
+    })
     .join(",");
   console.log(
     `  links authenticate as ${emu.config.linkLogin} / ${emu.config.linkPassword}; SSH maintenance account ${emu.config.maintenanceLogin} / ${emu.config.maintenancePassword}`,
   );
   console.log(`  point a gateway at it: npm run gateway -- --nodes ${nodesSpec}`);
+  if (emu.config.redundant) {
+    for (const n of emu.nodes) {
+      const sb = n.standby!;
+      console.log(
+        `  node ${n.nodeId} standby: CSTA ${sb.csta.port}  CMIP ${sb.cmip.port}  SSH ${sb.ssh.port}  IMAP ${sb.imap.port}`,
+      );
+    }
+    // Commands on stdin, so a switchover can be played by hand while a gateway runs.
+    const rl = createInterface({ input: process.stdin });
+    rl.on("line", (line) => {
+      const [cmd, node, flavour] = line.trim().split(/\s+/);
+      if (!cmd) return;
+      try {
+        if (cmd === "switchover") {
+          const f = flavour === "silent" ? "silent" : "clean";
+          emu.switchover(Number(node ?? 1), f);
+          console.log(
+            `node ${node ?? 1}: ${f} switchover, call server ${emu.node(Number(node ?? 1)).activeMember === 0 ? "A" : "B"} is active`,
+          );
+        } else console.log("commands: switchover <node> [clean|silent]");
+      } catch (err) {
+        console.log((err as Error).message);
+      }
+    });
+  }
   const stop = async () => {
     await emu.stop();
     process.exit(0);

@@ -33,6 +33,8 @@ export interface EmulatorConfig {
   liveIncidentMeanMs: number;
   /** mean ms between two random public network calls charged on a node; 0: none */
   livePublicCallMeanMs: number;
+  /** every node is a main/standby pair of call servers (two addresses) */
+  redundant: boolean;
   /** the account the gateway's links authenticate with */
   linkLogin: string;
   linkPassword: string;
@@ -50,6 +52,7 @@ export const DEFAULT_EMULATOR_CONFIG: EmulatorConfig = {
   seed: 1,
   host: "127.0.0.1",
   basePort: 0,
+  redundant: false,
   linkLogin: "o2g",
   linkPassword: "o2g-link",
   maintenanceLogin: "adfexc",
@@ -68,64 +71,154 @@ export interface Endpoint {
   port: number;
 }
 
+/** The servers of one call server (one address) of a node: its four links. */
+export interface CallServer {
+  readonly csta: CstaNodeServer;
+  readonly cmip: CmipNodeServer;
+  readonly ssh: SshNodeServer;
+  readonly imap: ImapNodeServer;
+}
+
+export type SwitchoverFlavour = "clean" | "silent";
+
+/**
+ * One OXE node: one call server, or a main/standby pair of them with two addresses. Both
+ * members share the node's configuration and calls (the model), as a duplicated OXE keeps its
+ * standby in step; only the active member accepts links. A switchover makes the standby the
+ * active member: "clean" resets the old main's connections, "silent" leaves them open and mute
+ * (only a heartbeat can tell), as a call server that froze or lost its network would.
+ */
 export class EmulatedNode {
+  /** index in `members` of the call server that accepts links now */
+  private activeIndex = 0;
+  switchovers = 0;
+
   constructor(
     readonly nodeId: number,
-    readonly csta: CstaNodeServer,
-    readonly cmip: CmipNodeServer,
-    readonly ssh: SshNodeServer,
-    readonly imap: ImapNodeServer,
+    readonly members: readonly CallServer[],
     private readonly host: string,
-  ) {}
-
-  /** the node's incidents and charging tickets (what its SSH server reads out) */
-  get analytics(): NodeAnalytics {
-    return this.ssh.analytics;
+    readonly analytics: NodeAnalytics,
+    readonly voicemail: VoiceMailStore,
+  ) {
+    for (let i = 1; i < members.length; i++) this.setOffline(members[i]!, true);
   }
 
-  /** the node's 4645 voice mail (what its IMAP server serves) */
-  get voicemail(): VoiceMailStore {
-    return this.imap.store;
+  get redundant(): boolean {
+    return this.members.length > 1;
+  }
+
+  /** The active call server. */
+  get active(): CallServer {
+    return this.members[this.activeIndex]!;
+  }
+
+  get activeMember(): number {
+    return this.activeIndex;
+  }
+
+  get csta(): CstaNodeServer {
+    return this.active.csta;
+  }
+
+  get cmip(): CmipNodeServer {
+    return this.active.cmip;
+  }
+
+  get ssh(): SshNodeServer {
+    return this.active.ssh;
+  }
+
+  get imap(): ImapNodeServer {
+    return this.active.imap;
+  }
+
+  private endpoint(member: number, port: (m: CallServer) => number): Endpoint {
+    const m = this.members[member];
+    if (!m) throw new Error(`node ${this.nodeId} has no call server ${member + 1}`);
+    return { host: this.host, port: port(m) };
+  }
+
+  /** The addresses of the first call server (the main at start): what a gateway is configured with. */
+  get cstaEndpoint(): Endpoint {
+    return this.endpoint(0, (m) => m.csta.port);
+  }
+
+  get cmipEndpoint(): Endpoint {
+    return this.endpoint(0, (m) => m.cmip.port);
   }
 
   get sshEndpoint(): Endpoint {
-    return { host: this.host, port: this.ssh.port };
+    return this.endpoint(0, (m) => m.ssh.port);
   }
 
   get imapEndpoint(): Endpoint {
-    return { host: this.host, port: this.imap.port };
+    return this.endpoint(0, (m) => m.imap.port);
+  }
+
+  /** The second call server's addresses (the standby at start), for a redundant node. */
+  get standby(): { csta: Endpoint; cmip: Endpoint; ssh: Endpoint; imap: Endpoint } | undefined {
+    if (!this.redundant) return undefined;
+    return {
+      csta: this.endpoint(1, (m) => m.csta.port),
+      cmip: this.endpoint(1, (m) => m.cmip.port),
+      ssh: this.endpoint(1, (m) => m.ssh.port),
+      imap: this.endpoint(1, (m) => m.imap.port),
+    };
+  }
+
+  private servers(m: CallServer) {
+    return [m.csta, m.cmip, m.ssh, m.imap] as const;
+  }
+
+  /**
+   * An offline member keeps its ports (its address is known to the gateway) but closes every
+   * connection at once, as a standby OXE does not take CTI links.
+   */
+  private setOffline(m: CallServer, offline: boolean): void {
+    m.csta.faults.offline = offline;
+    m.cmip.faults.offline = offline;
+    m.ssh.faults.refuseUntil = offline ? Number.POSITIVE_INFINITY : 0;
+    m.imap.faults.refuseUntil = offline ? Number.POSITIVE_INFINITY : 0;
+  }
+
+  /**
+   * The standby takes over. Nothing the node holds is lost: configuration, users, calls in
+   * progress, key programming live in the shared model; the links and their monitors do not
+   * survive, which is what the gateway must recover from.
+   */
+  switchover(flavour: SwitchoverFlavour = "clean"): void {
+    if (!this.redundant) throw new Error(`node ${this.nodeId} is not a redundant pair`);
+    const old = this.active;
+    const next = (this.activeIndex + 1) % this.members.length;
+    if (flavour === "clean") {
+      for (const s of this.servers(old)) s.dropLinks();
+    } else {
+      // The old main goes mute: its open links neither read nor write, nobody closes them.
+      for (const s of this.servers(old)) s.faults.stalled = true;
+    }
+    this.setOffline(old, true);
+    const m = this.members[next]!;
+    for (const s of this.servers(m)) Object.assign(s.faults, { stalled: false, delayMs: 0, jitterMs: 0 });
+    this.setOffline(m, false);
+    this.activeIndex = next;
+    this.switchovers++;
   }
 
   /** Stop every server of the node (`reset`: drop the open links too). */
   async close(reset = true): Promise<void> {
-    this.csta.dispose();
+    for (const m of this.members) m.csta.dispose();
     this.analytics.dispose();
-    await Promise.all([
-      this.csta.close(reset),
-      this.cmip.close(reset),
-      this.ssh.close(reset),
-      this.imap.close(reset),
-    ]);
+    await Promise.all(this.members.flatMap((m) => this.servers(m).map((s) => s.close(reset))));
   }
 
-  get cstaEndpoint(): Endpoint {
-    return { host: this.host, port: this.csta.port };
-  }
-
-  get cmipEndpoint(): Endpoint {
-    return { host: this.host, port: this.cmip.port };
-  }
-
-  /** Faults apply to every link of the node. */
+  /** Faults apply to every link of the active call server. */
   setFaults(f: Partial<LinkFaults>): void {
-    Object.assign(this.csta.faults, f);
-    Object.assign(this.cmip.faults, f);
-    Object.assign(this.ssh.faults, f);
-    Object.assign(this.imap.faults, f);
+    for (const s of this.servers(this.active)) Object.assign(s.faults, f);
   }
 
   clearFaults(): void {
     this.setFaults({ delayMs: 0, jitterMs: 0, stalled: false, refuseUntil: 0 });
+    this.setOffline(this.active, false);
   }
 }
 
@@ -147,6 +240,11 @@ export class Emulator {
     readonly network: Network,
     readonly nodes: EmulatedNode[],
   ) {}
+
+  /** Switch a redundant node over to its standby (see EmulatedNode.switchover). */
+  switchover(nodeId: number, flavour: SwitchoverFlavour = "clean"): void {
+    this.node(nodeId).switchover(flavour);
+  }
 
   node(nodeId: number): EmulatedNode {
     const n = this.nodes.find((x) => x.nodeId === nodeId);
@@ -191,47 +289,58 @@ export async function startEmulator(partial: Partial<EmulatorConfig> = {}): Prom
     for (let nodeId = 1; nodeId <= config.nodes; nodeId++) {
       const base = config.basePort === 0 ? 0 : config.basePort + (nodeId - 1) * 10;
       const common = { nodeId, host: config.host, login: config.linkLogin, password: config.linkPassword };
-      const logOpt = config.log ? { log: config.log } : {};
-      const csta = new CstaNodeServer(network, {
-        ...common,
-        ...logOpt,
-        port: base,
-        maxLinks: config.maxCstaLinksPerNode,
-        maxMonitors: config.maxMonitorsPerNode,
-        heartbeatMs: config.heartbeatMs,
-      });
-      const cmip = new CmipNodeServer(directory, {
-        ...common,
-        ...logOpt,
-        port: base === 0 ? 0 : base + 1,
-        maxLinks: config.maxCmipLinksPerNode,
-      });
       const analytics = new NodeAnalytics({ nodeId, seed: config.seed, directory, network });
       analytics.startLive({
         incidentMeanMs: config.liveIncidentMeanMs,
         publicCallMeanMs: config.livePublicCallMeanMs,
       });
-      const ssh = new SshNodeServer(analytics, {
-        nodeId,
-        host: config.host,
-        port: base === 0 ? 0 : base + 2,
-        login: config.maintenanceLogin,
-        password: config.maintenancePassword,
-        ...(config.sshHostKeyDir ? { hostKeyDir: config.sshHostKeyDir } : {}),
-        ...logOpt,
-      });
       const voicemail = new VoiceMailStore({ nodeId, directory, seed: config.seed });
-      const imap = new ImapNodeServer(voicemail, {
-        nodeId,
-        host: config.host,
-        port: base === 0 ? 0 : base + 3,
-        ...logOpt,
-      });
-      nodes.push(new EmulatedNode(nodeId, csta, cmip, ssh, imap, config.host));
-      await csta.listen();
-      await cmip.listen();
-      await ssh.listen();
-      await imap.listen();
+      const members: CallServer[] = [];
+      // The standby's ports follow the main's: +5 (CSTA) .. +8 (IMAP).
+      for (let member = 0; member < (config.redundant ? 2 : 1); member++) {
+        const port = (offset: number) => (base === 0 ? 0 : base + member * 5 + offset);
+        const memberLog = config.log
+          ? {
+              log: (line: string) =>
+                config.log!(config.redundant ? line.replace("]", ` ${member === 0 ? "A" : "B"}]`) : line),
+            }
+          : {};
+        const csta = new CstaNodeServer(network, {
+          ...common,
+          ...memberLog,
+          port: port(0),
+          maxLinks: config.maxCstaLinksPerNode,
+          maxMonitors: config.maxMonitorsPerNode,
+          heartbeatMs: config.heartbeatMs,
+        });
+        const cmip = new CmipNodeServer(directory, {
+          ...common,
+          ...memberLog,
+          port: port(1),
+          maxLinks: config.maxCmipLinksPerNode,
+        });
+        const ssh = new SshNodeServer(analytics, {
+          nodeId,
+          host: config.host,
+          port: port(2),
+          login: config.maintenanceLogin,
+          password: config.maintenancePassword,
+          ...(config.sshHostKeyDir ? { hostKeyDir: config.sshHostKeyDir } : {}),
+          ...memberLog,
+        });
+        const imap = new ImapNodeServer(voicemail, {
+          nodeId,
+          host: config.host,
+          port: port(3),
+          ...memberLog,
+        });
+        members.push({ csta, cmip, ssh, imap });
+        await csta.listen();
+        await cmip.listen();
+        await ssh.listen();
+        await imap.listen();
+      }
+      nodes.push(new EmulatedNode(nodeId, members, config.host, analytics, voicemail));
     }
   } catch (err) {
     for (const n of nodes) await n.close();

@@ -1,12 +1,14 @@
 export { NodeAnalytics } from "./analytics/index.js";
 export { type Directory, generateDirectory, type Subscriber } from "./directory/index.js";
 export {
+  type CallServer,
   DEFAULT_EMULATOR_CONFIG,
   EmulatedNode,
   Emulator,
   type EmulatorConfig,
   type Endpoint,
   type Phone,
+  type SwitchoverFlavour,
   startEmulator,
 } from "./emulator.js";
 export { type Call, type Connection, type Device, type ModelEvent, Network } from "./model/index.js";

@@ -44,6 +44,7 @@ export async function startSandbox(
       nodeId: n.nodeId,
       csta: n.cstaEndpoint,
       cmip: n.cmipEndpoint,
+      ...(n.standby ? { cstaSecondary: n.standby.csta, cmipSecondary: n.standby.cmip } : {}),
       login: emulator.config.linkLogin,
       password: emulator.config.linkPassword,
     })),

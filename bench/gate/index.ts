@@ -13,6 +13,7 @@ import { measureEvents } from "../events/index.js";
 import { emit, type Row, result } from "../report/index.js";
 import { measureRest } from "../rest/index.js";
 import { measureSnapshot } from "../snapshot/index.js";
+import { measureSwitchover } from "../switchover/index.js";
 import { type Baseline, judge, type Metric } from "./compare.js";
 
 export interface GateOptions {
@@ -112,6 +113,35 @@ export async function measureGate(opts: GateOptions): Promise<Record<string, Met
       tolerance: 0,
       unit: "errors",
       what: `${r.endpoint}: failed or non-2xx answers`,
+    };
+  }
+
+  p("gate: switchover of 5k users, clean and silent...");
+  {
+    const cal = calibrate();
+    const clean = await measureSwitchover(5000, "clean", { heartbeatMs: 300, heartbeatMisses: 2 });
+    const silent = await measureSwitchover(5000, "silent", { heartbeatMs: 300, heartbeatMisses: 2 });
+    m.switchover5kClean = {
+      value: Number((clean.ms / cal).toFixed(2)),
+      better: "lower",
+      tolerance: 0.6,
+      slack: 0.5,
+      unit: "x calib",
+      what: `clean switchover of a 5k-user node to OnCtiLinkUp / the fixed CPU workload (${clean.ms} ms raw)`,
+    };
+    m.switchover5kSilentMs = {
+      value: silent.ms,
+      better: "lower",
+      tolerance: 0.5,
+      unit: "ms",
+      what: "silent switchover of a 5k-user node to OnCtiLinkUp, heartbeat 300 ms x 2 misses (bounded by detection)",
+    };
+    m.switchoverLost = {
+      value: clean.lostUsers + clean.lostCalls + silent.lostUsers + silent.lostCalls,
+      better: "lower",
+      tolerance: 0,
+      unit: "users+calls",
+      what: "users left unmonitored and calls lost over both switchovers",
     };
   }
 

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { pino } from "pino";
-import { loadGatewayConfig, parseNodes } from "../../gateway/config/index.js";
+import { DEFAULT_GATEWAY_CONFIG, loadGatewayConfig, parseNodes } from "../../gateway/config/index.js";
 import { startGateway } from "../../gateway/index.js";
 
 const { values } = parseArgs({
@@ -14,6 +14,8 @@ const { values } = parseArgs({
     "data-dir": { type: "string" },
     "https-port": { type: "string" },
     "snapshot-window": { type: "string" },
+    "heartbeat-ms": { type: "string" },
+    "heartbeat-misses": { type: "string" },
   },
 });
 const env = process.env;
@@ -22,7 +24,12 @@ const config = loadGatewayConfig({
     nodes: parseNodes(values.nodes ?? "", env.O2G_LINK_LOGIN ?? "o2g", env.O2G_LINK_PASSWORD ?? "o2g-link"),
     dataDir: values["data-dir"] ?? ".data/bench-gateway",
     httpsPort: Number(values["https-port"] ?? 0),
-    ...(values["snapshot-window"] ? { links: { snapshotWindow: Number(values["snapshot-window"]) } } : {}),
+    links: {
+      ...DEFAULT_GATEWAY_CONFIG.links,
+      ...(values["snapshot-window"] ? { snapshotWindow: Number(values["snapshot-window"]) } : {}),
+      ...(values["heartbeat-ms"] ? { heartbeatMs: Number(values["heartbeat-ms"]) } : {}),
+      ...(values["heartbeat-misses"] ? { heartbeatMisses: Number(values["heartbeat-misses"]) } : {}),
+    },
     log: { level: "warn" },
   },
 });

@@ -66,7 +66,12 @@ export interface EmulatorReady {
   rssMB: number;
   login: string;
   password: string;
-  nodes: { nodeId: number; csta: { host: string; port: number }; cmip: { host: string; port: number } }[];
+  nodes: {
+    nodeId: number;
+    csta: { host: string; port: number };
+    cmip: { host: string; port: number };
+    standby?: { csta: { host: string; port: number }; cmip: { host: string; port: number } };
+  }[];
 }
 
 export function spawnEmulator(
@@ -99,12 +104,23 @@ export interface GatewayReady {
 }
 
 export function nodesSpec(e: EmulatorReady): string {
-  return e.nodes.map((n) => `${n.nodeId}=${n.csta.host}:${n.csta.port}/${n.cmip.port}`).join(",");
+  return e.nodes
+    .map((n) => {
+      const sb = n.standby ? `|${n.standby.csta.host}:${n.standby.csta.port}/${n.standby.cmip.port}` : "";
+      return `${n.nodeId}=${n.csta.host}:${n.csta.port}/${n.cmip.port}${sb}`;
+    })
+    .join(",");
 }
 
 export function spawnGateway(
   emulator: EmulatorReady,
-  opts: { dataDir: string; snapshotWindow?: number; httpsPort?: number },
+  opts: {
+    dataDir: string;
+    snapshotWindow?: number;
+    httpsPort?: number;
+    heartbeatMs?: number;
+    heartbeatMisses?: number;
+  },
 ): Promise<Spawned<GatewayReady>> {
   const args = [
     "--nodes",
@@ -115,6 +131,8 @@ export function spawnGateway(
     String(opts.httpsPort ?? 0),
   ];
   if (opts.snapshotWindow) args.push("--snapshot-window", String(opts.snapshotWindow));
+  if (opts.heartbeatMs) args.push("--heartbeat-ms", String(opts.heartbeatMs));
+  if (opts.heartbeatMisses) args.push("--heartbeat-misses", String(opts.heartbeatMisses));
   return spawnTs<GatewayReady>("bench/support/gateway-worker.ts", args, 300_000, {
     O2G_LINK_LOGIN: emulator.login,
     O2G_LINK_PASSWORD: emulator.password,

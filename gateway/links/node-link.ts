@@ -1,9 +1,10 @@
 /**
  * Everything the gateway holds open towards one OXE node, and the order things happen in:
  * CMIP up -> object model -> the node's users -> CSTA up -> every user's device monitored and
- * snapshotted -> OnCtiLinkUp. When the CSTA link drops the node's monitors are gone with it
- * (OnCtiLinkDown); when it comes back, on the main or the standby address, every user is
- * monitored and snapshotted again and the call state reconciled.
+ * snapshotted -> OnCtiLinkUp (announced once both links are up). When a link drops, on a
+ * switchover among other causes, the clients reconnect by themselves (to the standby address
+ * first, for a redundant pair); the CSTA link's monitors are gone with it (OnCtiLinkDown), so
+ * every user is monitored and snapshotted again and the call state reconciled.
  *
  * The startup snapshot is the hot path the vendor publishes figures for: monitor and snapshot
  * requests are pipelined with a bounded window, completions are callbacks, and nothing waits
@@ -16,7 +17,13 @@ import type {
   SnapshotCallResult,
   SnapshotDeviceResult,
 } from "../../protocols/csta/index.js";
-import { isFailure, monitorStart, snapshotCall, snapshotDevice } from "../../protocols/csta/index.js";
+import {
+  isFailure,
+  monitorStart,
+  monitorStop,
+  snapshotCall,
+  snapshotDevice,
+} from "../../protocols/csta/index.js";
 import type { RemoteOperationError } from "../../protocols/rose/index.js";
 import type { GatewayConfig, NodeConfig } from "../config/index.js";
 import type { LoadedSubscriber, UserDirectory } from "../domain/directory.js";
@@ -43,10 +50,15 @@ export interface NodeStatus {
   unmonitoredUsers: number;
   /** monitoring and snapshot of every user finished on the current CSTA link */
   ready: boolean;
+  /** times the CTI link was lost since start */
+  ctiLosses: number;
 }
 
 interface NodeLinkEvents {
+  /** every user monitored and snapshotted on a new CSTA link (ms taken, users monitored) */
   ready: [ms: number, users: number];
+  /** OnCtiLinkUp was announced: both links up and monitoring restored */
+  ctiUp: [];
   ctiDown: [];
 }
 
@@ -54,14 +66,22 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
   readonly cmip: CmipClient;
   readonly csta: CstaClient;
   private readonly deviceByCrossRef = new Map<string, string>();
+  private readonly crossRefByDevice = new Map<string, string>();
   private loaded = false;
   private ready = false;
-  private monitored = 0;
+  /** OnCtiLinkUp announced for the current CSTA link */
+  private ctiUpAnnounced = false;
+  /** a monitoring pass is under way on the current CSTA link */
+  private passRunning = false;
   private unmonitored = 0;
+  /** devices the node refused to monitor on this link (its limit): not asked again */
+  private readonly refused = new Set<string>();
+  private ctiLosses = 0;
   /** bumped on every CSTA loss, so a monitoring pass that outlives its link stops */
   private generation = 0;
   private nodeName = "";
   private version = "";
+  private cmipHeartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     readonly config: NodeConfig,
@@ -75,7 +95,7 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
     this.cmip = new CmipClient(config, links, log);
     this.csta = new CstaClient(config, links, log, (report) => this.onEventReport(report));
     this.cmip.rose.on("up", () => void this.onCmipUp());
-    this.cmip.rose.on("down", () => this.system("OnPbxLinkDown"));
+    this.cmip.rose.on("down", () => this.onCmipDown());
     this.csta.rose.on("up", () => this.maybeMonitor());
     this.csta.rose.on("down", () => this.onCstaDown());
   }
@@ -91,8 +111,13 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
 
   stop(): void {
     this.generation++;
+    clearInterval(this.cmipHeartbeat);
     this.csta.stop();
     this.cmip.stop();
+  }
+
+  get monitoredUsers(): number {
+    return this.crossRefByDevice.size;
   }
 
   status(): NodeStatus {
@@ -111,9 +136,10 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
         : csta.endpointIndex === 0
           ? "CONNECTED_MAIN"
           : "CONNECTED_SECONDARY",
-      monitoredUsers: this.monitored,
+      monitoredUsers: this.monitoredUsers,
       unmonitoredUsers: this.unmonitored,
       ready: this.ready,
+      ctiLosses: this.ctiLosses,
     };
   }
 
@@ -121,8 +147,11 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
     this.events.publish("system", null, { eventName, nodeId: String(this.nodeId) });
   }
 
+  // ---- configuration link ----------------------------------------------------------------
+
   private async onCmipUp(): Promise<void> {
     this.system("OnPbxLinkUp");
+    this.startCmipHeartbeat();
     try {
       await this.cmip.loadSchema();
       const node = await this.cmip.get("Node", this.cmip.root, ["Node_Name", "Version"]);
@@ -149,21 +178,77 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
       this.loaded = true;
       this.log("info", `node ${this.nodeId}: ${users.length} users read over CMIP`);
       if (first) this.system("OnPbxLoaded");
-      this.maybeMonitor();
+      // A pass already under way picks the new list up when it ends (syncMonitors below).
+      if (this.ready) this.syncMonitors();
+      else this.maybeMonitor();
+      this.maybeAnnounceUp();
     } catch (err) {
       this.log("error", `node ${this.nodeId}: reading the configuration failed: ${(err as Error).message}`);
       this.cmip.rose.reset("configuration read failed");
     }
   }
 
+  private onCmipDown(): void {
+    clearInterval(this.cmipHeartbeat);
+    this.system("OnPbxLinkDown");
+  }
+
+  /**
+   * CMIP has no heartbeat operation of its own: a small read of the Node object stands in for
+   * one, so a configuration link to a call server that went silent is noticed like the CSTA one.
+   */
+  private startCmipHeartbeat(): void {
+    clearInterval(this.cmipHeartbeat);
+    if (this.links.heartbeatMs <= 0) return;
+    let missed = 0;
+    this.cmipHeartbeat = setInterval(() => {
+      if (!this.cmip.rose.isUp) return;
+      let answered = false;
+      const timer = setTimeout(() => {
+        if (answered) return;
+        if (++missed >= this.links.heartbeatMisses) {
+          missed = 0;
+          this.cmip.rose.reset(`no heartbeat answer for ${this.links.heartbeatMisses} periods`);
+        }
+      }, this.links.heartbeatMs);
+      timer.unref();
+      this.cmip.get("Node", this.cmip.root, ["Node_Number"]).then(
+        () => {
+          answered = true;
+          missed = 0;
+          clearTimeout(timer);
+        },
+        () => {
+          answered = true;
+          clearTimeout(timer);
+        },
+      );
+    }, this.links.heartbeatMs);
+    this.cmipHeartbeat.unref();
+  }
+
+  // ---- CTI link ----------------------------------------------------------------------------
+
   private onCstaDown(): void {
     this.generation++;
-    const wasReady = this.ready;
+    const wasUp = this.ctiUpAnnounced;
     this.ready = false;
-    this.monitored = 0;
+    this.ctiUpAnnounced = false;
+    this.passRunning = false;
+    this.refused.clear();
     this.deviceByCrossRef.clear();
-    if (wasReady || this.loaded) this.system("OnCtiLinkDown");
+    this.crossRefByDevice.clear();
+    this.ctiLosses++;
+    if (wasUp || this.loaded) this.system("OnCtiLinkDown");
     this.emit("ctiDown");
+  }
+
+  /** OnCtiLinkUp: once the CSTA link is monitoring everyone again and the CMIP link is up too. */
+  private maybeAnnounceUp(): void {
+    if (this.ctiUpAnnounced || !this.ready || !this.cmip.rose.isUp || !this.csta.rose.isUp) return;
+    this.ctiUpAnnounced = true;
+    this.system("OnCtiLinkUp");
+    this.emit("ctiUp");
   }
 
   private onEventReport(report: EventReport): void {
@@ -173,46 +258,66 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
   }
 
   private maybeMonitor(): void {
-    if (!this.loaded || !this.csta.rose.isUp || this.ready) return;
-    this.monitorAll();
-  }
-
-  /** Monitor and snapshot every user's device, `snapshotWindow` requests in flight at most. */
-  private monitorAll(): void {
-    const gen = ++this.generation;
-    const link = this.csta.rose.link;
-    if (!link) return;
+    if (!this.loaded || !this.csta.rose.isUp || this.ready || this.passRunning) return;
+    this.passRunning = true;
     const started = performance.now();
-    const devices = this.directory.usersOfNode(this.nodeId).flatMap((u) => u.devices.map((d) => d.id));
-    this.monitored = 0;
+    const gen = ++this.generation;
     this.unmonitored = 0;
-    this.deviceByCrossRef.clear();
-    const total = devices.length;
-    const window = Math.max(1, this.links.snapshotWindow);
-    let next = 0;
-    let inFlight = 0;
-    let done = 0;
-    let limitReached = false;
-    const calls = new Map<string, SnapshotCallResult>();
-
-    const finish = () => {
-      if (gen !== this.generation) return;
+    const devices = this.directory.usersOfNode(this.nodeId).flatMap((u) => u.devices.map((d) => d.id));
+    this.monitorDevices(devices, gen, () => {
+      this.passRunning = false;
       this.ready = true;
       const ms = Math.round(performance.now() - started);
       this.log(
         "info",
-        `node ${this.nodeId}: snapshot ${this.monitored} users in ${ms} ms` +
+        `node ${this.nodeId}: snapshot ${this.monitoredUsers} users in ${ms} ms` +
           (this.unmonitored ? ` (${this.unmonitored} refused: the node's monitor limit)` : ""),
       );
-      this.system("OnCtiLinkUp");
-      this.emit("ready", ms, this.monitored);
-    };
+      this.emit("ready", ms, this.monitoredUsers);
+      // Users read while the pass ran (a CMIP reload) are caught up now.
+      this.syncMonitors();
+      this.maybeAnnounceUp();
+    });
+  }
+
+  /**
+   * After the user list changed on a link that is already monitoring: monitor who is new, stop
+   * monitoring who is gone.
+   */
+  private syncMonitors(): void {
+    const link = this.csta.rose.link;
+    if (!link) return;
+    const wanted = new Set(
+      this.directory.usersOfNode(this.nodeId).flatMap((u) => u.devices.map((d) => d.id)),
+    );
+    for (const [device, crossRefId] of [...this.crossRefByDevice]) {
+      if (wanted.has(device)) continue;
+      this.crossRefByDevice.delete(device);
+      this.deviceByCrossRef.delete(crossRefId);
+      link.invoke(monitorStop, { crossRefId }, () => {});
+    }
+    const missing = [...wanted].filter((d) => !this.crossRefByDevice.has(d) && !this.refused.has(d));
+    if (missing.length) this.monitorDevices(missing, this.generation, () => {});
+  }
+
+  /** Monitor and snapshot `devices`, `snapshotWindow` requests in flight at most. */
+  private monitorDevices(devices: string[], gen: number, done: () => void): void {
+    const link = this.csta.rose.link;
+    if (!link) return;
+    const total = devices.length;
+    const window = Math.max(1, this.links.snapshotWindow);
+    let next = 0;
+    let inFlight = 0;
+    let finished = 0;
+    let limitReached = false;
+    const calls = new Map<string, SnapshotCallResult>();
 
     const completeOne = () => {
       inFlight--;
-      done++;
-      if (done === total) finish();
-      else pump();
+      finished++;
+      if (finished === total) {
+        if (gen === this.generation) done();
+      } else pump();
     };
 
     const snapshotted = (device: string, res: SnapshotDeviceResult) => {
@@ -246,14 +351,12 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
       link.invoke(monitorStart, { device }, (err, res) => {
         if (gen !== this.generation) return;
         if (err || !res) {
-          this.monitorFailed(device, err, () => {
-            limitReached = true;
-          });
+          if (this.monitorFailed(device, err)) limitReached = true;
           completeOne();
           return;
         }
         this.deviceByCrossRef.set(res.crossRefId, device);
-        this.monitored++;
+        this.crossRefByDevice.set(device, res.crossRefId);
         link.invoke(snapshotDevice, { device }, (err2, snap) => {
           if (gen !== this.generation) return;
           if (err2 || !snap) {
@@ -272,36 +375,34 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
           // The node said it holds no more monitors: asking again for each remaining user
           // would only collect the same refusal.
           this.unmonitored += total - next;
-          done += total - next;
+          for (let i = next; i < total; i++) this.refused.add(devices[i]!);
+          finished += total - next;
           next = total;
-          if (done === total && inFlight === 0) finish();
+          if (finished === total && inFlight === 0 && gen === this.generation) done();
           return;
         }
         monitorOne(devices[next++]!);
       }
     };
 
-    if (total === 0) finish();
+    if (total === 0) done();
     else pump();
   }
 
-  private monitorFailed(
-    device: string,
-    err: RemoteOperationError<CstaFailure> | null,
-    onLimit: () => void,
-  ): void {
+  /** Counts a refused monitor; true when the refusal is the node's monitor limit. */
+  private monitorFailed(device: string, err: RemoteOperationError<CstaFailure> | null): boolean {
+    this.unmonitored++;
     const f = err?.failure;
+    this.refused.add(device);
     if (
       f?.kind === "error" &&
       isFailure(f.error, "systemResourceAvailability", "overallMonitorLimitExceeded")
     ) {
-      if (this.unmonitored === 0)
+      if (this.unmonitored === 1)
         this.log("warn", `node ${this.nodeId}: the node refuses more monitors (its limit)`);
-      this.unmonitored++;
-      onLimit();
-      return;
+      return true;
     }
-    this.unmonitored++;
     this.log("warn", `node ${this.nodeId}: cannot monitor ${device}: ${err?.message ?? "unknown error"}`);
+    return false;
   }
 }

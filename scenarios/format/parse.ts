@@ -224,9 +224,12 @@ export function parseScenario(text: string, file = "<scenario>"): Scenario {
       "noAnswerForward",
       "failedCallClear",
       "maxMonitorsPerNode",
+      "redundant",
     ] as const;
     for (const [k, v] of w.fields(emu.value, "emulator", keys)) {
-      if (k === "ringTimeout") scenario.emulator.ringTimeoutMs = w.duration(v.value, "emulator.ringTimeout");
+      if (k === "redundant") scenario.emulator.redundant = w.bool(v.value, "emulator.redundant");
+      else if (k === "ringTimeout")
+        scenario.emulator.ringTimeoutMs = w.duration(v.value, "emulator.ringTimeout");
       else if (k === "noAnswerForward")
         scenario.emulator.noAnswerForwardMs = w.duration(v.value, "emulator.noAnswerForward");
       else if (k === "failedCallClear")

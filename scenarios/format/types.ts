@@ -113,6 +113,8 @@ export interface Scenario {
     noAnswerForwardMs?: number;
     failedCallClearMs?: number;
     maxMonitorsPerNode?: number;
+    /** every node a main/standby pair (for switchover steps) */
+    redundant?: boolean;
   };
   gateway: { heartbeatMs?: number; heartbeatMisses?: number };
   actors: Map<string, ActorDef>;

@@ -409,15 +409,14 @@ function applyFault(env: Sandbox, step: Extract<Step, { kind: "fault" }>): void 
       for (const s of servers)
         Object.assign(s.faults, { delayMs: 0, jitterMs: 0, stalled: false, refuseUntil: 0 });
       return;
-    case "switchover": {
-      const sw = (node as unknown as { switchover?: (flavour: string) => Promise<void> | void }).switchover;
-      if (!sw)
+    case "switchover":
+      if (!node.redundant) {
         throw new Error(
-          `node ${step.node} is not a redundant pair in this emulator: switchover is not available yet`,
+          `node ${step.node} is not a redundant pair: add "redundant: true" to the scenario's emulator block`,
         );
-      void sw.call(node, step.flavour ?? "clean");
+      }
+      node.switchover(step.flavour ?? "clean");
       return;
-    }
   }
 }
 
@@ -492,6 +491,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
         seed: e.seed ?? 1,
         network,
         ...(e.maxMonitorsPerNode ? { maxMonitorsPerNode: e.maxMonitorsPerNode } : {}),
+        ...(e.redundant ? { redundant: true } : {}),
       },
       { links },
     ));

@@ -10,10 +10,12 @@ export interface LinkFaults {
   stalled: boolean;
   /** new associations are refused until this time (ms since epoch) */
   refuseUntil: number;
+  /** not the active call server (the standby of a pair): connections are closed at once */
+  offline: boolean;
 }
 
 export function noFaults(): LinkFaults {
-  return { delayMs: 0, jitterMs: 0, stalled: false, refuseUntil: 0 };
+  return { delayMs: 0, jitterMs: 0, stalled: false, refuseUntil: 0, offline: false };
 }
 
 /**

@@ -110,6 +110,10 @@ export class RoseNodeServer<E> {
   }
 
   private onConnection(socket: net.Socket): void {
+    if (this.faults.offline) {
+      socket.destroy();
+      return;
+    }
     socket.setNoDelay(true);
     const id = this.nextId++;
     const writer = new FaultyWriter(this.faults, (bytes) => {
