@@ -99,11 +99,17 @@ export async function telephonyService(app: FastifyInstance): Promise<void> {
       core.telephony
         .calls(u)
         .find((c) =>
-          c.legs.some((l) => l.deviceId === device.id && (l.state === "ACTIVE" || l.state === "RINGING_OUTGOING")),
+          c.legs.some(
+            (l) => l.deviceId === device.id && (l.state === "ACTIVE" || l.state === "RINGING_OUTGOING"),
+          ),
         );
     const consult = async (ref: string) =>
-      (await invoke(u, consultationCall, { existingCall: { callId: ref, deviceId: device.id }, consultedDevice: callee }))
-        .initiatedCall.callId ?? "";
+      (
+        await invoke(u, consultationCall, {
+          existingCall: { callId: ref, deviceId: device.id },
+          consultedDevice: callee,
+        })
+      ).initiatedCall.callId ?? "";
     const make = async () =>
       (
         await invoke(u, makeCall, {
