@@ -472,3 +472,12 @@ describe.skipIf(!hasSsh)("OpenSSH client", () => {
     expect(r.err).toMatch(/Permission denied/);
   });
 });
+
+describe("host keys", () => {
+  it("are always readable by ssh2 (its ed25519 generator is not)", async () => {
+    const { hostKeyFor } = await import("./host-key.js");
+    const ssh2 = (await import("ssh2")).default;
+    for (let node = 1000; node < 1400; node++)
+      expect(ssh2.utils.parseKey(hostKeyFor(node))).not.toBeInstanceOf(Error);
+  });
+});
