@@ -5,18 +5,23 @@
  *   events     CSTA event -> chunk channel latency at 100 and 500 calls/s, and the sustained maximum
  *   switchover time to re-link and re-monitor after a main/standby switchover, clean and silent
  *   codec      our BER codec vs the generic BER libraries, on CSTA PDUs
+ *   set-programming  10,000 Set + 10,000 Get of Phone Set Programming with 1, 2, 4, 8 client workers
+ *   directory  directory search on 100,000 users: the index against a scan of every entry
  *   gate       the short CI profile compared to bench/baseline.json (exit 1 on regression)
  */
 import { parseArgs } from "node:util";
 import { emit } from "./report/index.js";
 import { SNAPSHOT_POINTS, snapshotBench } from "./snapshot/index.js";
 
-const USAGE = `usage: npm run bench -- <snapshot|rest|events|switchover|codec|gate> [options] [--json out.json] [--md out.md]
+const USAGE = `usage: npm run bench -- <snapshot|rest|events|switchover|codec|set-programming|directory|gate> [options] [--json out.json] [--md out.md]
   snapshot  --points 1000,3000,...   --repeat N   --window N
   rest      --duration S   --connections N
   events    --rates 100,500   --duration S
   switchover --points 1000,5000,20000   --heartbeat MS (default 1000, 2 misses)
   codec     --iterations N
+  set-programming  --workers 1,2,4,8   --ops N (per phase, default 10000)   --users N (default 2000)
+            --inflight N (requests at a time per worker; default 1, the vendor's client thread)
+  directory --users N (default 100000)   --samples N (queries per kind, default 200)
   gate      --baseline bench/baseline.json   [--update [--runs 3]] (write the baseline: worst of the runs)
             --inject window=1   (a deliberate regression, to see the gate fail)`;
 
@@ -40,6 +45,11 @@ async function main(): Promise<number> {
         update: { type: "boolean" },
         inject: { type: "string" },
         runs: { type: "string" },
+        workers: { type: "string" },
+        ops: { type: "string" },
+        users: { type: "string" },
+        samples: { type: "string" },
+        inflight: { type: "string" },
         heartbeat: { type: "string" },
       },
     }));
@@ -126,6 +136,41 @@ async function main(): Promise<number> {
         ...out,
         title: "BER codec",
         intro: "Encode+decode of CSTA PDUs (a MonitorStart invoke, a SnapshotDevice result).",
+      });
+      return 0;
+    }
+    case "set-programming": {
+      const { setProgrammingBench } = await import("./set-programming/index.js");
+      const { res, charts } = await setProgrammingBench({
+        workers: list(values.workers, [1, 2, 4, 8]),
+        ops: Number(values.ops ?? 10_000),
+        users: Number(values.users ?? 2000),
+        referenceWorkers: 4,
+        inflight: Number(values.inflight ?? 1),
+        progress,
+      });
+      emit(res, {
+        ...out,
+        charts,
+        title: "Phone set programming throughput",
+        intro:
+          "The vendor's API test: 10,000 Set then 10,000 Get of Phone Set Programming through the REST API, against the number of client workers (each one request at a time). Goal: 20,000 operations in 3 s with 4 workers.",
+      });
+      return 0;
+    }
+    case "directory": {
+      const { directoryBench } = await import("./directory/index.js");
+      const { res, charts } = directoryBench({
+        users: Number(values.users ?? 100_000),
+        samples: Number(values.samples ?? 200),
+        progress,
+      });
+      emit(res, {
+        ...out,
+        charts,
+        title: "Directory search",
+        intro:
+          "Search time of the gateway's phone book index against a scan of every entry, per kind of criterion.",
       });
       return 0;
     }

@@ -17,7 +17,9 @@ const USAGE = `usage: npm run gateway -- [options]
   --public-host H      host name to put in the URLs given to clients
   --admin L:P          the O2G administrator account (password: 9+ chars, lower, upper, digit, symbol)
   --data-dir D         where the TLS material is kept (default .data/gateway)
-  --log-level L        fatal|error|warn|info|debug (default info)`;
+  --log-level L        fatal|error|warn|info|debug (default info)
+  --database-url URL   PostgreSQL for what must survive a restart (also DATABASE_URL); default:
+                       the embedded pg-mem, in memory`;
 
 async function main(): Promise<void> {
   let values: Record<string, string | boolean | undefined>;
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
         admin: { type: "string" },
         "data-dir": { type: "string" },
         "log-level": { type: "string" },
+        "database-url": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
     if (s("http-port")) overrides.httpPort = Number(s("http-port"));
     if (s("public-host")) overrides.publicHost = s("public-host")!;
     if (s("data-dir")) overrides.dataDir = s("data-dir")!;
+    if (s("database-url")) overrides.store = { databaseUrl: s("database-url")! };
     if (s("log-level")) overrides.log = { level: s("log-level") as GatewayConfig["log"]["level"] };
     if (s("admin")) {
       const [login, ...rest] = s("admin")!.split(":");

@@ -6,11 +6,19 @@
 import { timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
 import type { GatewayConfig } from "./config/index.js";
+import { nodeAnalyticsFor } from "./domain/analytics/index.js";
+import { ComlogBuilder } from "./domain/comlog/index.js";
 import { UserDirectory } from "./domain/directory.js";
+import { EventSummaryCounters } from "./domain/eventsummary/index.js";
+import { VoiceMailService } from "./domain/messaging/index.js";
+import { ExternalContacts, PhoneBook } from "./domain/phonebook/index.js";
+import { RoutingManager, type RoutingNode } from "./domain/routing/index.js";
 import { TelephonyEngine } from "./domain/telephony/index.js";
 import { EventBus } from "./events/index.js";
 import { type Principal, SessionStore } from "./http/sessions.js";
 import { type LinkLog, NodeLink } from "./links/index.js";
+import { routingNode, subscriberRouting } from "./links/routing-node.js";
+import type { Store } from "./store/index.js";
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -22,7 +30,15 @@ export class GatewayCore {
   readonly directory = new UserDirectory();
   readonly bus = new EventBus();
   readonly telephony: TelephonyEngine;
+  readonly routing: RoutingManager;
+  readonly comlog: ComlogBuilder;
+  readonly eventSummary: EventSummaryCounters;
+  readonly phoneBook: PhoneBook;
   readonly sessions: SessionStore;
+  /** the users' 4645 mailboxes (IMAP) and their voice mail counters */
+  readonly voicemail: VoiceMailService;
+  private readonly routingNodes = new Map<number, RoutingNode>();
+  private readonly untap: () => void;
   readonly nodes = new Map<number, NodeLink>();
   readonly startedAt = new Date();
   private readyWaiters: (() => void)[] = [];
@@ -33,12 +49,95 @@ export class GatewayCore {
   constructor(
     readonly config: GatewayConfig,
     readonly log: Logger,
+    readonly store: Store,
   ) {
     this.telephony = new TelephonyEngine(this.directory, this.bus);
     this.sessions = new SessionStore(config.session.ttlSeconds);
+    this.phoneBook = new PhoneBook(this.directory, new ExternalContacts());
+    this.routing = new RoutingManager({
+      directory: this.directory,
+      events: this.bus,
+      node: (id) => this.routingNodes.get(id),
+    });
+    this.eventSummary = new EventSummaryCounters(
+      {
+        missedCalls: async (login) =>
+          (await store.comlog.query(login, { unacknowledged: true }, { limit: 1 })).totalCount,
+        // Unread voice messages, when the user's mailbox is open or can be (their password is known).
+        voiceMessages: async (login) => {
+          const known = this.voicemail.counters.get(login);
+          if (known) return known.unread;
+          const user = this.directory.users.get(login);
+          if (!user || !this.voicemail.hasVoiceMail(user) || !this.voicemail.credentials.has(login))
+            return undefined;
+          return (await this.voicemail.count(user).catch(() => undefined))?.unread;
+        },
+      },
+      this.bus,
+      (line) => this.log.warn(line),
+    );
+    this.comlog = new ComlogBuilder({
+      repository: store.comlog,
+      events: this.bus,
+      isVoiceMail: (n) => [...this.nodes.values()].some((l) => l.voiceMailNumber === n),
+      identity: (login) => {
+        const u = this.directory.users.get(login);
+        if (!u) return undefined;
+        return {
+          id: { loginName: u.loginName, phoneNumber: u.companyPhone },
+          firstName: u.firstName,
+          lastName: u.lastName,
+          type: { main: "USER" },
+        };
+      },
+      onRecord: (login, record) => {
+        if (!record.acknowledged) this.eventSummary.changed(login);
+      },
+      log: (line) => this.log.warn(line),
+    });
+    // The log is made of what users were told of their calls, so it reads the telephony events.
+    this.untap = this.bus.tap((pkg, login, event) => {
+      if (pkg === "telephony" && login !== null) this.comlog.onEvent(login, event);
+    });
     const linkLog: LinkLog = (level, line) => this.log[level](line);
+    this.voicemail = new VoiceMailService({
+      directory: this.directory,
+      endpoints: (nodeId) => {
+        const n = config.nodes.find((x) => x.nodeId === nodeId);
+        return n?.imap ? [n.imap, ...(n.imapSecondary ? [n.imapSecondary] : [])] : [];
+      },
+      settings: config.imap,
+      log: linkLog,
+    });
+    // The passwords a session gave for mailboxes go with the session.
+    this.sessions.onEnd((s) => this.voicemail.sessionEnded(s.token));
+    // A user's event summary counts their voice messages: while someone subscribes to it, the
+    // mailbox stays open (IMAP IDLE), so a deposit changes the counter at once.
+    this.voicemail.counters.onChange((login) => this.eventSummary.changed(login));
+    const watching = new Map<string, (() => void)[]>();
+    this.bus.onMembership((sub, added) => {
+      if (!added) {
+        for (const release of watching.get(sub.id) ?? []) release();
+        watching.delete(sub.id);
+        return;
+      }
+      const who = sub.filter.get("eventSummary");
+      if (who === undefined || who === "all") return; // not every mailbox of the network for one supervisor
+      watching.set(
+        sub.id,
+        [...who].map((login) => this.voicemail.watch(login)),
+      );
+    });
     for (const n of config.nodes) {
-      const link = new NodeLink(n, config.links, this.directory, this.telephony, this.bus, linkLog);
+      const link = new NodeLink(
+        n,
+        config.links,
+        this.directory,
+        this.telephony,
+        this.bus,
+        linkLog,
+        nodeAnalyticsFor(n, config, linkLog),
+      );
       link.on("ready", () => {
         if (this.firstReady.has(n.nodeId)) return;
         this.firstReady.add(n.nodeId);
@@ -49,10 +148,28 @@ export class GatewayCore {
             `snapshot ${users} users in ${this.snapshotMs} ms (${this.nodes.size} node(s), from gateway start)`,
           );
           for (const w of this.readyWaiters.splice(0)) w();
+          // Build the directory search index now rather than in the first user's search.
+          setImmediate(() => this.phoneBook.size);
         }
       });
+      link.on("feature", (device, ev) => this.routing.onSwitchFeature(device, ev));
+      link.on("phoneBook", (contacts) => this.phoneBook.externals.set(n.nodeId, contacts));
+      link.on("ctiDown", () => this.routing.forgetNode(n.nodeId));
+      link.cmip.onEvent((e) => {
+        if (e.className !== "Subscriber" || e.type === "objectDeletion") return;
+        const dn = /Subscriber=([^/]+)$/.exec(e.instance)?.[1];
+        const changes = subscriberRouting(e.attributes);
+        if (dn && Object.keys(changes).length > 0) this.routing.onConfigChanged(dn, changes);
+      });
       this.nodes.set(n.nodeId, link);
+      this.routingNodes.set(n.nodeId, routingNode(link));
     }
+  }
+
+  /** The log's per-user limit removed these records. */
+  comlogTrimmed(loginName: string, recordIds: number[]): void {
+    this.bus.publish("unifiedComLog", loginName, { eventName: "OnComRecordsDeleted", loginName, recordIds });
+    this.eventSummary.changed(loginName);
   }
 
   /** when the links were started: the snapshot is timed from here */
@@ -61,12 +178,17 @@ export class GatewayCore {
   start(): void {
     this.linksStartedAt = performance.now();
     this.sessions.start();
+    this.voicemail.start();
     for (const n of this.nodes.values()) n.start();
     if (this.nodes.size === 0) this.snapshotMs = 0;
   }
 
   stop(): void {
+    this.untap();
+    this.routing.stop();
+    this.eventSummary.stop();
     this.sessions.stop();
+    void this.voicemail.stop();
     for (const s of [...this.bus.subscriptions.values()]) this.bus.remove(s);
     for (const n of this.nodes.values()) n.stop();
   }

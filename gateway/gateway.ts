@@ -9,6 +9,7 @@ import { type GatewayConfig, loadGatewayConfig, maskSecrets } from "./config/ind
 import { GatewayCore } from "./core.js";
 import { buildApp } from "./http/app.js";
 import { ensureTls } from "./http/tls.js";
+import { openStore } from "./store/index.js";
 
 export interface Gateway {
   readonly core: GatewayCore;
@@ -33,7 +34,15 @@ export async function startGateway(
   log.info(
     `TLS: ${tls.created ? "created" : "reusing"} the local CA ${tls.caFile} (trust it with NODE_EXTRA_CA_CERTS)`,
   );
-  const core = new GatewayCore(config, log);
+  // The per-user limit drops the oldest records while writing: clients hear of it as a deletion.
+  let onTrimmed: ((login: string, ids: number[]) => void) | undefined;
+  const store = await openStore({
+    databaseUrl: config.store.databaseUrl,
+    log: log.child({ svc: "store" }),
+    comlog: { onTrimmed: (login, ids) => onTrimmed?.(login, ids) },
+  });
+  const core = new GatewayCore(config, log, store);
+  onTrimmed = (login, ids) => core.comlogTrimmed(login, ids);
   const { app, plain } = await buildApp(core, tls);
   await app.listen({
     host: config.host,
@@ -67,6 +76,8 @@ export async function startGateway(
       await new Promise<void>((r) => (plain ? plain.close(() => r()) : r()));
       app.server.closeAllConnections?.();
       await app.close();
+      // After the HTTP side: what the last requests and calls wrote is flushed, then closed.
+      await store.close();
     },
   };
 }

@@ -35,6 +35,11 @@ export interface EmulatorConfig {
   livePublicCallMeanMs: number;
   /** every node is a main/standby pair of call servers (two addresses) */
   redundant: boolean;
+  /** node i's voice mail pilot is voiceMailBase + i; calls forwarded there leave a message */
+  voiceMailBase: number;
+  /** how long the voice mail lets a call ring, and the longest message it records */
+  voiceMailAnswerAfterMs: number;
+  voiceMailMaxMs: number;
   /** the account the gateway's links authenticate with */
   linkLogin: string;
   linkPassword: string;
@@ -53,6 +58,9 @@ export const DEFAULT_EMULATOR_CONFIG: EmulatorConfig = {
   host: "127.0.0.1",
   basePort: 0,
   redundant: false,
+  voiceMailBase: 8000,
+  voiceMailAnswerAfterMs: 1000,
+  voiceMailMaxMs: 30_000,
   linkLogin: "o2g",
   linkPassword: "o2g-link",
   maintenanceLogin: "adfexc",
@@ -273,6 +281,47 @@ export class Emulator {
   }
 }
 
+/**
+ * The node's 4645 voice mail on the call server: its pilot number answers calls sent to it
+ * (forwarded, overflowed, deflected) and, once the caller hangs up, the message is in the
+ * mailbox of the user the call was meant for. As on the OXE, a user's mailbox is on their own
+ * node: a call for a user of another node does not leave a message here.
+ */
+function attachVoiceMail(
+  network: Network,
+  nodeId: number,
+  pilot: string,
+  store: VoiceMailStore,
+  config: EmulatorConfig,
+): void {
+  network.addServiceDevice(pilot, nodeId, "Voice mail", {
+    kind: "voicemail",
+    answerAfterMs: config.voiceMailAnswerAfterMs,
+    maxDurationMs: config.voiceMailMaxMs,
+  });
+  network.onCallEnded((s) => {
+    if (s.answeredBy !== pilot || s.answeredAt === undefined) return;
+    const mailbox = s.lastRedirectionDevice ?? s.calledDevice;
+    const owner = mailbox ? network.devices.get(mailbox) : undefined;
+    if (!owner || owner.service || owner.nodeId !== nodeId || !s.callingDevice) return;
+    const caller = network.devices.get(s.callingDevice)?.subscriber;
+    const durationSec = Math.max(1, Math.round((s.endedAt - s.answeredAt) / 1000));
+    try {
+      store.deposit(owner.number, {
+        caller: s.callingDevice,
+        ...(caller && !network.devices.get(s.callingDevice)?.service
+          ? { callerName: `${caller.firstName} ${caller.lastName}`.trim() }
+          : {}),
+        durationSec,
+      });
+    } catch (err) {
+      config.log?.(
+        `[node ${nodeId} voicemail] message for ${owner.number} not kept: ${(err as Error).message}`,
+      );
+    }
+  });
+}
+
 export async function startEmulator(partial: Partial<EmulatorConfig> = {}): Promise<Emulator> {
   const config: EmulatorConfig = { ...DEFAULT_EMULATOR_CONFIG, ...partial };
   const dirOptions: Parameters<typeof generateDirectory>[0] = {
@@ -318,6 +367,7 @@ export async function startEmulator(partial: Partial<EmulatorConfig> = {}): Prom
           ...memberLog,
           port: port(1),
           maxLinks: config.maxCmipLinksPerNode,
+          network,
         });
         const ssh = new SshNodeServer(analytics, {
           nodeId,
@@ -341,6 +391,7 @@ export async function startEmulator(partial: Partial<EmulatorConfig> = {}): Prom
         await imap.listen();
       }
       nodes.push(new EmulatedNode(nodeId, members, config.host, analytics, voicemail));
+      attachVoiceMail(network, nodeId, String(config.voiceMailBase + nodeId), voicemail, config);
     }
   } catch (err) {
     for (const n of nodes) await n.close();

@@ -12,6 +12,7 @@ import { measureCodec } from "../codec/index.js";
 import { measureEvents } from "../events/index.js";
 import { emit, type Row, result } from "../report/index.js";
 import { measureRest } from "../rest/index.js";
+import { measureSetProgramming } from "../set-programming/index.js";
 import { measureSnapshot } from "../snapshot/index.js";
 import { measureSwitchover } from "../switchover/index.js";
 import { type Baseline, judge, type Metric } from "./compare.js";
@@ -144,6 +145,25 @@ export async function measureGate(opts: GateOptions): Promise<Record<string, Met
       what: "users left unmonitored and calls lost over both switchovers",
     };
   }
+
+  p("gate: set-programming with 4 workers...");
+  // Any failed operation throws: a gate with errors is a failed gate.
+  const sp = await measureSetProgramming({
+    workers: [4],
+    ops: 2000,
+    users: 1000,
+    referenceWorkers: 4,
+    progress: p,
+  });
+  const spRow = sp.rows[0]!;
+  const spRef = sp.reference!.opsPerSec;
+  m.setProgrammingRatio = {
+    value: Number((spRow.opsPerSec / spRef).toFixed(2)),
+    better: "higher",
+    tolerance: 0.45,
+    unit: "x users GET",
+    what: `Phone Set Programming Set+Get ops/s with 4 one-at-a-time workers / GET users/{login} ops/s with the same workers, same run (${spRow.opsPerSec} vs ${spRef})`,
+  };
 
   p("gate: events at 200 calls/s...");
   const ev = await measureEvents({ rates: [200], durationS: 4, findMax: false, progress: p });

@@ -20,6 +20,8 @@ const { values } = parseArgs({
 });
 const env = process.env;
 const config = loadGatewayConfig({
+  // Only what a test or benchmark means to pass: a database and an administrator account.
+  env: { DATABASE_URL: env.DATABASE_URL, O2G_ADMIN: env.O2G_ADMIN },
   overrides: {
     nodes: parseNodes(values.nodes ?? "", env.O2G_LINK_LOGIN ?? "o2g", env.O2G_LINK_PASSWORD ?? "o2g-link"),
     dataDir: values["data-dir"] ?? ".data/bench-gateway",

@@ -21,6 +21,14 @@ export interface NodeConfig {
   /** the account the links authenticate with on this node */
   login: string;
   password: string;
+  /** SSH to the node's maintenance account (analytics: incidents, charging); absent: no analytics */
+  ssh?: Endpoint;
+  sshSecondary?: Endpoint;
+  /** this node's maintenance account, when it is not the gateway-wide `ssh` one */
+  maintenance?: { login?: string; password?: string; privateKey?: string; hostKeys?: string[] };
+  /** the node's 4645 voice mail (IMAP); absent: its users have no voice mail */
+  imap?: Endpoint;
+  imapSecondary?: Endpoint;
 }
 
 export interface AdminAccount {
@@ -62,6 +70,43 @@ export interface GatewayConfig {
     webhookRetryMaxMs: number;
     webhookTimeoutMs: number;
   };
+  /** where what must survive a restart is kept: PostgreSQL, or the embedded pg-mem when null */
+  store: { databaseUrl: string | null };
+  /** SSH links to the nodes' maintenance account (analytics) */
+  ssh: {
+    login: string;
+    password: string;
+    keepaliveMs: number;
+    /** unanswered keepalives before the link is declared dead */
+    keepaliveCountMax: number;
+    /** commands running at once on a node */
+    maxChannels: number;
+    commandTimeoutMs: number;
+  };
+  analytics: {
+    /** charging files one request may read (O2G's limit) */
+    maxChargingFiles: number;
+    /** parsed tickets kept across requests, per node */
+    cachedTickets: number;
+    /** incidents held per node */
+    maxIncidents: number;
+    /** how long a request waits for a dropped SSH link to come back */
+    retryWithinMs: number;
+  };
+  /** IMAP links to the users' 4645 mailboxes (messaging) */
+  imap: {
+    secure: boolean;
+    idleCloseMs: number;
+    autoIdleMs: number;
+    connectTimeoutMs: number;
+    reconnectMinMs: number;
+    reconnectMaxMs: number;
+    maxConnections: number;
+    downloadChunkBytes: number;
+  };
+  /** users the Management license covers (PBX management, phone set programming, users
+   * management): above 110% of it counted over the connected nodes, those are read-only; 0: none */
+  licenses: { management: number };
   log: { level: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent" };
 }
 
@@ -90,6 +135,27 @@ export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = {
     webhookRetryMaxMs: 30_000,
     webhookTimeoutMs: 5_000,
   },
+  store: { databaseUrl: null },
+  ssh: {
+    login: "adfexc",
+    password: "adfexc",
+    keepaliveMs: 15_000,
+    keepaliveCountMax: 3,
+    maxChannels: 4,
+    commandTimeoutMs: 60_000,
+  },
+  analytics: { maxChargingFiles: 100, cachedTickets: 200_000, maxIncidents: 10_000, retryWithinMs: 5_000 },
+  imap: {
+    secure: false,
+    idleCloseMs: 5 * 60_000,
+    autoIdleMs: 50,
+    connectTimeoutMs: 5_000,
+    reconnectMinMs: 200,
+    reconnectMaxMs: 30_000,
+    maxConnections: 2_000,
+    downloadChunkBytes: 1024 * 1024,
+  },
+  licenses: { management: 100_000 },
   log: { level: "info" },
 };
 
@@ -175,6 +241,9 @@ export function loadGatewayConfig(src: ConfigSources = {}): GatewayConfig {
     const [login, ...rest] = env.O2G_ADMIN.split(":");
     envOver.admins = [{ login: login!, password: rest.join(":") }];
   }
+  const dbUrl = env.O2G_DATABASE_URL ?? env.DATABASE_URL;
+  if (dbUrl) envOver.store = { databaseUrl: dbUrl };
+  if (env.O2G_LICENSE_MANAGEMENT) envOver.licenses = { management: Number(env.O2G_LICENSE_MANAGEMENT) };
   if (env.O2G_NODES) {
     envOver.nodes = parseNodes(
       env.O2G_NODES,
@@ -199,13 +268,28 @@ export function validate(cfg: GatewayConfig): void {
     ids.add(n.nodeId);
   }
   if (cfg.session.ttlSeconds <= 0) throw new Error("session.ttlSeconds must be positive");
+  if (!Number.isInteger(cfg.licenses.management) || cfg.licenses.management < 0)
+    throw new Error("licenses.management must be a whole number of users (0: no Management license)");
 }
 
 /** The configuration as it may be printed: passwords replaced by stars. */
 export function maskSecrets(cfg: GatewayConfig): unknown {
   return JSON.parse(
-    JSON.stringify(cfg, (k, v) =>
-      k === "password" && typeof v === "string" ? "*".repeat(Math.min(v.length, 8)) : v,
-    ),
+    JSON.stringify(cfg, (k, v) => {
+      if ((k === "password" || k === "privateKey") && typeof v === "string")
+        return "*".repeat(Math.min(v.length, 8));
+      if (k === "databaseUrl" && typeof v === "string") return maskUrl(v);
+      return v;
+    }),
   );
+}
+
+function maskUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "*****";
+    return u.toString();
+  } catch {
+    return "(unparsable URL)";
+  }
 }

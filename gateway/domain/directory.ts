@@ -41,9 +41,17 @@ export class UserDirectory {
   readonly users = new Map<string, GwUser>();
   readonly devices = new Map<string, GwDevice>();
   private readonly byNode = new Map<number, GwUser[]>();
+  /** bumped on every change of users or of their names: indexes over the directory rebuild on it */
+  version = 0;
+
+  /** A user's names changed in place. */
+  touch(): void {
+    this.version++;
+  }
 
   /** Replace everything known of a node by what was just read from it. */
   replaceNode(nodeId: number, subscribers: LoadedSubscriber[]): void {
+    this.version++;
     for (const u of this.byNode.get(nodeId) ?? []) this.removeUser(u);
     const list: GwUser[] = [];
     for (const s of subscribers) list.push(this.addUser(nodeId, s));
@@ -51,6 +59,7 @@ export class UserDirectory {
   }
 
   addUser(nodeId: number, s: LoadedSubscriber): GwUser {
+    this.version++;
     const user: GwUser = {
       loginName: s.loginName,
       companyPhone: s.directoryNumber,
@@ -74,6 +83,7 @@ export class UserDirectory {
   }
 
   removeUser(u: GwUser): void {
+    this.version++;
     this.users.delete(u.loginName);
     for (const d of u.devices) this.devices.delete(d.id);
     const list = this.byNode.get(u.nodeId);

@@ -15,10 +15,18 @@ export class EventBus implements EventPublisher {
   readonly subscriptions = new Map<string, Subscription>();
   private readonly index = new Map<EventPackage, PackageIndex>();
   private readonly taps = new Set<(pkg: EventPackage, login: string | null, event: O2gEvent) => void>();
+  private readonly membership = new Set<(sub: Subscription, added: boolean) => void>();
   published = 0;
+
+  /** Told of every subscription added (true) or removed (false): who watches what, for services that keep state open for watchers. */
+  onMembership(listener: (sub: Subscription, added: boolean) => void): () => void {
+    this.membership.add(listener);
+    return () => this.membership.delete(listener);
+  }
 
   add(sub: Subscription): void {
     this.subscriptions.set(sub.id, sub);
+    for (const l of this.membership) l(sub, true);
     for (const [pkg, who] of sub.filter) {
       let idx = this.index.get(pkg);
       if (!idx) {
@@ -41,6 +49,7 @@ export class EventBus implements EventPublisher {
 
   remove(sub: Subscription): void {
     if (!this.subscriptions.delete(sub.id)) return;
+    for (const l of this.membership) l(sub, false);
     for (const [pkg, who] of sub.filter) {
       const idx = this.index.get(pkg);
       if (!idx) continue;

@@ -13,11 +13,20 @@ import Fastify, {
 } from "fastify";
 import type { GatewayCore } from "../core.js";
 import { NodeUnavailableError } from "../core.js";
+import { analyticsService } from "../services/analytics/index.js";
 import { bootstrapService } from "../services/bootstrap/index.js";
+import { comlogService } from "../services/comlog/index.js";
+import { directoryService } from "../services/directory/index.js";
+import { eventSummaryService } from "../services/eventsummary/index.js";
 import { maintenanceService } from "../services/maintenance/index.js";
+import { messagingService } from "../services/messaging/index.js";
+import { pbxManagementService } from "../services/pbxmanagement/index.js";
+import { phoneSetProgrammingService } from "../services/phonesetprogramming/index.js";
+import { routingService } from "../services/routing/index.js";
 import { sessionsService } from "../services/sessions/index.js";
 import { subscriptionsService } from "../services/subscriptions/index.js";
 import { telephonyService } from "../services/telephony/index.js";
+import { userManagementService } from "../services/usermanagement/index.js";
 import { usersService } from "../services/users/index.js";
 import { O2gError, statusName } from "./errors.js";
 import type { TlsMaterial } from "./tls.js";
@@ -101,6 +110,18 @@ export async function buildApp(core: GatewayCore, tls: TlsMaterial): Promise<Htt
   await app.register(telephonyService, { prefix: "/api/rest/1.0/telephony" });
   await app.register(usersService, { prefix: "/api/rest/1.0" });
   await app.register(maintenanceService, { prefix: "/api/rest/1.0/maintenance" });
+  await app.register(pbxManagementService, { prefix: "/api/rest/1.0/pbxmanagement" });
+  await app.register(phoneSetProgrammingService, { prefix: "/api/rest/1.0/phonesetprogramming" });
+  await app.register(userManagementService, { prefix: "/api/rest/1.0/usermanagement" });
+  await app.register(analyticsService, {
+    prefix: "/api/rest/1.0/analytics",
+    node: (nodeId: number) => core.node(nodeId)?.analytics,
+  });
+  await app.register(messagingService, { prefix: "/api/rest/1.0/voicemail", voicemail: core.voicemail });
+  await app.register(routingService, { prefix: "/api/rest/1.0/routing" });
+  await app.register(comlogService, { prefix: "/api/rest/1.0/comlog" });
+  await app.register(eventSummaryService, { prefix: "/api/rest/1.0/eventsummary" });
+  await app.register(directoryService, { prefix: "/api/rest/1.0/directory" });
 
   await app.ready();
   const plain = core.config.httpPort === null ? undefined : http.createServer(handler);

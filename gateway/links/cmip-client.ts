@@ -1,19 +1,32 @@
 /**
  * The CMIP link to one node: a RoseClient with CMIP's operations, and the node's object model,
  * read once per association, to speak in class and attribute names rather than local ids.
+ * Requests are pipelined on the one association (the RoseLink matches answers by invoke id), so
+ * a burst of REST requests for a node becomes a burst of PDUs, not a queue of round trips. The
+ * node's change notifications (M-EVENT-REPORT) are decoded into names and handed to listeners.
  */
 import {
   CMIP_APPLICATION_CONTEXT,
   CMIP_OPERATIONS,
   type CmipError,
+  type CmipEventName,
   type CmipValue,
   cmipErrorCodec,
+  decodeEventAttributes,
   decodeSchema,
+  type EventReportArgument,
+  eventName,
   type Filter,
+  type ModifyOperator,
   mActionConfirmed,
+  mCreate,
+  mDelete,
+  mEventReport,
   mGet,
+  mSetConfirmed,
   OBJECT_MODEL_CLASS_ID,
   OBJECT_MODEL_CLASSES_ATTRIBUTE,
+  type SchemaAttribute,
   type SchemaClass,
 } from "../../protocols/cmip/index.js";
 import { RemoteOperationError } from "../../protocols/rose/index.js";
@@ -23,9 +36,42 @@ import { RoseClient } from "./rose-client.js";
 
 export type NamedAttributes = Record<string, CmipValue>;
 
+/** One object as a scoped M-GET returns it. */
+export interface CmipObject {
+  instance: string;
+  attributes: NamedAttributes;
+}
+
+/** A node's change notification (M-EVENT-REPORT), in names. */
+export interface CmipEvent {
+  type: CmipEventName;
+  className: string;
+  instance: string;
+  time: Date | undefined;
+  /** creation: the new object's attributes; change: those that changed; deletion: none */
+  attributes: NamedAttributes;
+}
+
+/** A class or attribute name the node's object model does not have (a caller's mistake, not the link's). */
+export class UnknownNameError extends Error {
+  override readonly name = "UnknownNameError";
+  constructor(
+    readonly kind: "class" | "attribute",
+    readonly what: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export class CmipClient {
   readonly rose: RoseClient<CmipError>;
   private classes = new Map<string, SchemaClass>();
+  private classesById = new Map<number, SchemaClass>();
+  private readonly eventListeners = new Set<{
+    className: string | undefined;
+    listener: (e: CmipEvent) => void;
+  }>();
   readonly root: string;
 
   constructor(
@@ -49,6 +95,38 @@ export class CmipClient {
       reconnectMaxMs: links.reconnectMaxMs,
       log,
     });
+    this.rose.on("invoked", (op, _invokeId, arg) => {
+      if (op === mEventReport) this.onEventReport(arg as EventReportArgument);
+    });
+  }
+
+  /**
+   * Be told of the node's configuration changes (of objects of `className` only, when given: the
+   * others are not even decoded); returns the function that stops it.
+   */
+  onEvent(listener: (e: CmipEvent) => void, className?: string): () => void {
+    const entry = { className, listener };
+    this.eventListeners.add(entry);
+    return () => this.eventListeners.delete(entry);
+  }
+
+  private onEventReport(arg: EventReportArgument): void {
+    const cls = this.classesById.get(arg.objectClass);
+    const type = eventName(arg.eventType);
+    // Before the model is read there is nobody to tell: the read that follows sees the change.
+    if (!cls || !type) return;
+    let e: CmipEvent | undefined;
+    for (const { className, listener } of this.eventListeners) {
+      if (className !== undefined && className !== cls.name) continue;
+      e ??= {
+        type,
+        className: cls.name,
+        instance: arg.instance,
+        time: arg.eventTime,
+        attributes: this.named(cls, decodeEventAttributes(arg.info)),
+      };
+      listener(e);
+    }
   }
 
   start(): void {
@@ -72,19 +150,25 @@ export class CmipClient {
     });
     const attr = res.attributes.find((a) => a.id === OBJECT_MODEL_CLASSES_ATTRIBUTE);
     if (!attr) throw new Error(`node ${this.node.nodeId} sent no object model`);
-    this.classes = new Map(decodeSchema(attr.value).map((c) => [c.name, c]));
+    const classes = decodeSchema(attr.value);
+    this.classes = new Map(classes.map((c) => [c.name, c]));
+    this.classesById = new Map(classes.map((c) => [c.id, c]));
   }
 
   classDef(name: string): SchemaClass {
     const c = this.classes.get(name);
-    if (!c) throw new Error(`node ${this.node.nodeId} has no class ${name}`);
+    if (!c) throw new UnknownNameError("class", name, `node ${this.node.nodeId} has no class ${name}`);
     return c;
   }
 
-  private attrId(cls: SchemaClass, name: string): number {
+  attributeDef(cls: SchemaClass, name: string): SchemaAttribute {
     const a = cls.attributes.find((x) => x.name === name);
-    if (!a) throw new Error(`class ${cls.name} has no attribute ${name}`);
-    return a.id;
+    if (!a) throw new UnknownNameError("attribute", name, `class ${cls.name} has no attribute ${name}`);
+    return a;
+  }
+
+  private attrId(cls: SchemaClass, name: string): number {
+    return this.attributeDef(cls, name).id;
   }
 
   private named(cls: SchemaClass, attrs: { id: number; value: CmipValue }[]): NamedAttributes {
@@ -97,14 +181,15 @@ export class CmipClient {
   }
 
   /**
-   * Every object of `className` under the node, one callback per linked reply: a 20,000-user
-   * node streams in without the whole answer ever being held at once.
+   * Every object of `className` under `base` (the node by default), one callback per linked
+   * reply: a 20,000-user node streams in without the whole answer ever being held at once.
    */
   scopedGet(
     className: string,
     attributes: string[] | undefined,
     onObject: (instance: string, attrs: NamedAttributes) => void,
     filter?: Filter,
+    base: string = this.root,
   ): Promise<void> {
     const cls = this.classDef(className);
     const link = this.rose.link;
@@ -112,7 +197,7 @@ export class CmipClient {
     return new Promise((resolve, reject) => {
       const getArg = {
         objectClass: cls.id,
-        instance: this.root,
+        instance: base,
         scope: "firstLevelOnly" as const,
         ...(attributes ? { attributeIds: attributes.map((n) => this.attrId(cls, n)) } : {}),
         ...(filter ? { filter } : {}),
@@ -131,6 +216,22 @@ export class CmipClient {
         },
       );
     });
+  }
+
+  /** The objects of `className` under `base`, collected. */
+  async list(
+    className: string,
+    opts: { base?: string; attributes?: string[]; filter?: Filter } = {},
+  ): Promise<CmipObject[]> {
+    const out: CmipObject[] = [];
+    await this.scopedGet(
+      className,
+      opts.attributes,
+      (instance, attributes) => out.push({ instance, attributes }),
+      opts.filter,
+      opts.base ?? this.root,
+    );
+    return out;
   }
 
   async get(className: string, instance: string, attributes?: string[]): Promise<NamedAttributes> {
@@ -159,5 +260,45 @@ export class CmipClient {
       ...(info !== undefined ? { info } : {}),
     });
     return res.reply;
+  }
+
+  /**
+   * M-SET: `values` replace, `toDefault` go back to their default. Answers the modified
+   * attributes as the node now holds them (write-only ones excepted).
+   */
+  async set(
+    className: string,
+    instance: string,
+    values: NamedAttributes,
+    toDefault: string[] = [],
+  ): Promise<NamedAttributes> {
+    const cls = this.classDef(className);
+    const modifications: { operator?: ModifyOperator; id: number; value?: CmipValue }[] = [];
+    for (const [name, value] of Object.entries(values))
+      modifications.push({ id: this.attrId(cls, name), value });
+    for (const name of toDefault)
+      modifications.push({ operator: "setToDefault", id: this.attrId(cls, name) });
+    const res = await this.rose.invoke(mSetConfirmed, { objectClass: cls.id, instance, modifications });
+    return this.named(cls, res.attributes);
+  }
+
+  /** M-CREATE below `superior` (the node by default); answers the new object as the node made it. */
+  async create(
+    className: string,
+    values: NamedAttributes,
+    superior: string = this.root,
+  ): Promise<CmipObject> {
+    const cls = this.classDef(className);
+    const res = await this.rose.invoke(mCreate, {
+      objectClass: cls.id,
+      superiorInstance: superior,
+      attributes: Object.entries(values).map(([name, value]) => ({ id: this.attrId(cls, name), value })),
+    });
+    return { instance: res.instance ?? "", attributes: this.named(cls, res.attributes) };
+  }
+
+  async delete(className: string, instance: string): Promise<void> {
+    const cls = this.classDef(className);
+    await this.rose.invoke(mDelete, { objectClass: cls.id, instance });
   }
 }

@@ -13,7 +13,9 @@
 import { EventEmitter } from "node:events";
 import type {
   CstaFailure,
+  DoNotDisturbEvent,
   EventReport,
+  ForwardingEvent,
   SnapshotCallResult,
   SnapshotDeviceResult,
 } from "../../protocols/csta/index.js";
@@ -26,7 +28,9 @@ import {
 } from "../../protocols/csta/index.js";
 import type { RemoteOperationError } from "../../protocols/rose/index.js";
 import type { GatewayConfig, NodeConfig } from "../config/index.js";
+import type { NodeAnalytics } from "../domain/analytics/index.js";
 import type { LoadedSubscriber, UserDirectory } from "../domain/directory.js";
+import { SubscriberSync } from "../domain/pbx/subscriber-sync.js";
 import type { TelephonyEngine } from "../domain/telephony/index.js";
 import type { EventPublisher } from "../events/types.js";
 import { CmipClient } from "./cmip-client.js";
@@ -60,6 +64,10 @@ interface NodeLinkEvents {
   /** OnCtiLinkUp was announced: both links up and monitoring restored */
   ctiUp: [];
   ctiDown: [];
+  /** the node's external contacts were read */
+  phoneBook: [contacts: { lastName: string; firstName: string; phoneNumber: string }[]];
+  /** a set's forwarding or do-not-disturb changed (from the gateway or from the phone) */
+  feature: [device: string, event: DoNotDisturbEvent | ForwardingEvent];
 }
 
 export class NodeLink extends EventEmitter<NodeLinkEvents> {
@@ -81,7 +89,11 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
   private generation = 0;
   private nodeName = "";
   private version = "";
+  /** the node's voice mail pilot (the Node object's Voice_Mail_Number), when it has one */
+  voiceMailNumber: string | undefined;
   private cmipHeartbeat: NodeJS.Timeout | undefined;
+  /** the node's subscribers created, deleted, changed after the startup read (CMIP event reports) */
+  readonly subscribers: SubscriberSync;
 
   constructor(
     readonly config: NodeConfig,
@@ -90,10 +102,21 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
     private readonly telephony: TelephonyEngine,
     private readonly events: EventPublisher,
     private readonly log: LinkLog,
+    /** incidents and charging over the node's SSH link; undefined when it has no SSH address */
+    readonly analytics?: NodeAnalytics,
   ) {
     super();
     this.cmip = new CmipClient(config, links, log);
     this.csta = new CstaClient(config, links, log, (report) => this.onEventReport(report));
+    this.subscribers = new SubscriberSync(this.cmip, {
+      nodeId: config.nodeId,
+      directory,
+      events,
+      // A pass under way picks the change up when it ends (it calls syncMonitors).
+      usersChanged: () => {
+        if (this.ready) this.syncMonitors();
+      },
+    });
     this.cmip.rose.on("up", () => void this.onCmipUp());
     this.cmip.rose.on("down", () => this.onCmipDown());
     this.csta.rose.on("up", () => this.maybeMonitor());
@@ -107,6 +130,7 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
   start(): void {
     this.cmip.start();
     this.csta.start();
+    this.analytics?.start();
   }
 
   stop(): void {
@@ -114,6 +138,7 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
     clearInterval(this.cmipHeartbeat);
     this.csta.stop();
     this.cmip.stop();
+    this.analytics?.stop();
   }
 
   get monitoredUsers(): number {
@@ -154,9 +179,17 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
     this.startCmipHeartbeat();
     try {
       await this.cmip.loadSchema();
-      const node = await this.cmip.get("Node", this.cmip.root, ["Node_Name", "Version"]);
+      const withVoiceMail = this.cmip.schema
+        .get("Node")
+        ?.attributes.some((a) => a.name === "Voice_Mail_Number");
+      const node = await this.cmip.get("Node", this.cmip.root, [
+        "Node_Name",
+        "Version",
+        ...(withVoiceMail ? ["Voice_Mail_Number"] : []),
+      ]);
       this.nodeName = String(node.Node_Name ?? "");
       this.version = String(node.Version ?? "");
+      this.voiceMailNumber = node.Voice_Mail_Number ? String(node.Voice_Mail_Number) : undefined;
       const users: LoadedSubscriber[] = [];
       await this.cmip.scopedGet(
         "Subscriber",
@@ -173,7 +206,7 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
           });
         },
       );
-      this.directory.replaceNode(this.nodeId, users);
+      this.subscribers.load(users);
       const first = !this.loaded;
       this.loaded = true;
       this.log("info", `node ${this.nodeId}: ${users.length} users read over CMIP`);
@@ -182,9 +215,35 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
       if (this.ready) this.syncMonitors();
       else this.maybeMonitor();
       this.maybeAnnounceUp();
+      // Off the startup path: the users are monitored meanwhile.
+      void this.readPhoneBook();
     } catch (err) {
       this.log("error", `node ${this.nodeId}: reading the configuration failed: ${(err as Error).message}`);
       this.cmip.rose.reset("configuration read failed");
+    }
+  }
+
+  /** The node's external contacts (its Phone_Book_Entry objects), for directory searches. */
+  private async readPhoneBook(): Promise<void> {
+    if (!this.cmip.schema.has("Phone_Book_Entry")) return;
+    try {
+      const contacts: { lastName: string; firstName: string; phoneNumber: string }[] = [];
+      await this.cmip.scopedGet(
+        "Phone_Book_Entry",
+        ["Entry_Name", "Entry_First_Name", "Entry_Number"],
+        (_i, a) => {
+          const phoneNumber = String(a.Entry_Number ?? "");
+          if (phoneNumber)
+            contacts.push({
+              lastName: String(a.Entry_Name ?? ""),
+              firstName: String(a.Entry_First_Name ?? ""),
+              phoneNumber,
+            });
+        },
+      );
+      this.emit("phoneBook", contacts);
+    } catch (err) {
+      this.log("warn", `node ${this.nodeId}: reading the phone book failed: ${(err as Error).message}`);
     }
   }
 
@@ -254,7 +313,12 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
   private onEventReport(report: EventReport): void {
     const device = this.deviceByCrossRef.get(report.crossRefId);
     if (device === undefined) return; // a monitor from a pass we abandoned
-    this.telephony.onCstaEvent(this.nodeId, device, report.event);
+    const ev = report.event;
+    if (ev.type === "doNotDisturb" || ev.type === "forwarding") {
+      this.emit("feature", device, ev);
+      return;
+    }
+    this.telephony.onCstaEvent(this.nodeId, device, ev);
   }
 
   private maybeMonitor(): void {

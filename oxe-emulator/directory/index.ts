@@ -1,3 +1,4 @@
+export { type ExternalContact, externalContactCount, generateExternalContacts } from "./contacts.js";
 export {
   DEFAULT_USER_PASSWORD,
   type Directory,

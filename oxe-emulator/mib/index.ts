@@ -1,2 +1,31 @@
-export { EMULATED_OXE_VERSION, type ManagedObject, MibError, matches, NodeMib } from "./mib.js";
-export { attr, CLASSES, classById, NODE_CLASS, OBJECT_MODEL_CLASS, SUBSCRIBER_CLASS } from "./schema.js";
+export {
+  EMULATED_OXE_VERSION,
+  type ManagedObject,
+  type MibChange,
+  MibError,
+  type MibErrorDetail,
+  type MibResult,
+  matches,
+  NodeMib,
+  PROG_KEY_ATTRIBUTES,
+  SOFT_KEY_ATTRIBUTES,
+  SUBSCRIBER_ATTRIBUTES,
+  valueProblem,
+} from "./mib.js";
+export {
+  attr,
+  CLASSES,
+  COST_CENTER_CLASS,
+  classById,
+  classByName,
+  ENTITY_CLASS,
+  KEY_FUNCTIONS,
+  NODE_CLASS,
+  OBJECT_MODEL_CLASS,
+  PIN_CONTROLS,
+  PROG_KEY_CLASS,
+  SOFT_KEY_CLASS,
+  SUBSCRIBER_CLASS,
+  softKeyCount,
+} from "./schema.js";
+export { type NodeConfigStore, nodeConfig } from "./store.js";

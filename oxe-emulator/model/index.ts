@@ -11,4 +11,6 @@ export type {
   ForwardType,
   ModelEvent,
   ModelEventKind,
+  OverflowType,
+  ServiceBehaviour,
 } from "./types.js";

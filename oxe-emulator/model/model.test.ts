@@ -152,7 +152,10 @@ describe("Network call model", () => {
     net.setForward(d(2), { type: "immediate", destination: "10006" }, true);
     net.makeCall("10001", "10002");
     expect(d(6).connections[0]!.state).toBe("alerting");
-    expect(events.slice(-2)).toEqual(["diverted:10002:callForwardImmediate", "delivered:10006:redirected"]);
+    expect(events.slice(-2)).toEqual([
+      "diverted:10002:callForwardImmediate",
+      "delivered:10006:callForwardImmediate",
+    ]);
   });
 
   it("forward on no answer moves the ringing call after the delay", () => {

@@ -9,6 +9,7 @@ import type {
   Device,
   Forward,
   ModelEvent,
+  ServiceBehaviour,
 } from "./types.js";
 
 export interface NetworkOptions {
@@ -57,6 +58,7 @@ export class Network {
   private readonly listeners = new Set<(ev: ModelEvent) => void>();
   private readonly endListeners = new Set<(summary: CallSummary) => void>();
   private deferred: ModelEvent[] | null = null;
+  private readonly voiceMails = new Map<number, Device>();
   private callSeq = 0;
   readonly options: NetworkOptions;
 
@@ -77,8 +79,40 @@ export class Network {
       doNotDisturb: false,
       forwards: [],
       outOfService: false,
+      overflow: null,
     };
     this.devices.set(d.number, d);
+    return d;
+  }
+
+  /** The voice mail pilot serving a node's sets, when it has one. */
+  voiceMailOf(nodeId: number): Device | undefined {
+    return this.voiceMails.get(nodeId);
+  }
+
+  /**
+   * A number the switch answers itself (the voice mail pilot of a node): it picks up after
+   * `answerAfterMs`, takes any number of calls at once, and hangs up after `maxDurationMs`.
+   */
+  addServiceDevice(number: string, nodeId: number, name: string, behaviour: ServiceBehaviour): Device {
+    if (this.devices.has(number))
+      throw new ModelError("invalidDevice", `${number} is already in the numbering plan`);
+    const subscriber: Subscriber = {
+      index: -1,
+      directoryNumber: number,
+      nodeId,
+      firstName: "",
+      lastName: name,
+      loginName: "",
+      password: "",
+      stationType: { name: "Service", kind: "DESKPHONE", weight: 0, keys: 0 },
+      classOfService: 0,
+      costCenter: 0,
+      entity: 0,
+    };
+    const d: Device = { ...this.addDevice(subscriber), service: behaviour };
+    this.devices.set(number, d);
+    if (behaviour.kind === "voicemail" && !this.voiceMails.has(nodeId)) this.voiceMails.set(nodeId, d);
     return d;
   }
 
@@ -212,6 +246,7 @@ export class Network {
       callingDevice: call.callingDevice,
       calledDevice: call.calledDevice,
       answeredBy: call.answeredBy,
+      lastRedirectionDevice: call.lastRedirectionDevice,
       participants: call.participants,
       startedAt: call.startedAt,
       answeredAt: call.answeredAt,
@@ -297,7 +332,13 @@ export class Network {
   }
 
   /** Offer `call` to `number`, following DND and forwarding as the called set is configured. */
-  private route(call: Call, number: string, redirectedFrom: Device | null, hops = 0): void {
+  private route(
+    call: Call,
+    number: string,
+    redirectedFrom: Device | null,
+    hops = 0,
+    redirectCause: Cause = "redirected",
+  ): void {
     const dest = this.devices.get(number);
     if (!dest || dest.outOfService) {
       this.fail(call, number, dest ? "destNotObtainable" : "invalidNumberFormat");
@@ -316,14 +357,17 @@ export class Network {
       this.fail(call, number, "doNotDisturb");
       return;
     }
-    if (this.isBusy(dest)) {
+    if (this.isBusy(dest) && !dest.service) {
       const onBusy = dest.forwards.find((f) => f.type === "busy");
+      const overflow = this.overflowTarget(dest, "busy");
       if (onBusy && hops < 5) this.divert(call, dest, onBusy.destination, "callForwardBusy", hops);
+      else if (overflow && hops < 5) this.divert(call, dest, overflow, "callForwardBusy", hops);
       else this.fail(call, number, "busy");
       return;
     }
     call.lastRedirectionDevice = redirectedFrom?.number ?? call.lastRedirectionDevice;
     const c = this.join(call, dest, "alerting");
+    if (dest.service) this.serveCall(c, dest.service);
     this.emit({
       kind: "delivered",
       call,
@@ -331,22 +375,44 @@ export class Network {
       calling: call.callingDevice,
       called: call.calledDevice,
       lastRedirection: call.lastRedirectionDevice,
-      cause: redirectedFrom ? "redirected" : "newCall",
+      // The new destination is told why the call reaches it (a forward, a deflection...).
+      cause: redirectedFrom ? redirectCause : "newCall",
       observers: this.observers(call),
     });
     this.armRingTimer(c, hops);
   }
 
+  /** The service's own handling of a call that reached it: pick up, then hang up at the limit. */
+  private serveCall(c: Connection, behaviour: ServiceBehaviour): void {
+    const t = setTimeout(() => {
+      if (c.call.ended || c.state !== "alerting") return;
+      this.deferEvents(() => this.answer(c.device, c.call));
+      const limit = setTimeout(() => {
+        if (!c.call.ended && c.device.connections.includes(c))
+          this.deferEvents(() => this.clearConnection(c.device, c.call));
+      }, behaviour.maxDurationMs);
+      limit.unref();
+    }, behaviour.answerAfterMs);
+    t.unref();
+  }
+
+  /** Where the set's overflow sends a call in this situation, if anywhere. */
+  private overflowTarget(d: Device, situation: "busy" | "noAnswer"): string | undefined {
+    if (!d.overflow || (d.overflow !== "busyNoAnswer" && d.overflow !== situation)) return undefined;
+    const vm = this.voiceMails.get(d.nodeId);
+    return vm && vm !== d ? vm.number : undefined;
+  }
+
   private armRingTimer(c: Connection, hops: number): void {
     clearTimeout(c.call.ringTimer);
-    const onNoAnswer = c.device.forwards.find((f) => f.type === "noAnswer");
+    const onNoAnswer =
+      c.device.forwards.find((f) => f.type === "noAnswer")?.destination ??
+      this.overflowTarget(c.device, "noAnswer");
     const delay = onNoAnswer ? this.options.noAnswerForwardMs : this.options.ringTimeoutMs;
     c.call.ringTimer = setTimeout(() => {
       if (c.call.ended || c.state !== "alerting" || !c.device.connections.includes(c)) return;
       if (onNoAnswer && hops < 5) {
-        this.deferEvents(() =>
-          this.redirectAlerting(c, onNoAnswer.destination, "callForwardNoAnswer", hops + 1),
-        );
+        this.deferEvents(() => this.redirectAlerting(c, onNoAnswer, "callForwardNoAnswer", hops + 1));
         return;
       }
       this.deferEvents(() => this.clearWholeCall(c.call, "callNotAnswered"));
@@ -357,6 +423,7 @@ export class Network {
   /** Divert a call that has not reached `from` yet (forward immediate / on busy). */
   private divert(call: Call, from: Device, to: string, cause: Cause, hops: number): void {
     call.lastRedirectionDevice = from.number;
+    call.lastRedirectionCause = cause;
     this.emit({
       kind: "diverted",
       call,
@@ -368,7 +435,7 @@ export class Network {
       cause,
       observers: this.observers(call),
     });
-    this.route(call, to, from, hops + 1);
+    this.route(call, to, from, hops + 1, cause);
   }
 
   /** Move an alerting connection to another destination (deflect, forward on no answer). */
@@ -377,6 +444,7 @@ export class Network {
     const observers = this.observers(call);
     this.leave(c);
     call.lastRedirectionDevice = c.device.number;
+    call.lastRedirectionCause = cause;
     this.emit({
       kind: "diverted",
       call,
@@ -388,7 +456,7 @@ export class Network {
       cause,
       observers,
     });
-    this.route(call, to, c.device, hops);
+    this.route(call, to, c.device, hops, cause);
   }
 
   private fail(call: Call, number: string, cause: Cause): void {
@@ -438,7 +506,7 @@ export class Network {
       calling: c.call.callingDevice,
       called: c.call.calledDevice,
       lastRedirection: c.call.lastRedirectionDevice,
-      cause: c.call.lastRedirectionDevice ? "redirected" : "newCall",
+      cause: c.call.lastRedirectionDevice ? (c.call.lastRedirectionCause ?? "redirected") : "newCall",
       observers: this.observers(c.call),
     });
   }

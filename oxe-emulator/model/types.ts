@@ -36,10 +36,20 @@ export interface Connection {
 
 /** CSTA keeps one entry per condition: "on busy or no answer" is two entries to one destination. */
 export type ForwardType = "immediate" | "busy" | "noAnswer";
+export type OverflowType = "busy" | "noAnswer" | "busyNoAnswer";
 
 export interface Forward {
   type: ForwardType;
   destination: string;
+}
+
+/** A number served by the switch itself rather than a set: the voice mail pilot, say. */
+export interface ServiceBehaviour {
+  kind: "voicemail";
+  /** the service picks up this long after the call reaches it */
+  answerAfterMs: number;
+  /** and hangs up after this long connected (a voice mail's maximum message) */
+  maxDurationMs: number;
 }
 
 export interface Device {
@@ -51,6 +61,13 @@ export interface Device {
   forwards: Forward[];
   /** a set that is unplugged or locked out answers nothing */
   outOfService: boolean;
+  /**
+   * Overflow to the node's voice mail: the calls a forward would not take go there when the set
+   * is busy, does not answer, or either.
+   */
+  overflow: OverflowType | null;
+  /** set for a service number: it answers by itself and takes any number of calls */
+  readonly service?: ServiceBehaviour;
 }
 
 export interface Call {
@@ -62,6 +79,8 @@ export interface Call {
   callingDevice: string | null;
   calledDevice: string | null;
   lastRedirectionDevice: string | null;
+  /** why it was last redirected (a forward, a deflection): the cause its new destination sees */
+  lastRedirectionCause?: Cause;
   correlatorData: Uint8Array | undefined;
   readonly startedAt: number;
   /** when somebody first answered (ms since epoch), for charging */
@@ -153,6 +172,8 @@ export interface CallSummary {
   readonly calledDevice: string | null;
   /** the device that finally took the call, when it was answered */
   readonly answeredBy: string | null;
+  /** the last device the call was forwarded or deflected from */
+  readonly lastRedirectionDevice: string | null;
   readonly participants: readonly string[];
   readonly startedAt: number;
   readonly answeredAt: number | undefined;

@@ -10,6 +10,7 @@ import {
 } from "./pdus.js";
 
 export * from "./errors.js";
+export * from "./events.js";
 export * from "./pdus.js";
 export * from "./schema.js";
 

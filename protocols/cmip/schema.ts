@@ -3,9 +3,15 @@
  * ObjectModel object holds one entry per class. Both ends share this shape; a node serves its
  * model, the gateway reads it once per link and resolves names to local ids from it.
  *
- *   class     ::= [ id, name, parent ("" for the root), namingAttribute, [attribute...], [action...] ]
- *   attribute ::= [ id, name, type, min|null, max|null, [value...], mandatory, readOnly, writeOnly, pattern|null ]
+ *   class     ::= [ id, name, parent ("" for the root), namingAttribute, [attribute...], [action...],
+ *                   [create, delete, set, hidden]? ]
+ *   attribute ::= [ id, name, type, min|null, max|null, [value...], mandatory, readOnly, writeOnly, pattern|null,
+ *                   default|null? ]
  *   action    ::= [ id, name ]
+ *
+ * The trailing elements marked `?` came later: a reader of the older shape ignores them, and
+ * this reader takes their absence for "operations allowed, not hidden, no default", which is
+ * what a node serving the older shape meant.
  */
 import type { CmipValue } from "./pdus.js";
 
@@ -24,6 +30,8 @@ export interface SchemaAttribute {
   writeOnly: boolean;
   /** regular expression source the value must match */
   pattern?: string;
+  /** the value an object takes when created without it (and after setToDefault) */
+  defaultValue?: CmipValue;
 }
 
 export interface SchemaAction {
@@ -38,6 +46,29 @@ export interface SchemaClass {
   namingAttribute: string;
   attributes: SchemaAttribute[];
   actions: SchemaAction[];
+  /** M-CREATE allowed (default true) */
+  create?: boolean;
+  /** M-DELETE allowed (default true) */
+  delete?: boolean;
+  /** M-SET allowed (default true) */
+  set?: boolean;
+  /** internal to the node: not offered to applications browsing the model */
+  hidden?: boolean;
+}
+
+/** What a class allows, with the defaults of a schema that does not say. */
+export function classCapabilities(c: SchemaClass): {
+  create: boolean;
+  delete: boolean;
+  set: boolean;
+  hidden: boolean;
+} {
+  return {
+    create: c.create ?? true,
+    delete: c.delete ?? true,
+    set: c.set ?? true,
+    hidden: c.hidden ?? false,
+  };
 }
 
 /** Class id and instance of the object that carries the model on every node. */
@@ -61,8 +92,10 @@ export function encodeSchema(classes: readonly SchemaClass[]): CmipValue {
       a.readOnly,
       a.writeOnly,
       a.pattern ?? null,
+      a.defaultValue ?? null,
     ]),
     c.actions.map((x) => [x.id, x.name]),
+    (({ create, delete: del, set, hidden }) => [create, del, set, hidden])(classCapabilities(c)),
   ]);
 }
 
@@ -79,7 +112,7 @@ export function decodeSchema(v: CmipValue): SchemaClass[] {
   return list(v, "classes").map((cv) => {
     const c = list(cv, "class");
     const name = str(c[1], "class name");
-    return {
+    const cls: SchemaClass = {
       id: num(c[0], "class id"),
       name,
       parent: str(c[2], `${name} parent`) || null,
@@ -102,6 +135,7 @@ export function decodeSchema(v: CmipValue): SchemaClass[] {
         const values = list(x[5], "values").map((s) => str(s, "enum value"));
         if (values.length) attr.values = values;
         if (typeof x[9] === "string") attr.pattern = x[9];
+        if (x[10] !== undefined && x[10] !== null) attr.defaultValue = x[10];
         return attr;
       }),
       actions: list(c[5], `${name} actions`).map((xv) => {
@@ -109,5 +143,13 @@ export function decodeSchema(v: CmipValue): SchemaClass[] {
         return { id: num(x[0], "action id"), name: str(x[1], "action name") };
       }),
     };
+    if (c[6] !== undefined) {
+      const f = list(c[6], `${name} capabilities`);
+      cls.create = bool(f[0], "create");
+      cls.delete = bool(f[1], "delete");
+      cls.set = bool(f[2], "set");
+      cls.hidden = bool(f[3], "hidden");
+    }
+    return cls;
   });
 }

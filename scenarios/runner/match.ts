@@ -25,7 +25,11 @@ export function interpolate(t: Template | undefined, vars: Vars): unknown {
   if (typeof t === "string") {
     const whole = WHOLE.exec(t);
     if (whole) return lookup(vars, whole[1]!);
-    return t.replace(PART, (_, name: string) => String(lookup(vars, name)));
+    return t.replace(PART, (_, name: string) => {
+      const v = lookup(vars, name);
+      // Inside a text, a captured object reads as JSON (a log line, a message), not "[object Object]".
+      return typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
+    });
   }
   if (Array.isArray(t)) return t.map((x) => interpolate(x, vars));
   if (typeof t === "object") {

@@ -106,6 +106,8 @@ class Instance {
           password: sub.password,
           admin: false,
         };
+        this.vars.set(`${def.name}.lastName`, sub.lastName);
+        this.vars.set(`${def.name}.firstName`, sub.firstName);
       }
       this.actors.set(def.name, a);
       this.vars.set(`${def.name}.number`, a.number);

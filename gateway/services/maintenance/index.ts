@@ -3,6 +3,7 @@
  * for administrators. This is where a client watches the startup snapshot and a switchover.
  */
 import type { FastifyInstance } from "fastify";
+import { managementLicenseInfo } from "../../domain/licensing/index.js";
 import { requireAdmin, session } from "../../http/context.js";
 import { PRODUCT_VERSION } from "../bootstrap/index.js";
 
@@ -45,6 +46,7 @@ export async function maintenanceService(app: FastifyInstance): Promise<void> {
         if (st.secondaryAddress) status.secondaryAddress = serverAddress(st.secondaryAddress);
         return status;
       }),
+      license: { type: "FLEXLM", status: "OK", lics: [managementLicenseInfo(core)] },
       configurationType: "FULL_SERVICES",
       subscriberFilter: "ALL",
     };

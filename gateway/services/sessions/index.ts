@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { GatewayCore } from "../../core.js";
+import { licensedManagementUsers } from "../../domain/licensing/index.js";
 import { apiRoot, credential, session } from "../../http/context.js";
 import { badRequest, forbidden, notFound } from "../../http/errors.js";
 import type { Session } from "../../http/sessions.js";
@@ -16,14 +17,34 @@ interface ServiceEntry {
 }
 
 /** The services a session may use: only those built and allowed for the caller. */
-export function servicesFor(s: Session): ServiceEntry[] {
+export function servicesFor(s: Session, core?: GatewayCore): ServiceEntry[] {
   const list: ServiceEntry[] = [
     { serviceName: "Subscriptions", serviceVersion: "1.0", relativeUrl: "/subscriptions" },
     { serviceName: "Telephony", serviceVersion: "1.0", relativeUrl: "/telephony" },
     { serviceName: "Users", serviceVersion: "1.0", relativeUrl: "/users" },
+    { serviceName: "VoiceMail", serviceVersion: "1.0", relativeUrl: "/voicemail" },
+    { serviceName: "Routing", serviceVersion: "1.0", relativeUrl: "/routing" },
+    { serviceName: "EventSummary", serviceVersion: "1.0", relativeUrl: "/eventsummary" },
+    { serviceName: "ComLog", serviceVersion: "1.0", relativeUrl: "/comlog" },
+    { serviceName: "Directory", serviceVersion: "1.0", relativeUrl: "/directory" },
   ];
   if (s.principal.admin)
     list.push({ serviceName: "Maintenance", serviceVersion: "1.0", relativeUrl: "/maintenance" });
+  // The Management license: phone set programming for everyone, PBX and users management for
+  // administrators (read-only above 110% of the license, which the services themselves enforce).
+  if (core && licensedManagementUsers(core.config) > 0) {
+    list.push({
+      serviceName: "PhoneSetProgramming",
+      serviceVersion: "1.0",
+      relativeUrl: "/phonesetprogramming",
+    });
+    if (s.principal.admin) {
+      list.push({ serviceName: "PbxManagement", serviceVersion: "1.0", relativeUrl: "/pbxmanagement" });
+      list.push({ serviceName: "UserManagement", serviceVersion: "1.0", relativeUrl: "/usermanagement" });
+    }
+  }
+  if (s.principal.admin)
+    list.push({ serviceName: "Analytics", serviceVersion: "1.0", relativeUrl: "/analytics" });
   return list;
 }
 
@@ -35,7 +56,7 @@ function sessionInfo(core: GatewayCore, req: FastifyRequest, s: Session) {
     timeToLive: core.sessions.ttlSeconds,
     publicBaseUrl: base,
     privateBaseUrl: base,
-    services: servicesFor(s),
+    services: servicesFor(s, core),
     creationDate: s.created.toISOString(),
     expirationDate: core.sessions.expiresAt(s).toISOString(),
     otherSessions: core.sessions.others(s).map((o) => ({

@@ -287,11 +287,14 @@ export async function telephonyService(app: FastifyInstance): Promise<void> {
     async (req, reply) => {
       const u = user(req);
       const body = req.body as S.RedirectBody;
-      if (body.redirectTo === "VOICEMAIL") throw notImplemented("redirecting to voice mail");
-      await invoke(u, deflectCall, {
-        call: conn(u, req.params.callRef),
-        destination: checkNumber(body.redirectTo, "redirectTo"),
-      });
+      let destination: string;
+      if (body.redirectTo === "VOICEMAIL") {
+        const vm = core.node(u.nodeId)?.voiceMailNumber;
+        if (!vm)
+          throw badValue(`OXE node ${u.nodeId} has no voice mail to redirect to`, "INVALID_DESTINATION");
+        destination = vm;
+      } else destination = checkNumber(body.redirectTo, "redirectTo");
+      await invoke(u, deflectCall, { call: conn(u, req.params.callRef), destination });
       return reply.code(204).send();
     },
   );

@@ -1,24 +1,43 @@
 /**
- * The CMIP server of one emulated OXE node: its configuration objects (see mib/) read and
- * acted upon by the gateway over CMIP. Scoped M-GETs answer one linked reply per object, then
- * an empty result, as X.711 prescribes.
+ * The CMIP server of one emulated OXE node: its configuration objects (see mib/) read, modified,
+ * created, deleted and acted upon by managers over CMIP. Scoped M-GETs answer one linked reply
+ * per object, then an empty result, as X.711 prescribes. Every change is reported to every open
+ * association as an M-EVENT-REPORT (X.721 objectCreation, objectDeletion, attributeValueChange)
+ * before the change is confirmed to the manager that made it: a gateway that learns of a new
+ * subscriber from the report has taken it in by the time its own request completes.
  */
 import {
   type ActionArgument,
+  type BaseObject,
   CMIP_OPERATIONS,
   type CmipError,
+  CmipEventType,
+  type CreateArgument,
   cmipErrorCodec,
+  encodeEventAttributes,
   type GetArgument,
   mActionConfirmed,
+  mCreate,
+  mDelete,
+  mEventReport,
   mGet,
   mLinkedReply,
+  mSetConfirmed,
+  type SetArgument,
 } from "../../../protocols/cmip/index.js";
 import type { OperationSpec } from "../../../protocols/rose/index.js";
 import type { Directory } from "../../directory/index.js";
-import { MibError, NodeMib, SUBSCRIBER_CLASS } from "../../mib/index.js";
+import { type MibChange, MibError, NodeMib, SUBSCRIBER_CLASS } from "../../mib/index.js";
+import type { Network } from "../../model/index.js";
 import { type Association, RoseNodeServer, type RoseServerOptions } from "../common/rose-server.js";
 
-export type CmipServerOptions = Omit<RoseServerOptions, "protocol">;
+export type CmipServerOptions = Omit<RoseServerOptions, "protocol"> & {
+  /**
+   * The call model: subscribers created over CMIP become devices that can call, deleted ones
+   * stop being (refused while in a call). Without it, changes stay in the configuration.
+   */
+  network?: Network;
+};
 type CmipAssociation = Association<CmipError>;
 
 const CHECK_PASSWORD = SUBSCRIBER_CLASS.actions.find((a) => a.name === "Check_Password")!.id;
@@ -30,13 +49,16 @@ function acceptsContext(oid: string): boolean {
 
 export class CmipNodeServer extends RoseNodeServer<CmipError> {
   readonly mib: NodeMib;
+  /** change notifications sent (every association counts once) */
+  eventsReported = 0;
 
   constructor(
     private readonly directory: Directory,
     options: CmipServerOptions,
   ) {
+    const { network, ...rose } = options;
     super(
-      { ...options, protocol: "cmip" },
+      { ...rose, protocol: "cmip" },
       {
         operations: CMIP_OPERATIONS.byCode,
         errors: cmipErrorCodec,
@@ -44,7 +66,7 @@ export class CmipNodeServer extends RoseNodeServer<CmipError> {
         invoked: (a, op, invokeId, arg) => this.onInvoke(a, op, invokeId, arg),
       },
     );
-    this.mib = new NodeMib(options.nodeId, directory);
+    this.mib = new NodeMib(options.nodeId, directory, network);
   }
 
   private onInvoke(
@@ -55,18 +77,53 @@ export class CmipNodeServer extends RoseNodeServer<CmipError> {
   ): void {
     try {
       if (op === mGet) this.get(a, invokeId, arg as GetArgument);
-      else if (op === mActionConfirmed) this.action(a, invokeId, arg as ActionArgument);
+      else if (op === mSetConfirmed) {
+        const r = this.mib.set(arg as SetArgument);
+        this.report(r.changes);
+        a.link.reply(invokeId, mSetConfirmed, r.result);
+      } else if (op === mCreate) {
+        const r = this.mib.create(arg as CreateArgument);
+        this.log(`created ${r.result.instance}`);
+        this.report(r.changes);
+        a.link.reply(invokeId, mCreate, r.result);
+      } else if (op === mDelete) {
+        const r = this.mib.delete(arg as BaseObject);
+        if (r.changes.length) this.log(`deleted ${r.result.instance}`);
+        this.report(r.changes);
+        a.link.reply(invokeId, mDelete, r.result);
+      } else if (op === mActionConfirmed) this.action(a, invokeId, arg as ActionArgument);
       else {
         a.link.replyError(invokeId, {
-          error: "processingFailure",
-          text: `${op.name} is not supported by this node`,
+          error: "mistypedOperation",
+          text: `${op.name} is not an operation a manager invokes on this node`,
         });
       }
     } catch (err) {
-      if (err instanceof MibError) a.link.replyError(invokeId, { error: err.code, text: err.message });
+      if (err instanceof MibError)
+        a.link.replyError(invokeId, { error: err.code, text: err.message, ...err.detail });
       else {
         this.log(`${op.name} failed: ${(err as Error).stack ?? err}`);
         a.link.replyError(invokeId, { error: "processingFailure", text: "internal error" });
+      }
+    }
+  }
+
+  /** Tell every open association what changed. */
+  private report(changes: MibChange[]): void {
+    if (changes.length === 0) return;
+    const eventTime = new Date();
+    for (const c of changes) {
+      const arg = {
+        objectClass: c.objectClass,
+        instance: c.instance,
+        eventTime,
+        eventType: CmipEventType[c.type],
+        info: encodeEventAttributes(c.attributes),
+      };
+      for (const x of this.associations) {
+        if (!x.accepted) continue;
+        x.link.notify(mEventReport, arg);
+        this.eventsReported++;
       }
     }
   }

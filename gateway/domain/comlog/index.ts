@@ -1,0 +1,1 @@
+export { ComlogBuilder, type ComlogBuilderOptions } from "./builder.js";

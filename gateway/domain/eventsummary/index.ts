@@ -1,0 +1,1 @@
+export { EventSummaryCounters, type EventSummaryJson, type EventSummarySources } from "./counters.js";

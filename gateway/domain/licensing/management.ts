@@ -1,0 +1,93 @@
+/**
+ * The Management license (PBX management, phone set programming, users management). Unlike
+ * the per-user licenses it is not taken by sessions: it is sized on the number of users of the
+ * connected nodes. Above 110% of the licensed count the services stay usable read-only (GET
+ * only); without the license they are not offered at all.
+ *
+ * The vendor measures the count once a day; the gateway measures it on each request instead
+ * (a sum over the nodes, not a walk over the users), so a test or a lab sees the rule bite as
+ * soon as the nodes grow, and stop biting as soon as they shrink.
+ */
+import type { GatewayConfig } from "../../config/index.js";
+import type { GatewayCore } from "../../core.js";
+import { O2gError } from "../../http/errors.js";
+import { provisioningOf } from "../pbx/provisioning.js";
+
+/** Licensed users when the configuration does not say: O2G's maximum, so a sandbox is never limited. */
+export const DEFAULT_MANAGEMENT_LICENSE = 100_000;
+
+/** The tolerance over the licensed count before the services turn read-only. */
+export const MANAGEMENT_TOLERANCE = 1.1;
+
+export interface LicenseConfig {
+  /** users the Management license covers (0: no Management license) */
+  management: number;
+}
+
+export interface ManagementLicenseState {
+  licensed: number;
+  /** users of the connected nodes */
+  used: number;
+  /** the most users before read-only: 110% of `licensed` */
+  limit: number;
+  readOnly: boolean;
+}
+
+/** The licensed count: config `licenses.management` (see LicenseConfig). */
+export function licensedManagementUsers(config: GatewayConfig): number {
+  const lic = (config as GatewayConfig & { licenses?: Partial<LicenseConfig> }).licenses;
+  const n = lic?.management;
+  return typeof n === "number" && Number.isFinite(n) && n >= 0 ? Math.floor(n) : DEFAULT_MANAGEMENT_LICENSE;
+}
+
+/** The users the license counts: every subscriber of each node whose configuration link is up. */
+export function countManagedUsers(core: GatewayCore): number {
+  const prov = provisioningOf(core.directory);
+  let used = 0;
+  for (const node of core.nodes.values()) {
+    if (!node.cmip.rose.isUp) continue;
+    // Subscribers whose O2G user was deleted are still the node's users.
+    used += core.directory.usersOfNode(node.nodeId).length + prov.removedOf(node.nodeId).size;
+  }
+  return used;
+}
+
+export function managementLicense(core: GatewayCore): ManagementLicenseState {
+  const licensed = licensedManagementUsers(core.config);
+  const used = countManagedUsers(core);
+  const limit = Math.floor(licensed * MANAGEMENT_TOLERANCE);
+  return { licensed, used, limit, readOnly: used > limit };
+}
+
+const READ_METHODS = new Set(["GET", "HEAD"]);
+
+/**
+ * Refuse what the license does not allow: anything without the license, anything but a read
+ * when the nodes have outgrown it (403, with the figures in the message).
+ */
+export function checkManagementLicense(core: GatewayCore, method: string, service: string): void {
+  const licensed = licensedManagementUsers(core.config);
+  if (licensed === 0)
+    throw new O2gError(403, `${service} needs a Management license, and this gateway has none`, {
+      type: "FORBIDDEN",
+      innerMessage: "NO_MANAGEMENT_LICENSE",
+    });
+  if (READ_METHODS.has(method)) return;
+  const st = managementLicense(core);
+  if (st.readOnly)
+    throw new O2gError(
+      403,
+      `${service} is read-only: the connected nodes have ${st.used} users, more than 110% of the ${st.licensed} the Management license covers (${st.limit}); only GET is allowed`,
+      { type: "FORBIDDEN", innerMessage: "MANAGEMENT_LICENSE_EXCEEDED" },
+    );
+}
+
+/** The license as the Maintenance service lists it (maint-types' License: name, total, currentUsed). */
+export function managementLicenseInfo(core: GatewayCore): {
+  name: string;
+  total: number;
+  currentUsed: number;
+} {
+  const st = managementLicense(core);
+  return { name: "MANAGEMENT", total: st.licensed, currentUsed: st.used };
+}

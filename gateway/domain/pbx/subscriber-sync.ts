@@ -1,0 +1,218 @@
+/**
+ * Keeps the gateway's users in step with one node's Subscriber objects after the startup read:
+ * the node reports every creation, deletion and modification (CMIP M-EVENT-REPORT), and this
+ * adds, removes or updates the O2G user, has the new device monitored (or the old one released)
+ * and tells applications: OnUserCreated / OnUserDeleted (userManagement), OnUserInfoChanged
+ * (user), OnPbxObjectInstanceCreated / Modified / Deleted (pbxManagement, which O2G raises for
+ * Subscriber objects only). When the configuration link comes back, the node is read again and
+ * the differences are announced the same way: changes made while the link was down are not lost.
+ */
+
+import type { EventPublisher } from "../../events/types.js";
+import type { CmipClient, CmipEvent, NamedAttributes } from "../../links/cmip-client.js";
+import { userJson } from "../../services/users/index.js";
+import {
+  deviceTypeOf,
+  type GwDevice,
+  type GwUser,
+  type LoadedSubscriber,
+  type UserDirectory,
+} from "../directory.js";
+import { objectIdOf } from "./model.js";
+import { provisioningOf } from "./provisioning.js";
+
+export interface SubscriberSyncHost {
+  readonly nodeId: number;
+  readonly directory: UserDirectory;
+  readonly events: EventPublisher;
+  /**
+   * The node's users changed after the startup snapshot: monitor the devices that appeared,
+   * release those that are gone (NodeLink's syncMonitors).
+   */
+  usersChanged(): void;
+}
+
+/** The attributes NodeLink reads for each user, and the events carry. */
+export const SUBSCRIBER_ATTRIBUTES = [
+  "Directory_Number",
+  "Annu_Name",
+  "Annu_First_Name",
+  "Station_Type",
+  "Login_Name",
+];
+
+export function loadedSubscriber(a: NamedAttributes): LoadedSubscriber | undefined {
+  const dn = String(a.Directory_Number ?? "");
+  if (!dn) return undefined;
+  return {
+    directoryNumber: dn,
+    lastName: String(a.Annu_Name ?? ""),
+    firstName: String(a.Annu_First_Name ?? ""),
+    stationType: String(a.Station_Type ?? ""),
+    loginName: String(a.Login_Name ?? `oxe${dn}`),
+  };
+}
+
+const byLink = new WeakMap<CmipClient, SubscriberSync>();
+
+/** The sync that follows the node behind this CMIP link (set up by the node's link). */
+export function subscriberSyncOf(cmip: CmipClient): SubscriberSync | undefined {
+  return byLink.get(cmip);
+}
+
+export class SubscriberSync {
+  private loadedOnce = false;
+
+  constructor(
+    cmip: CmipClient,
+    private readonly host: SubscriberSyncHost,
+  ) {
+    cmip.onEvent((e) => this.onEvent(e), "Subscriber");
+    byLink.set(cmip, this);
+  }
+
+  /**
+   * Users Management deleteUser: the subscriber stays on the node, its O2G user goes (and stays
+   * gone across re-reads of the node, until created again).
+   */
+  removeUser(user: GwUser): void {
+    provisioningOf(this.host.directory).remove(this.nodeId, user.companyPhone);
+    this.host.directory.removeUser(user);
+    this.host.usersChanged();
+    this.userDeleted(user.loginName);
+  }
+
+  /** Users Management createUsers: O2G users for subscribers read from the node. */
+  addUsers(subscribers: LoadedSubscriber[]): GwUser[] {
+    const { directory } = this.host;
+    const prov = provisioningOf(directory);
+    const created: GwUser[] = [];
+    for (const s of subscribers) {
+      prov.restore(this.nodeId, s.directoryNumber);
+      if (directory.devices.has(s.directoryNumber)) continue;
+      const user = directory.addUser(this.nodeId, s);
+      this.userCreated(user);
+      created.push(user);
+    }
+    if (created.length) this.host.usersChanged();
+    return created;
+  }
+
+  private get nodeId(): number {
+    return this.host.nodeId;
+  }
+
+  /**
+   * Take in what was just read from the node (every Subscriber): the users the gateway serves
+   * become those, less the ones an administrator deleted. After the first read, differences are
+   * announced as the events would have been. Monitoring follows from the caller (it re-reads the
+   * whole list anyway).
+   */
+  load(subscribers: LoadedSubscriber[]): void {
+    const { directory } = this.host;
+    const prov = provisioningOf(directory);
+    const before = new Set(directory.usersOfNode(this.nodeId).map((u) => u.loginName));
+    const present = new Set(subscribers.map((s) => s.directoryNumber));
+    // A deleted O2G user whose subscriber left the node is forgotten with it.
+    for (const n of [...prov.removedOf(this.nodeId)]) if (!present.has(n)) prov.restore(this.nodeId, n);
+    directory.replaceNode(
+      this.nodeId,
+      subscribers.filter((s) => !prov.isRemoved(this.nodeId, s.directoryNumber)),
+    );
+    if (!this.loadedOnce) {
+      this.loadedOnce = true;
+      return;
+    }
+    const after = directory.usersOfNode(this.nodeId);
+    const now = new Set(after.map((u) => u.loginName));
+    for (const login of before) if (!now.has(login)) this.userDeleted(login);
+    for (const u of after) if (!before.has(u.loginName)) this.userCreated(u);
+  }
+
+  private onEvent(e: CmipEvent): void {
+    const dn = objectIdOf(e.instance);
+    const { directory, events } = this.host;
+    const prov = provisioningOf(directory);
+    const pbxEvent = {
+      Created: "OnPbxObjectInstanceCreated",
+      Deleted: "OnPbxObjectInstanceDeleted",
+      Modified: "OnPbxObjectInstanceModified",
+    } as const;
+    switch (e.type) {
+      case "objectCreation": {
+        events.publish("pbxManagement", null, this.pbxEvent(pbxEvent.Created, dn));
+        const s = loadedSubscriber(e.attributes);
+        if (!s || directory.devices.has(dn)) return;
+        prov.restore(this.nodeId, dn);
+        const user = directory.addUser(this.nodeId, s);
+        this.host.usersChanged();
+        this.userCreated(user);
+        return;
+      }
+      case "objectDeletion": {
+        events.publish("pbxManagement", null, this.pbxEvent(pbxEvent.Deleted, dn));
+        prov.restore(this.nodeId, dn);
+        const user = directory.devices.get(dn)?.owner;
+        if (!user || user.nodeId !== this.nodeId) return;
+        directory.removeUser(user);
+        this.host.usersChanged();
+        this.userDeleted(user.loginName);
+        return;
+      }
+      case "attributeValueChange": {
+        events.publish("pbxManagement", null, this.pbxEvent(pbxEvent.Modified, dn));
+        const user = directory.devices.get(dn)?.owner;
+        if (!user || user.nodeId !== this.nodeId) return;
+        if (this.update(user, dn, e.attributes))
+          events.publish("user", user.loginName, {
+            eventName: "OnUserInfoChanged",
+            loginName: user.loginName,
+            user: userJson(user),
+          });
+        return;
+      }
+    }
+  }
+
+  /** Apply the changed attributes O2G shows of a user; true if any. */
+  private update(user: GwUser, dn: string, a: NamedAttributes): boolean {
+    let changed = false;
+    if (typeof a.Annu_Name === "string" && a.Annu_Name !== user.lastName) {
+      user.lastName = a.Annu_Name;
+      changed = true;
+    }
+    if (typeof a.Annu_First_Name === "string" && a.Annu_First_Name !== user.firstName) {
+      user.firstName = a.Annu_First_Name;
+      changed = true;
+    }
+    const i = user.devices.findIndex((d) => d.id === dn);
+    const old = user.devices[i];
+    if (typeof a.Station_Type === "string" && old && a.Station_Type !== old.subType) {
+      // A device is immutable: the new set replaces it under the same number.
+      const device: GwDevice = {
+        id: dn,
+        type: deviceTypeOf(a.Station_Type),
+        subType: a.Station_Type,
+        owner: user,
+      };
+      user.devices[i] = device;
+      this.host.directory.devices.set(dn, device);
+      changed = true;
+    }
+    // Indexes over the directory (the phone book) rebuild on its version.
+    if (changed) this.host.directory.touch();
+    return changed;
+  }
+
+  private pbxEvent(eventName: string, objectId: string) {
+    return { eventName, objectName: "Subscriber", objectId, nodeId: String(this.nodeId) };
+  }
+
+  private userCreated(user: GwUser): void {
+    this.host.events.publish("userManagement", null, { eventName: "OnUserCreated", user: userJson(user) });
+  }
+
+  private userDeleted(loginName: string): void {
+    this.host.events.publish("userManagement", null, { eventName: "OnUserDeleted", loginName });
+  }
+}

@@ -1,0 +1,17 @@
+export {
+  RoutingManager,
+  type RoutingManagerOptions,
+  type RoutingNode,
+  RoutingRefused,
+  type SubscriberRouting,
+} from "./manager.js";
+export type {
+  DestinationJson,
+  DeviceRouting,
+  ForwardCondition,
+  ForwardRouteJson,
+  OverflowCondition,
+  OverflowRouteJson,
+  RoutingStateJson,
+} from "./routes.js";
+export { forwardRouteJson, overflowRouteJson } from "./routes.js";

@@ -1,0 +1,342 @@
+/**
+ * Each user's routing as their node holds it, and the changes to it. Forwards and DND live in
+ * the switch and travel over CSTA (Set/GetForwarding, Set/GetDoNotDisturb; the Forwarding and
+ * DoNotDisturb events say when a set changed, from the gateway or from the phone); the overflow
+ * to voice mail and the remote extension are subscriber configuration, over CMIP.
+ *
+ * The state is read from the switch the first time someone asks, kept up to date by the
+ * events, and dropped when the CSTA link drops (what changed meanwhile is unknown). Several
+ * switch changes for one request (a forward on busy or no answer is two settings) reach the
+ * user's subscribers as one OnRoutingStateChanged.
+ */
+import {
+  getDoNotDisturb,
+  getForwarding,
+  setDoNotDisturb,
+  setForwarding,
+} from "../../../protocols/csta/index.js";
+import type { OperationSpec } from "../../../protocols/rose/index.js";
+import type { EventPublisher } from "../../events/types.js";
+import type { GwUser, UserDirectory } from "../directory.js";
+import {
+  type DeviceRouting,
+  emptyRouting,
+  type ForwardCondition,
+  forwardOf,
+  type OverflowCondition,
+  type RoutingStateJson,
+  routingStateJson,
+  SWITCH_FORWARD_TYPES,
+  type SwitchForwardType,
+  switchTypesOf,
+} from "./routes.js";
+
+/** What the manager needs of a node: its links, its voice mail. */
+export interface RoutingNode {
+  readonly cstaUp: boolean;
+  /** the node's voice mail pilot number, when it has one */
+  readonly voiceMailNumber: string | undefined;
+  invokeCsta<A, R>(op: OperationSpec<A, R>, arg: A): Promise<R>;
+  /** the subscriber's routing configuration, undefined where the node's model has none */
+  readConfig(directoryNumber: string): Promise<Partial<SubscriberRouting>>;
+  writeConfig(directoryNumber: string, values: Partial<SubscriberRouting>): Promise<void>;
+  /** which of the routing configuration the node's model supports */
+  readonly configSupport: { overflow: boolean; remoteExtension: boolean };
+}
+
+export interface SubscriberRouting {
+  overflow: OverflowCondition | null;
+  remoteExtension: boolean;
+  /** a remote extension is configured */
+  hasRemoteExtension: boolean;
+}
+
+/** A request the state of the user forbids (no voice mail, no remote extension...). */
+export class RoutingRefused extends Error {
+  constructor(
+    readonly reason: "NO_VOICEMAIL" | "NO_REMOTE_EXTENSION" | "NOT_SUPPORTED",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Entry {
+  routing: DeviceRouting;
+  hasRemoteExtension: boolean;
+}
+
+export interface RoutingManagerOptions {
+  directory: UserDirectory;
+  events: EventPublisher;
+  node: (nodeId: number) => RoutingNode | undefined;
+  /** delay to gather the switch's events for one change into one OnRoutingStateChanged */
+  coalesceMs?: number;
+}
+
+export class RoutingManager {
+  private readonly cache = new Map<string, Entry>();
+  private readonly loading = new Map<string, Promise<Entry>>();
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private stopped = false;
+  private readonly coalesceMs: number;
+
+  constructor(private readonly o: RoutingManagerOptions) {
+    this.coalesceMs = o.coalesceMs ?? 20;
+  }
+
+  private node(user: GwUser): RoutingNode {
+    const n = this.o.node(user.nodeId);
+    if (!n) throw new Error(`no node ${user.nodeId}`);
+    return n;
+  }
+
+  private device(user: GwUser): string {
+    return user.companyPhone;
+  }
+
+  voiceMailOf(user: GwUser): string | undefined {
+    return this.o.node(user.nodeId)?.voiceMailNumber;
+  }
+
+  capabilities(
+    user: GwUser,
+  ): Promise<{ presentationRoute: boolean; forwardRoute: boolean; overflowRoute: boolean; dnd: boolean }> {
+    return this.entry(user).then((e) => {
+      const n = this.node(user);
+      return {
+        presentationRoute: n.configSupport.remoteExtension && e.hasRemoteExtension,
+        forwardRoute: true,
+        overflowRoute: n.configSupport.overflow && n.voiceMailNumber !== undefined,
+        dnd: true,
+      };
+    });
+  }
+
+  async state(user: GwUser): Promise<RoutingStateJson> {
+    const e = await this.entry(user);
+    return this.json(user, e);
+  }
+
+  async routing(user: GwUser): Promise<DeviceRouting> {
+    return (await this.entry(user)).routing;
+  }
+
+  private json(user: GwUser, e: Entry): RoutingStateJson {
+    return routingStateJson(e.routing, {
+      deviceId: this.device(user),
+      voiceMail: this.voiceMailOf(user),
+      hasRemoteExtension: e.hasRemoteExtension && this.node(user).configSupport.remoteExtension,
+    });
+  }
+
+  /** The user's entry, read from the node if not known (one read at a time per user). */
+  private entry(user: GwUser): Promise<Entry> {
+    const key = user.loginName;
+    const known = this.cache.get(key);
+    if (known) return Promise.resolve(known);
+    let p = this.loading.get(key);
+    if (!p) {
+      p = this.read(user).finally(() => this.loading.delete(key));
+      this.loading.set(key, p);
+    }
+    return p;
+  }
+
+  private async read(user: GwUser): Promise<Entry> {
+    const n = this.node(user);
+    const device = this.device(user);
+    const [fw, dnd, config] = await Promise.all([
+      n.invokeCsta(getForwarding, { device }),
+      n.invokeCsta(getDoNotDisturb, { device }),
+      n.readConfig(device),
+    ]);
+    const routing = emptyRouting();
+    for (const f of fw.forwards) {
+      if (f.forwardStatus && f.forwardDN && isSwitchType(f.forwardingType))
+        routing.forwards.set(f.forwardingType, f.forwardDN);
+    }
+    routing.dnd = dnd.doNotDisturbOn;
+    routing.overflow = config.overflow ?? null;
+    routing.remoteExtension = config.remoteExtension ?? false;
+    const e: Entry = { routing, hasRemoteExtension: config.hasRemoteExtension ?? false };
+    // Events that arrived while reading updated nothing (nothing was cached): the read is newer.
+    if (this.o.directory.users.get(user.loginName) === user) this.cache.set(user.loginName, e);
+    return e;
+  }
+
+  // ---- changes -----------------------------------------------------------------------------
+
+  /** Replace the user's forward: O2G has one forward at a time. */
+  async setForward(
+    user: GwUser,
+    condition: ForwardCondition,
+    destination: "VOICEMAIL" | string,
+  ): Promise<void> {
+    const n = this.node(user);
+    let number = destination;
+    if (destination === "VOICEMAIL") {
+      if (!n.voiceMailNumber)
+        throw new RoutingRefused("NO_VOICEMAIL", `node ${user.nodeId} has no voice mail`);
+      number = n.voiceMailNumber;
+    }
+    const e = await this.entry(user);
+    const device = this.device(user);
+    const wanted = new Set(switchTypesOf(condition));
+    // Cancel first: a set cannot hold an immediate forward and another at the same time in O2G's eyes.
+    for (const t of SWITCH_FORWARD_TYPES) {
+      if (!wanted.has(t) && e.routing.forwards.has(t)) {
+        await n.invokeCsta(setForwarding, { device, forwardingType: t, activateForward: false });
+        e.routing.forwards.delete(t);
+      }
+    }
+    for (const t of wanted) {
+      await n.invokeCsta(setForwarding, {
+        device,
+        forwardingType: t,
+        activateForward: true,
+        forwardDN: number,
+      });
+      e.routing.forwards.set(t, number);
+    }
+    this.changed(user);
+  }
+
+  async cancelForward(user: GwUser): Promise<void> {
+    const n = this.node(user);
+    const e = await this.entry(user);
+    const device = this.device(user);
+    for (const t of SWITCH_FORWARD_TYPES) {
+      if (!e.routing.forwards.has(t)) continue;
+      await n.invokeCsta(setForwarding, { device, forwardingType: t, activateForward: false });
+      e.routing.forwards.delete(t);
+    }
+    this.changed(user);
+  }
+
+  async setDnd(user: GwUser, on: boolean): Promise<void> {
+    const n = this.node(user);
+    const e = await this.entry(user);
+    await n.invokeCsta(setDoNotDisturb, { device: this.device(user), doNotDisturbOn: on });
+    e.routing.dnd = on;
+    this.changed(user);
+  }
+
+  async setOverflow(user: GwUser, condition: OverflowCondition | null): Promise<void> {
+    const n = this.node(user);
+    if (!n.configSupport.overflow)
+      throw new RoutingRefused("NOT_SUPPORTED", `node ${user.nodeId} does not offer overflow`);
+    if (condition && !n.voiceMailNumber)
+      throw new RoutingRefused("NO_VOICEMAIL", `node ${user.nodeId} has no voice mail`);
+    const e = await this.entry(user);
+    await n.writeConfig(this.device(user), { overflow: condition });
+    e.routing.overflow = condition;
+    this.changed(user);
+  }
+
+  async setRemoteExtension(user: GwUser, active: boolean): Promise<void> {
+    const n = this.node(user);
+    const e = await this.entry(user);
+    if (!n.configSupport.remoteExtension || !e.hasRemoteExtension)
+      throw new RoutingRefused("NO_REMOTE_EXTENSION", `${user.loginName} has no remote extension`);
+    await n.writeConfig(this.device(user), { remoteExtension: active });
+    e.routing.remoteExtension = active;
+    this.changed(user);
+  }
+
+  /** Announce the user's current state (state/snapshot): read again from the node. */
+  async snapshot(user: GwUser): Promise<void> {
+    this.cache.delete(user.loginName);
+    const e = await this.entry(user);
+    this.publish(user, e);
+  }
+
+  // ---- what the node says ------------------------------------------------------------------
+
+  /** A Forwarding or DoNotDisturb event for a monitored device. */
+  onSwitchFeature(
+    device: string,
+    ev:
+      | { type: "doNotDisturb"; doNotDisturbOn: boolean }
+      | { type: "forwarding"; forwardingType?: string; forwardStatus: boolean; forwardTo?: string },
+  ): void {
+    const user = this.o.directory.byPhone(device);
+    if (!user || user.companyPhone !== device) return;
+    const e = this.cache.get(user.loginName);
+    if (e) {
+      const r = e.routing;
+      if (ev.type === "doNotDisturb") r.dnd = ev.doNotDisturbOn;
+      else if (ev.forwardingType === undefined) {
+        // No type: every forward of the set changed (OXE's "cancel all forwards").
+        if (!ev.forwardStatus) r.forwards.clear();
+      } else if (isSwitchType(ev.forwardingType)) {
+        if (ev.forwardStatus && ev.forwardTo) r.forwards.set(ev.forwardingType, ev.forwardTo);
+        else r.forwards.delete(ev.forwardingType);
+      }
+    }
+    this.changed(user);
+  }
+
+  /** A subscriber's routing configuration changed on the node (CMIP event). */
+  onConfigChanged(directoryNumber: string, values: Partial<SubscriberRouting>): void {
+    const user = this.o.directory.byPhone(directoryNumber);
+    if (!user) return;
+    const e = this.cache.get(user.loginName);
+    if (e) {
+      if (values.overflow !== undefined) e.routing.overflow = values.overflow;
+      if (values.remoteExtension !== undefined) e.routing.remoteExtension = values.remoteExtension;
+      if (values.hasRemoteExtension !== undefined) e.hasRemoteExtension = values.hasRemoteExtension;
+    }
+    this.changed(user);
+  }
+
+  /** The node's CSTA link dropped: what we knew of its sets may be stale by the time it is back. */
+  forgetNode(nodeId: number): void {
+    for (const u of this.o.directory.usersOfNode(nodeId)) this.cache.delete(u.loginName);
+  }
+
+  forgetUser(loginName: string): void {
+    this.cache.delete(loginName);
+  }
+
+  private changed(user: GwUser): void {
+    if (this.stopped || this.pending.has(user.loginName)) return;
+    const t = setTimeout(() => {
+      this.pending.delete(user.loginName);
+      this.entry(user).then(
+        (e) => this.publish(user, e),
+        () => {}, // the node is unreachable: the next read will tell
+      );
+    }, this.coalesceMs);
+    t.unref();
+    this.pending.set(user.loginName, t);
+  }
+
+  private publish(user: GwUser, e: Entry): void {
+    this.o.events.publish("routingManagement", user.loginName, {
+      eventName: "OnRoutingStateChanged",
+      loginName: user.loginName,
+      routingState: this.json(user, e),
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.pending.values()) clearTimeout(t);
+    this.pending.clear();
+  }
+
+  /** For the maintenance view and tests. */
+  get cachedUsers(): number {
+    return this.cache.size;
+  }
+
+  /** The forward that takes a user's calls now (tests, comlog reasons). */
+  async forward(user: GwUser) {
+    return forwardOf((await this.entry(user)).routing);
+  }
+}
+
+function isSwitchType(t: string | undefined): t is SwitchForwardType {
+  return t === "forwardImmediate" || t === "forwardBusy" || t === "forwardNoAns";
+}

@@ -1,0 +1,381 @@
+/**
+ * Phone Set Programming: what a user (or an administrator, for anyone) programs on a set: its
+ * programmable keys (the SDK spells the resource `programmeableKeys`), soft keys, PIN, lock,
+ * camp-on, associate, remote extension. Every read and write is a CMIP operation on the set's
+ * Subscriber object or its key objects on the node, which validates it.
+ *
+ *   GET    /{loginName}/devices[/{deviceId}]
+ *   GET    /{loginName}/devices/{deviceId}/programmeableKeys      {pkeys}  every position
+ *   GET    /{loginName}/devices/{deviceId}/programmedKeys         {pkeys}  the programmed ones
+ *   PUT    /{loginName}/devices/{deviceId}/programmeableKeys/{position}   ProgrammeableKey
+ *   DELETE /{loginName}/devices/{deviceId}/programmeableKeys/{position}
+ *   GET    /{loginName}/devices/{deviceId}/softKeys               {skeys}
+ *   PUT    /{loginName}/devices/{deviceId}/softKeys/{position}    SoftKey
+ *   DELETE /{loginName}/devices/{deviceId}/softKeys/{position}
+ *   GET    /{loginName}/devices/{deviceId}/pin                    Pin
+ *   PUT    /{loginName}/devices/{deviceId}/pin                    Pin
+ *   PUT    /{loginName}/devices/{deviceId}/{lock|campon|REActive}?activate=true|false
+ *   GET    /{loginName}/devices/{deviceId}/dynamicState           {lock, campon, associate}
+ *   PUT    /{loginName}/devices/{deviceId}/associate              {associate}
+ */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { CmipValue, Filter } from "../../../protocols/cmip/index.js";
+import type { GwDevice, GwUser } from "../../domain/directory.js";
+import { configurationLink, guardManagementService, objectIdOf, onNode } from "../../domain/pbx/index.js";
+import { queryString, session, targetUser } from "../../http/context.js";
+import { badRequest, forbidden, notFound } from "../../http/errors.js";
+import type { NodeLink } from "../../links/index.js";
+
+type DeviceParams = { loginName: string; deviceId: string };
+type KeyParams = DeviceParams & { position: string };
+
+const KEY_KINDS = {
+  programmeableKeys: "Prog_Key",
+  softKeys: "Soft_Key",
+} as const;
+type KeyResource = keyof typeof KEY_KINDS;
+
+const text = (max: number) => ({ type: "string", maxLength: max }) as const;
+
+const progKeyBody = {
+  body: {
+    type: "object",
+    properties: {
+      position: { type: "integer", minimum: 1 },
+      number: text(64),
+      mnemonic: text(64),
+      locked: { type: "boolean" },
+    },
+  },
+};
+const softKeyBody = {
+  body: {
+    type: "object",
+    properties: { position: { type: "integer", minimum: 1 }, number: text(64), mnemonic: text(64) },
+  },
+};
+const pinBody = {
+  body: {
+    type: "object",
+    properties: {
+      Pin_Number: text(32),
+      With_Secret_Code: { type: "boolean" },
+      Pin_Type_Of_Control: text(64),
+      Pin_Group: { type: "integer" },
+    },
+  },
+};
+const associateBody = {
+  body: {
+    type: "object",
+    required: ["associate"],
+    properties: { associate: { type: "string", minLength: 1, maxLength: 32 } },
+  },
+};
+
+interface KeyBody {
+  position?: number;
+  number?: string;
+  mnemonic?: string;
+  locked?: boolean;
+}
+
+interface PinBody {
+  Pin_Number?: string;
+  With_Secret_Code?: boolean;
+  Pin_Type_Of_Control?: string;
+  Pin_Group?: number;
+}
+
+const POSITION = /^[1-9][0-9]{0,2}$/;
+
+function deviceJson(d: GwDevice) {
+  return { type: d.type, id: d.id, subType: d.subType };
+}
+
+function keyJson(a: Record<string, CmipValue>, withLock: boolean) {
+  const out: { position: number; number?: string; mnemonic?: string; locked?: boolean } = {
+    position: Number(a.Key_Position),
+  };
+  if (a.Key_Number) out.number = String(a.Key_Number);
+  if (a.Key_Mnemonic) out.mnemonic = String(a.Key_Mnemonic);
+  if (withLock) out.locked = a.Key_Locked === true;
+  return out;
+}
+
+export async function phoneSetProgrammingService(app: FastifyInstance): Promise<void> {
+  const core = app.core;
+  guardManagementService(app, { service: "Phone set programming", adminOnly: false });
+
+  /** The user named in the path (a user session may only name itself) and one of their devices. */
+  function target(req: FastifyRequest<{ Params: DeviceParams }>): {
+    user: GwUser;
+    device: GwDevice;
+    node: NodeLink;
+  } {
+    const s = session(core, req);
+    const user = targetUser(core, req, s, req.params.loginName);
+    const id = req.params.deviceId;
+    const device = user.devices.find((d) => d.id === id);
+    if (!device) {
+      if (core.directory.devices.has(id))
+        throw forbidden(`device ${id} does not belong to ${user.loginName}`);
+      throw notFound(`no device ${id}`);
+    }
+    return { user, device, node: configurationLink(core, user.nodeId) };
+  }
+
+  const subscriber = (node: NodeLink, device: GwDevice) => `${node.cmip.root}/Subscriber=${device.id}`;
+
+  function position(raw: string, body?: { position?: number }): number {
+    if (!POSITION.test(raw)) throw badRequest(`"${raw}" is not a key position (1, 2, ...)`);
+    const p = Number(raw);
+    if (body?.position !== undefined && body.position !== p)
+      throw badRequest(`the body's position ${body.position} is not the position in the path (${p})`);
+    return p;
+  }
+
+  app.get<{ Params: { loginName: string } }>("/:loginName/devices", async (req) => {
+    const user = targetUser(core, req, session(core, req), req.params.loginName);
+    return { devices: user.devices.map(deviceJson) };
+  });
+
+  app.get<{ Params: DeviceParams }>("/:loginName/devices/:deviceId", async (req) =>
+    deviceJson(target(req).device),
+  );
+
+  // ---- keys ------------------------------------------------------------------------------
+
+  /**
+   * The size of each set's key fields (Prog_Key_Count, Soft_Key_Count), read once from the node
+   * and forgotten when the node reports a change of that Subscriber or the link goes down and
+   * up: a listing then asks the node for the keys that hold something only, and fills in the
+   * blank positions itself (a 40-key set with 3 keys programmed costs 3 linked replies, not 40).
+   */
+  const sizes = new Map<string, Promise<{ prog: number; soft: number }>>();
+  for (const node of core.nodes.values()) {
+    node.cmip.onEvent((e) => sizes.delete(objectIdOf(e.instance)), "Subscriber");
+    node.cmip.rose.on("up", () => sizes.clear());
+  }
+  function keyFieldSizes(node: NodeLink, device: GwDevice): Promise<{ prog: number; soft: number }> {
+    let p = sizes.get(device.id);
+    if (!p) {
+      p = node.cmip
+        .get("Subscriber", subscriber(node, device), ["Prog_Key_Count", "Soft_Key_Count"])
+        .then((a) => ({ prog: Number(a.Prog_Key_Count ?? 0), soft: Number(a.Soft_Key_Count ?? 0) }));
+      sizes.set(device.id, p);
+      p.catch(() => sizes.delete(device.id));
+    }
+    return p;
+  }
+
+  /** The keys of `resource` that hold something (programmedOnly: a function, for programmable keys). */
+  function nonBlankFilter(node: NodeLink, className: string, programmedOnly: boolean): Filter {
+    const cls = node.cmip.classDef(className);
+    const id = (name: string) => node.cmip.attributeDef(cls, name).id;
+    if (className === "Soft_Key")
+      return {
+        or: [
+          { not: { equality: { id: id("Key_Number"), value: "" } } },
+          { not: { equality: { id: id("Key_Mnemonic"), value: "" } } },
+        ],
+      };
+    const assigned: Filter = { not: { equality: { id: id("Key_Function"), value: "Not_Assigned" } } };
+    // A blank key the administrator locked is not blank to the user.
+    return programmedOnly
+      ? assigned
+      : { or: [assigned, { equality: { id: id("Key_Locked"), value: true } }] };
+  }
+
+  async function listKeys(
+    req: FastifyRequest<{ Params: DeviceParams }>,
+    resource: KeyResource,
+    programmedOnly: boolean,
+  ) {
+    const { device, node } = target(req);
+    const className = KEY_KINDS[resource];
+    const withLock = resource === "programmeableKeys";
+    const [keys, size] = await onNode(
+      node,
+      () =>
+        Promise.all([
+          node.cmip.list(className, {
+            base: subscriber(node, device),
+            filter: nonBlankFilter(node, className, programmedOnly),
+          }),
+          programmedOnly ? undefined : keyFieldSizes(node, device),
+        ]),
+      className,
+    );
+    const held = keys.map((k) => keyJson(k.attributes, withLock));
+    if (!size) return held;
+    const count = resource === "programmeableKeys" ? size.prog : size.soft;
+    const out: ReturnType<typeof keyJson>[] = [];
+    let j = 0;
+    for (let p = 1; p <= count; p++) {
+      if (held[j]?.position === p) out.push(held[j++]!);
+      else out.push(withLock ? { position: p, locked: false } : { position: p });
+    }
+    return out;
+  }
+
+  app.get<{ Params: DeviceParams }>("/:loginName/devices/:deviceId/programmeableKeys", async (req) => ({
+    pkeys: await listKeys(req, "programmeableKeys", false),
+  }));
+  app.get<{ Params: DeviceParams }>("/:loginName/devices/:deviceId/programmedKeys", async (req) => ({
+    pkeys: await listKeys(req, "programmeableKeys", true),
+  }));
+  app.get<{ Params: DeviceParams }>("/:loginName/devices/:deviceId/softKeys", async (req) => ({
+    skeys: await listKeys(req, "softKeys", false),
+  }));
+
+  /**
+   * A key the administrator locked is not the user's to change: a user session is refused on it
+   * (the administrator's are not, and only they lock or unlock keys).
+   */
+  async function checkUnlocked(
+    req: FastifyRequest,
+    node: NodeLink,
+    instance: string,
+    body?: KeyBody,
+  ): Promise<void> {
+    if (session(core, req).principal.admin) return;
+    if (body?.locked !== undefined) throw forbidden("only an administrator locks or unlocks a key");
+    const k = await onNode(node, () => node.cmip.get("Prog_Key", instance, ["Key_Locked"]), "Prog_Key");
+    if (k.Key_Locked === true) throw forbidden("this key is locked by the administrator");
+  }
+
+  async function setKey(
+    req: FastifyRequest<{ Params: KeyParams; Body: KeyBody | undefined }>,
+    resource: KeyResource,
+  ) {
+    const body = req.body ?? {};
+    const pos = position(req.params.position, body);
+    const { device, node } = target(req);
+    const className = KEY_KINDS[resource];
+    const instance = `${subscriber(node, device)}/${className}=${pos}`;
+    // An administrator's request goes straight to the node: no lock to check.
+    if (resource === "programmeableKeys" && !session(core, req).principal.admin)
+      await checkUnlocked(req, node, instance, body);
+    const number = body.number ?? "";
+    const values: Record<string, CmipValue> = { Key_Number: number, Key_Mnemonic: body.mnemonic ?? "" };
+    // A key with a number dials it; a key without one is cleared (O2G's key has no function field).
+    if (resource === "programmeableKeys") {
+      values.Key_Function = number === "" ? "Not_Assigned" : "Speed_Dial";
+      if (body.locked !== undefined) values.Key_Locked = body.locked;
+    }
+    await onNode(node, () => node.cmip.set(className, instance, values), className);
+  }
+
+  async function clearKey(req: FastifyRequest<{ Params: KeyParams }>, resource: KeyResource) {
+    const pos = position(req.params.position);
+    const { device, node } = target(req);
+    const className = KEY_KINDS[resource];
+    const instance = `${subscriber(node, device)}/${className}=${pos}`;
+    if (resource === "programmeableKeys" && !session(core, req).principal.admin)
+      await checkUnlocked(req, node, instance);
+    const names =
+      resource === "programmeableKeys"
+        ? ["Key_Function", "Key_Number", "Key_Mnemonic"]
+        : ["Key_Number", "Key_Mnemonic"];
+    await onNode(node, () => node.cmip.set(className, instance, {}, names), className);
+  }
+
+  for (const resource of Object.keys(KEY_KINDS) as KeyResource[]) {
+    app.put<{ Params: KeyParams; Body: KeyBody | undefined }>(
+      `/:loginName/devices/:deviceId/${resource}/:position`,
+      { schema: resource === "programmeableKeys" ? progKeyBody : softKeyBody },
+      async (req, reply) => {
+        await setKey(req, resource);
+        return reply.code(204).send();
+      },
+    );
+    app.delete<{ Params: KeyParams }>(
+      `/:loginName/devices/:deviceId/${resource}/:position`,
+      async (req, reply) => {
+        await clearKey(req, resource);
+        return reply.code(204).send();
+      },
+    );
+  }
+
+  // ---- the set's state -------------------------------------------------------------------
+
+  const PIN = ["Pin_Number", "With_Secret_Code", "Pin_Type_Of_Control", "Pin_Group"] as const;
+
+  app.get<{ Params: DeviceParams }>("/:loginName/devices/:deviceId/pin", async (req) => {
+    const { device, node } = target(req);
+    const a = await onNode(
+      node,
+      () => node.cmip.get("Subscriber", subscriber(node, device), [...PIN]),
+      "Subscriber",
+    );
+    return {
+      Pin_Number: String(a.Pin_Number ?? ""),
+      With_Secret_Code: a.With_Secret_Code === true,
+      Pin_Type_Of_Control: String(a.Pin_Type_Of_Control ?? ""),
+      Pin_Group: Number(a.Pin_Group ?? 0),
+    };
+  });
+
+  app.put<{ Params: DeviceParams; Body: PinBody | undefined }>(
+    "/:loginName/devices/:deviceId/pin",
+    { schema: pinBody },
+    async (req, reply) => {
+      const body = req.body ?? {};
+      const values: Record<string, CmipValue> = {};
+      for (const k of PIN) if (body[k] !== undefined) values[k] = body[k];
+      if (Object.keys(values).length === 0) throw badRequest(`give at least one of ${PIN.join(", ")}`);
+      const { device, node } = target(req);
+      await onNode(node, () => node.cmip.set("Subscriber", subscriber(node, device), values), "Subscriber");
+      return reply.code(204).send();
+    },
+  );
+
+  const TOGGLES = { lock: "Locked", campon: "Camp_On", REActive: "Remote_Extension_Active" } as const;
+  for (const [resource, attribute] of Object.entries(TOGGLES)) {
+    app.put<{ Params: DeviceParams }>(`/:loginName/devices/:deviceId/${resource}`, async (req, reply) => {
+      const activate = queryString(req, "activate");
+      if (activate !== "true" && activate !== "false")
+        throw badRequest(
+          `activate must be true or false${activate === undefined ? " (it is missing)" : `, not "${activate}"`}`,
+        );
+      const { device, node } = target(req);
+      await onNode(
+        node,
+        () => node.cmip.set("Subscriber", subscriber(node, device), { [attribute]: activate === "true" }),
+        "Subscriber",
+      );
+      return reply.code(204).send();
+    });
+  }
+
+  app.get<{ Params: DeviceParams }>("/:loginName/devices/:deviceId/dynamicState", async (req) => {
+    const { device, node } = target(req);
+    const a = await onNode(
+      node,
+      () => node.cmip.get("Subscriber", subscriber(node, device), ["Locked", "Camp_On", "Associated_Set"]),
+      "Subscriber",
+    );
+    const out: { lock: boolean; campon: boolean; associate?: string } = {
+      lock: a.Locked === true,
+      campon: a.Camp_On === true,
+    };
+    if (a.Associated_Set) out.associate = String(a.Associated_Set);
+    return out;
+  });
+
+  app.put<{ Params: DeviceParams; Body: { associate: string } }>(
+    "/:loginName/devices/:deviceId/associate",
+    { schema: associateBody },
+    async (req, reply) => {
+      const { device, node } = target(req);
+      await onNode(
+        node,
+        () => node.cmip.set("Subscriber", subscriber(node, device), { Associated_Set: req.body.associate }),
+        "Subscriber",
+      );
+      return reply.code(204).send();
+    },
+  );
+}

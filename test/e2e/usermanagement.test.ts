@@ -1,0 +1,213 @@
+/**
+ * Users Management end to end: which subscribers are O2G users, a user deleted (its subscriber
+ * stays on the OXE, and the deletion survives a re-read of the node) and created again, with
+ * the userManagement events; every bad input answered with its status and O2G's error.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { O2gClient, O2gHttpError } from "../../scenarios/o2g-client/index.js";
+import { type Sandbox, startSandbox } from "../support/sandbox.js";
+
+let sb: Sandbox;
+let admin: O2gClient;
+
+beforeAll(async () => {
+  sb = await startSandbox({ users: 30, nodes: 2 });
+  admin = await sb.loginAdmin();
+});
+afterAll(async () => sb?.stop());
+
+const logins = (nodeId: number) => sb.emulator.directory.byNode.get(nodeId)!.map((s) => s.loginName);
+
+async function failure(
+  method: "GET" | "POST" | "DELETE",
+  path: string,
+  body?: unknown,
+  query: Record<string, string> = {},
+) {
+  const r = await admin.send<Record<string, unknown>>(method, admin.url("usermanagement", path, query), body);
+  expect(r.body).toMatchObject({
+    httpStatus: expect.any(String),
+    code: r.status,
+    helpMessage: expect.any(String),
+  });
+  return { status: r.status, helpMessage: String(r.body.helpMessage) };
+}
+
+async function canLogIn(login: string): Promise<boolean> {
+  try {
+    const c = await O2gClient.login(
+      { baseUrl: sb.gateway.url, login, password: "0000", ca: sb.ca },
+      sb.dispatcher,
+    );
+    await c.close();
+    return true;
+  } catch (err) {
+    if (err instanceof O2gHttpError && err.status === 401) return false;
+    throw err;
+  }
+}
+
+describe("reading", () => {
+  it("lists the logins, of every node or of some", async () => {
+    expect((await admin.get("usermanagement")).body).toEqual({ loginNames: [...logins(1), ...logins(2)] });
+    expect((await admin.get("usermanagement", "", { nodeIds: "2" })).body).toEqual({ loginNames: logins(2) });
+    expect((await admin.get("usermanagement", "", { nodeIds: "1;2" })).body).toEqual({
+      loginNames: [...logins(1), ...logins(2)],
+    });
+  });
+
+  it("finds a user by device number and by login", async () => {
+    const s = sb.emulator.directory.byNode.get(2)![3]!;
+    expect((await admin.get("usermanagement", "", { deviceNumber: s.directoryNumber })).body).toEqual({
+      loginNames: [s.loginName],
+    });
+    expect((await admin.get("usermanagement", s.loginName)).body).toMatchObject({
+      loginName: s.loginName,
+      companyPhone: s.directoryNumber,
+      lastName: s.lastName,
+      nodeId: "2",
+      devices: [{ id: s.directoryNumber, subType: s.stationType.name }],
+    });
+  });
+});
+
+describe("deleting and creating users", () => {
+  it("deletes an O2G user, keeping the subscriber, and creates it again", async () => {
+    const events = await admin.subscribe([{ names: ["userManagement"] }]);
+    const s = sb.emulator.directory.byNode.get(1)![2]!;
+    await admin.del("usermanagement", s.loginName);
+    expect(await events.next((e) => e.eventName === "OnUserDeleted")).toMatchObject({
+      loginName: s.loginName,
+    });
+    expect((await failure("GET", s.loginName)).status).toBe(404);
+    expect(await canLogIn(s.loginName)).toBe(false);
+    // Still a subscriber of the node.
+    expect((await admin.get("pbxmanagement", `1/instances/Subscriber/${s.directoryNumber}`)).status).toBe(
+      200,
+    );
+
+    // The node read again (its configuration link came back): the user stays deleted.
+    const link = sb.gateway.core.node(1)!;
+    sb.emulator.node(1).cmip.dropLinks();
+    for (let i = 0; i < 200 && link.cmip.rose.isUp; i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 300 && !(link.cmip.rose.isUp && link.status().loaded); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(
+      (await admin.get<{ loginNames: string[] }>("usermanagement", "", { nodeIds: "1" })).body.loginNames,
+    ).not.toContain(s.loginName);
+
+    const made = await admin.post<{ users: { loginName: string }[] }>("usermanagement", "", {
+      nodeId: 1,
+      deviceNumbers: [s.directoryNumber],
+    });
+    expect(made.body.users).toEqual([
+      expect.objectContaining({ loginName: s.loginName, companyPhone: s.directoryNumber }),
+    ]);
+    expect(await events.next((e) => e.eventName === "OnUserCreated")).toMatchObject({
+      user: { loginName: s.loginName },
+    });
+    expect(await canLogIn(s.loginName)).toBe(true);
+    // Creating an existing user creates nobody.
+    expect(
+      (await admin.post("usermanagement", "", { nodeId: 1, deviceNumbers: [s.directoryNumber] })).body,
+    ).toEqual({ users: [] });
+    events.close();
+  });
+
+  it("creates every missing user of a node", async () => {
+    const [a, b] = sb.emulator.directory.byNode.get(2)!;
+    await admin.del("usermanagement", a!.loginName);
+    await admin.del("usermanagement", b!.loginName);
+    const made = await admin.post<{ users: { loginName: string }[] }>("usermanagement", "", {
+      nodeId: 2,
+      all: true,
+    });
+    expect(made.body.users.map((u) => u.loginName)).toEqual([a!.loginName, b!.loginName]);
+    expect((await admin.get("usermanagement", "", { nodeIds: "2" })).body).toEqual({ loginNames: logins(2) });
+  });
+});
+
+describe("changes the gateway did not hear of", () => {
+  it("are announced once the node is read again", async () => {
+    const events = await admin.subscribe([{ names: ["userManagement"] }]);
+    // Made on the node without a report (as if while the configuration link was down) ...
+    const mib = sb.emulator.node(2).cmip.mib;
+    mib.create({
+      objectClass: 2,
+      superiorInstance: "Node=2",
+      attributes: [
+        { id: 1, value: "10031" },
+        { id: 2, value: "Quiet" },
+        { id: 4, value: "ALE-300" },
+      ],
+    });
+    const gone = sb.emulator.directory.byNode.get(2)!.at(-2)!;
+    mib.delete({ objectClass: 2, instance: `Node=2/Subscriber=${gone.directoryNumber}` });
+    expect(sb.gateway.core.directory.users.has("oxe10031")).toBe(false);
+    // ... and the link comes back: the node is read again, the differences announced.
+    const link = sb.gateway.core.node(2)!;
+    sb.emulator.node(2).cmip.dropLinks();
+    for (let i = 0; i < 200 && link.cmip.rose.isUp; i++) await new Promise((r) => setTimeout(r, 5));
+    const created = await events.next((e) => e.eventName === "OnUserCreated", 5000);
+    expect(created).toMatchObject({ user: { loginName: "oxe10031", lastName: "Quiet" } });
+    expect(await events.next((e) => e.eventName === "OnUserDeleted")).toMatchObject({
+      loginName: gone.loginName,
+    });
+    expect(await canLogIn("oxe10031")).toBe(true);
+    events.close();
+  });
+});
+
+describe("bad input", () => {
+  it.each([
+    ["an unknown login", "GET", "oxe99999", undefined, {}, 404, /no user oxe99999/],
+    ["an unknown device", "GET", "", undefined, { deviceNumber: "99999" }, 404, /no user has the device/],
+    ["node ids that are not numbers", "GET", "", undefined, { nodeIds: "one;two" }, 400, /node numbers/],
+    [
+      "deviceNumber and nodeIds together",
+      "GET",
+      "",
+      undefined,
+      { nodeIds: "1", deviceNumber: "10001" },
+      400,
+      /not both/,
+    ],
+    ["deleting an unknown user", "DELETE", "oxe99999", undefined, {}, 404, /no user/],
+    ["a node id that is a string", "POST", "", { nodeId: "1", all: true }, {}, 400, /must be integer/],
+    ["no node id", "POST", "", { all: true }, {}, 400, /nodeId/],
+    ["an unknown node", "POST", "", { nodeId: 9, all: true }, {}, 404, /no OXE node 9/],
+    ["neither numbers nor all", "POST", "", { nodeId: 1 }, {}, 400, /give deviceNumbers/],
+    [
+      "numbers and all together",
+      "POST",
+      "",
+      { nodeId: 1, all: true, deviceNumbers: ["10001"] },
+      {},
+      400,
+      /not both/,
+    ],
+    ["a number that is not a number", "POST", "", { nodeId: 1, deviceNumbers: ["ten"] }, {}, 400, /pattern/],
+    [
+      "a number that is no subscriber of the node",
+      "POST",
+      "",
+      { nodeId: 1, deviceNumbers: ["10001", "10029"] },
+      {},
+      404,
+      /no Subscriber 10029 on node 1/,
+    ],
+  ])("answers %s with its status", async (_what, method, path, body, query, status, message) => {
+    const before = sb.gateway.core.directory.users.size;
+    const e = await failure(method as "GET", path, body, query as Record<string, string>);
+    expect(e.status).toBe(status);
+    expect(e.helpMessage).toMatch(message);
+    expect(sb.gateway.core.directory.users.size).toBe(before);
+  });
+
+  it("refuses a user session", async () => {
+    const u = await sb.loginUser(sb.emulator.directory.subscribers[0]!.directoryNumber);
+    const r = await u.send("GET", admin.url("usermanagement"));
+    expect(r).toMatchObject({ status: 403, body: { httpStatus: "FORBIDDEN", code: 403 } });
+  });
+});
