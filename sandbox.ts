@@ -28,12 +28,20 @@ async function main(): Promise<void> {
     overrides: {
       httpsPort: Number(process.env.O2G_HTTPS_PORT ?? 8443),
       httpPort: Number(process.env.O2G_HTTP_PORT ?? 8080),
+      // All four links of each node: CSTA, CMIP, SSH (analytics), IMAP (voice mail).
       nodes: emu.nodes.map((n) => ({
         nodeId: n.nodeId,
         csta: n.cstaEndpoint,
         cmip: n.cmipEndpoint,
         login: emu.config.linkLogin,
         password: emu.config.linkPassword,
+        ssh: n.sshEndpoint,
+        maintenance: {
+          login: emu.config.maintenanceLogin,
+          password: emu.config.maintenancePassword,
+          hostKeys: [n.ssh.hostPublicKey],
+        },
+        imap: n.imapEndpoint,
       })),
     },
   });

@@ -9,7 +9,7 @@ import type { GatewayConfig } from "./config/index.js";
 import { nodeAnalyticsFor } from "./domain/analytics/index.js";
 import { ComlogBuilder } from "./domain/comlog/index.js";
 import { UserDirectory } from "./domain/directory.js";
-import { EventSummaryCounters } from "./domain/eventsummary/index.js";
+import { EventSummaryCounters, MissedCallCounter } from "./domain/eventsummary/index.js";
 import { VoiceMailService } from "./domain/messaging/index.js";
 import { ExternalContacts, PhoneBook } from "./domain/phonebook/index.js";
 import { RoutingManager, type RoutingNode } from "./domain/routing/index.js";
@@ -33,6 +33,7 @@ export class GatewayCore {
   readonly routing: RoutingManager;
   readonly comlog: ComlogBuilder;
   readonly eventSummary: EventSummaryCounters;
+  private readonly missedCalls: MissedCallCounter;
   readonly phoneBook: PhoneBook;
   readonly sessions: SessionStore;
   /** the users' 4645 mailboxes (IMAP) and their voice mail counters */
@@ -59,10 +60,13 @@ export class GatewayCore {
       events: this.bus,
       node: (id) => this.routingNodes.get(id),
     });
+    this.missedCalls = new MissedCallCounter(
+      async (login) => (await store.comlog.query(login, { unacknowledged: true }, { limit: 1 })).totalCount,
+    );
     this.eventSummary = new EventSummaryCounters(
       {
-        missedCalls: async (login) =>
-          (await store.comlog.query(login, { unacknowledged: true }, { limit: 1 })).totalCount,
+        watched: (login) => this.bus.wants("eventSummary", login),
+        missedCalls: (login) => this.missedCalls.get(login),
         // Unread voice messages, when the user's mailbox is open or can be (their password is known).
         voiceMessages: async (login) => {
           const known = this.voicemail.counters.get(login);
@@ -91,7 +95,9 @@ export class GatewayCore {
         };
       },
       onRecord: (login, record) => {
-        if (!record.acknowledged) this.eventSummary.changed(login);
+        if (record.acknowledged) return;
+        this.missedCalls.added(login);
+        this.eventSummary.changed(login);
       },
       log: (line) => this.log.warn(line),
     });
@@ -169,6 +175,12 @@ export class GatewayCore {
   /** The log's per-user limit removed these records. */
   comlogTrimmed(loginName: string, recordIds: number[]): void {
     this.bus.publish("unifiedComLog", loginName, { eventName: "OnComRecordsDeleted", loginName, recordIds });
+    this.comlogChanged(loginName);
+  }
+
+  /** A user's log was acknowledged, unacknowledged or cut: their missed calls are to count again. */
+  comlogChanged(loginName: string): void {
+    this.missedCalls.invalidate(loginName);
     this.eventSummary.changed(loginName);
   }
 

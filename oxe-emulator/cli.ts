@@ -121,9 +121,9 @@ async function main(): Promise<void> {
   }
   const nodesSpec = emu.nodes
     .map((n) => {
-      const main = `${n.cstaEndpoint.host}:${n.cstaEndpoint.port}/${n.cmipEndpoint.port}`;
+      const main = `${n.cstaEndpoint.host}:${n.cstaEndpoint.port}/${n.cmipEndpoint.port}/${n.sshEndpoint.port}/${n.imapEndpoint.port}`;
       const sb = n.standby;
-      return `${n.nodeId}=${main}${sb ? `|${sb.csta.host}:${sb.csta.port}/${sb.cmip.port}` : ""}`;
+      return `${n.nodeId}=${main}${sb ? `|${sb.csta.host}:${sb.csta.port}/${sb.cmip.port}/${sb.ssh.port}/${sb.imap.port}` : ""}`;
     })
     .join(",");
   console.log(

@@ -11,7 +11,7 @@ const files = readdirSync(dir)
   .sort();
 
 describe("the scenario library", () => {
-  it("has the scenarios this issue asks for", () => {
+  it("has the scenarios the issues ask for", () => {
     for (const f of [
       "basic-call",
       "busy",
@@ -21,6 +21,21 @@ describe("the scenario library", () => {
       "conference",
       "deflect",
       "cross-node",
+      "switchover-call",
+      "switchover-during-snapshot",
+      "switchover-repeated",
+      "stalled-link",
+      "garbage-link",
+      "forward-immediate",
+      "forward-to-voicemail",
+      "do-not-disturb",
+      "missed-call",
+      "directory-search-100k",
+      "analytics-incident",
+      "analytics-charging-after-call",
+      "voicemail-deposit",
+      "provision-user",
+      "phoneset-program-key",
     ]) {
       expect(files).toContain(`${f}.yaml`);
     }

@@ -21,7 +21,11 @@ export function spawnTs<T>(
   timeoutMs = 300_000,
   env: NodeJS.ProcessEnv = {},
 ): Promise<Spawned<T>> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, script), ...args], {
+  // BENCH_CPU_PROF=<dir>: each process writes a V8 CPU profile there when it exits (SIGTERM).
+  const prof = process.env.BENCH_CPU_PROF
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const child = spawn(process.execPath, [...prof, "--import", "tsx", path.join(ROOT, script), ...args], {
     cwd: ROOT,
     stdio: ["pipe", "pipe", "pipe"],
     env: { ...process.env, ...env },

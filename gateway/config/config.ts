@@ -202,18 +202,26 @@ export function parseNodes(spec: string, login: string, password: string): NodeC
     .filter((s) => s.trim())
     .map((part) => {
       const m = /^\s*(\d+)=([^|]+?)(?:\|(.+))?\s*$/.exec(part);
-      if (!m) throw new Error(`node "${part}" is not nodeId=host:cstaPort/cmipPort`);
-      const pair = (s: string) => {
-        const [csta, cmipPort] = s.split("/");
+      if (!m) throw new Error(`node "${part}" is not nodeId=host:cstaPort/cmipPort[/sshPort[/imapPort]]`);
+      const set = (s: string) => {
+        const [csta, ...ports] = s.split("/");
         const c = parseEndpoint(csta!, `node ${m[1]}`);
-        return { csta: c, cmip: { host: c.host, port: Number(cmipPort ?? c.port + 1) } };
+        if (ports.some((p) => !/^\d{1,5}$/.test(p) || Number(p) > 65535))
+          throw new Error(`node "${part}": ports after the host are numbers (cmip/ssh/imap)`);
+        const at = (i: number) =>
+          ports[i] === undefined ? undefined : { host: c.host, port: Number(ports[i]) };
+        return { csta: c, cmip: at(0) ?? { host: c.host, port: c.port + 1 }, ssh: at(1), imap: at(2) };
       };
-      const main = pair(m[2]!);
-      const node: NodeConfig = { nodeId: Number(m[1]), ...main, login, password };
+      const main = set(m[2]!);
+      const node: NodeConfig = { nodeId: Number(m[1]), csta: main.csta, cmip: main.cmip, login, password };
+      if (main.ssh) node.ssh = main.ssh;
+      if (main.imap) node.imap = main.imap;
       if (m[3]) {
-        const standby = pair(m[3]);
+        const standby = set(m[3]);
         node.cstaSecondary = standby.csta;
         node.cmipSecondary = standby.cmip;
+        if (standby.ssh) node.sshSecondary = standby.ssh;
+        if (standby.imap) node.imapSecondary = standby.imap;
       }
       return node;
     });

@@ -71,6 +71,12 @@ export class EventBus implements EventPublisher {
     return () => this.taps.delete(listener);
   }
 
+  /** Whether any subscription would receive an event of `pkg` for `loginName` (work for nobody can be skipped). */
+  wants(pkg: EventPackage, loginName: string): boolean {
+    const idx = this.index.get(pkg);
+    return idx !== undefined && (idx.all.size > 0 || idx.byLogin.has(loginName));
+  }
+
   publish(pkg: EventPackage, loginName: string | null, event: O2gEvent): void {
     this.published++;
     for (const t of this.taps) t(pkg, loginName, event);

@@ -413,7 +413,9 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
     const monitorOne = (device: string) => {
       inFlight++;
       link.invoke(monitorStart, { device }, (err, res) => {
-        if (gen !== this.generation) return;
+        // A link that closed fails its pending requests before it says it is down: the pass
+        // is over either way, and the next link's pass asks again.
+        if (gen !== this.generation || err?.failure.kind === "closed") return;
         if (err || !res) {
           if (this.monitorFailed(device, err)) limitReached = true;
           completeOne();
@@ -422,7 +424,7 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
         this.deviceByCrossRef.set(res.crossRefId, device);
         this.crossRefByDevice.set(device, res.crossRefId);
         link.invoke(snapshotDevice, { device }, (err2, snap) => {
-          if (gen !== this.generation) return;
+          if (gen !== this.generation || err2?.failure.kind === "closed") return;
           if (err2 || !snap) {
             this.log("warn", `node ${this.nodeId}: snapshot of ${device} failed: ${err2?.message}`);
             completeOne();

@@ -1,116 +1,93 @@
 /**
- * The embedded backend: pg-mem, a PostgreSQL emulation in this process. Nothing survives the
- * process; a `MemoryDatabase` handle may be reopened to simulate a gateway restart in tests.
+ * The embedded backend: pg-mem, a PostgreSQL emulation, on a worker thread of this process (see
+ * memory-worker.ts for why). Nothing survives the process; a `MemoryDatabase` handle may be
+ * reopened to simulate a gateway restart in tests.
  *
- * What pg-mem 3.0.x does that shapes this file (each checked by the store tests):
- * - Parsing is its main cost (~0.7 ms per row of a multi-row INSERT), so a statement is compiled
- *   once per SQL text and then bound with parameters, about 10x faster.
- * - Its binder fails at compile time ("No execution context available") when a parameter meets
- *   an indexed column it could look up (`record_id = $2`, `login_name = $1`, `IN ($3, $4)`): such
- *   a statement runs with its parameters inlined as SQL literals (parsed each time) and is
- *   remembered as such. It uses an index only when the WHERE covers all the index's columns.
- * - An untyped parameter in arithmetic is computed the wrong way round (`10 - $1` with 2 gives -8):
- *   cast parameters used in arithmetic (`$1::integer`), which PostgreSQL accepts as well.
- * - Its `pg` adapter turns BEGIN/ROLLBACK into no-ops between separate calls. Transactions here
- *   hold a lock on the whole database and restore a snapshot (cheap: its data is immutable) on
- *   failure, which gives the all-or-nothing a batch needs.
- * - It computes synchronously, on the event loop: each statement is preceded by a setImmediate
- *   so that I/O gets through between statements. Under load, prefer PostgreSQL.
+ * - pg-mem has no isolation of its own: every access is serialized here, and a transaction
+ *   holds the whole database from its first statement to its end, restoring the snapshot taken
+ *   at its start on failure (cheap: pg-mem's data is immutable). That gives the all-or-nothing a
+ *   batch needs. The SQL traps pg-mem sets are listed in memory-engine.ts.
+ * - The thread does not keep the process alive; a database the store made itself ends with
+ *   the store.
  */
-import pgMem from "pg-mem";
+import { Worker } from "node:worker_threads";
+import type { EngineReply, EngineRequest } from "./memory-worker.js";
 import type { Database, Queryable, Row, SqlResult, SqlValue } from "./sql.js";
-
-type MemDb = ReturnType<typeof pgMem.newDb>;
-type Prepared = ReturnType<MemDb["public"]["prepare"]>;
 
 /** An in-process database that outlives the stores opened on it. */
 export interface MemoryDatabase {
   readonly kind: "pg-mem";
 }
 
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+
 interface MemoryHandle extends MemoryDatabase {
-  readonly db: MemDb;
-  /** serialises every access: a transaction spans awaits, pg-mem has no isolation of its own */
+  readonly worker: Worker;
+  readonly pending: Map<number, Pending>;
+  nextId: number;
+  /** serialises every access: a transaction spans awaits */
   lock: Promise<void>;
-  readonly compiled: Map<string, Prepared | "inline">;
+  /** the thread failed: every request fails with this */
+  dead: Error | null;
 }
 
+/** Extra argument distributions for EngineRequest, which TypeScript cannot spread over a union. */
+type RequestBody = EngineRequest extends infer T ? (T extends { id: number } ? Omit<T, "id"> : never) : never;
+
 export function createMemoryDatabase(): MemoryDatabase {
+  // The boot file loads the TypeScript worker through tsx (a thread does not inherit loaders).
+  const worker = new Worker(new URL("./memory-worker-boot.mjs", import.meta.url), { execArgv: [] });
+  worker.unref();
   const handle: MemoryHandle = {
     kind: "pg-mem",
-    db: pgMem.newDb({ autoCreateForeignKeyIndices: true }),
+    worker,
+    pending: new Map(),
+    nextId: 1,
     lock: Promise.resolve(),
-    compiled: new Map(),
+    dead: null,
   };
+  worker.on("message", (m: EngineReply) => {
+    const p = handle.pending.get(m.id);
+    if (!p) return;
+    handle.pending.delete(m.id);
+    if (m.ok) p.resolve(m.value);
+    else p.reject(Object.assign(new Error(m.message), m.code ? { code: m.code } : {}));
+  });
+  const fail = (err: Error) => {
+    handle.dead = err;
+    for (const p of handle.pending.values()) p.reject(err);
+    handle.pending.clear();
+  };
+  worker.on("error", (err) => fail(new Error(`store: the pg-mem thread failed: ${err.message}`)));
+  worker.on("exit", (code) => fail(new Error(`store: the pg-mem thread exited (${code})`)));
   return handle;
 }
 
-/** Statement texts kept compiled; the comlog uses a few dozen (one per power-of-two piece size). */
-const COMPILED_MAX = 1_000;
-
-/** What the PostgreSQL wire protocol sends too: every parameter as text. pg-mem's binder expects it. */
-function asText(v: SqlValue): string | null {
-  if (v === null || v === undefined) return null;
-  if (v instanceof Date) return v.toISOString();
-  return String(v);
+/** Stops a database's thread (its data goes with it). */
+export async function disposeMemoryDatabase(memory: MemoryDatabase): Promise<void> {
+  await (memory as MemoryHandle).worker.terminate();
 }
 
-/**
- * A standard SQL literal (standard_conforming_strings: a backslash is an ordinary character).
- * Numbers stay numeric literals: pg-mem computes `10 - '2'` as -8. Negative ones go in
- * parentheses so that `x -$1` cannot become the comment `x --1`.
- */
-function literal(v: SqlValue): string {
-  if (v === null || v === undefined) return "NULL";
-  if (typeof v === "number") {
-    if (!Number.isFinite(v)) throw new Error(`store: ${v} cannot be a SQL parameter`);
-    return v < 0 ? `(${v})` : String(v);
-  }
-  if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
-  return `'${asText(v)!.replaceAll("'", "''")}'`;
-}
-
-/** One pass, so a `$1` inside a parameter's value is never substituted again. */
-function inline(sql: string, params: readonly SqlValue[]): string {
-  return sql.replace(/\$(\d+)/g, (_m, n: string) => {
-    const i = Number(n) - 1;
-    if (i >= params.length) throw new Error(`store: no value for parameter $${n}`);
-    return literal(params[i]!);
+function request<T>(h: MemoryHandle, body: RequestBody): Promise<T> {
+  if (h.dead) return Promise.reject(h.dead);
+  const id = h.nextId++;
+  return new Promise<T>((resolve, reject) => {
+    h.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+    // The thread only needs to run while someone waits for it.
+    if (h.pending.size === 1) h.worker.ref();
+    h.worker.postMessage({ id, ...body } as EngineRequest);
+  }).finally(() => {
+    if (h.pending.size === 0) h.worker.unref();
   });
 }
 
-function isBinderLimitation(err: unknown): boolean {
-  return err instanceof Error && err.message.includes("No execution context available");
+function run<R extends Row>(
+  h: MemoryHandle,
+  sql: string,
+  params: readonly SqlValue[],
+): Promise<SqlResult<R>> {
+  return request<SqlResult<R>>(h, { op: "query", sql, params: [...params] });
 }
-
-function run<R extends Row>(h: MemoryHandle, sql: string, params: readonly SqlValue[]): SqlResult<R> {
-  let mode = h.compiled.get(sql);
-  if (mode === undefined) {
-    try {
-      mode = h.db.public.prepare(sql);
-    } catch (err) {
-      if (!isBinderLimitation(err)) throw err;
-      mode = "inline";
-    }
-    if (h.compiled.size >= COMPILED_MAX) h.compiled.clear();
-    h.compiled.set(sql, mode);
-  }
-  if (mode !== "inline") {
-    try {
-      const res = mode.bind(params.map(asText)).executeAll();
-      return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
-    } catch (err) {
-      // A failed statement leaves pg-mem unchanged (each runs in its own forked transaction).
-      if (!isBinderLimitation(err)) throw err;
-      h.compiled.set(sql, "inline");
-    }
-  }
-  const res = h.db.public.query(inline(sql, params));
-  return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
-}
-
-/** pg-mem computes on the event loop: let I/O through between statements. */
-const yieldToIo = () => new Promise<void>((r) => setImmediate(r));
 
 /** Runs `fn` once every earlier holder of the lock is done. */
 async function locked<T>(h: MemoryHandle, fn: () => Promise<T>): Promise<T> {
@@ -120,7 +97,6 @@ async function locked<T>(h: MemoryHandle, fn: () => Promise<T>): Promise<T> {
     release = r;
   });
   await before;
-  await yieldToIo();
   try {
     return await fn();
   } finally {
@@ -145,19 +121,20 @@ export function openMemory(memory: MemoryDatabase = createMemoryDatabase()): Dat
     transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       return locked(h, async () => {
         check();
-        const snapshot = h.db.backup();
+        const snapshot = await request<number>(h, { op: "snapshot" });
         let open = true;
         const tx: Queryable = {
-          query: async <R extends Row = Row>(sql: string, params: readonly SqlValue[] = []) => {
-            if (!open) throw new Error("store: transaction already finished");
-            await yieldToIo();
+          query: <R extends Row = Row>(sql: string, params: readonly SqlValue[] = []) => {
+            if (!open) return Promise.reject(new Error("store: transaction already finished"));
             return run<R>(h, sql, params);
           },
         };
         try {
-          return await fn(tx);
+          const out = await fn(tx);
+          await request(h, { op: "release", snapshot });
+          return out;
         } catch (err) {
-          snapshot.restore();
+          await request(h, { op: "restore", snapshot }).catch(() => undefined);
           throw err;
         } finally {
           open = false;

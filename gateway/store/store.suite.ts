@@ -312,6 +312,30 @@ export function storeSuite(backend: () => SuiteBackend): void {
       expect(await store.comlog.get("v", other!.recordId)).not.toBeNull();
     });
 
+    it("trims a user slightly over the limit before the next read, one far over at once", async () => {
+      const trimmed: number[] = [];
+      const { store } = await fresh({
+        maxPerUser: 5,
+        trimSlack: 4,
+        onTrimmed: (_l, i) => trimmed.push(...i),
+      });
+      // Committed, without the flush a read does.
+      const a = await Promise.all(Array.from({ length: 7 }, () => store.comlog.add(call("u", "x"))));
+      // 2 over: left for now (writes stay cheap) ...
+      expect(trimmed).toEqual([]);
+      // ... but no reader sees it.
+      const page = await store.comlog.query("u");
+      expect(page.totalCount).toBe(5);
+      expect(ids(page.comHistoryRecords)).toEqual(ids(a.slice(2)).reverse());
+      expect(trimmed.sort((x, y) => x - y)).toEqual(ids(a.slice(0, 2)));
+      // 4 over in one batch: trimmed by the batch itself
+      const b = await Promise.all(Array.from({ length: 4 }, () => store.comlog.add(call("u", "y"))));
+      expect(trimmed).toHaveLength(6);
+      expect(ids((await store.comlog.query("u")).comHistoryRecords)).toEqual(
+        ids([...a.slice(6), ...b]).reverse(),
+      );
+    });
+
     it("keeps the newest 100 records per user, and refills after deletes", async () => {
       const trimmed: Array<[string, number[]]> = [];
       const { store } = await fresh({ onTrimmed: (l, i) => trimmed.push([l, i]) });

@@ -4,7 +4,7 @@
  * log now; configuration, webhook subscriptions and license state are for later repositories).
  */
 import { type ComlogOptions, ComlogRepository } from "./comlog/repository.js";
-import { createMemoryDatabase, type MemoryDatabase, openMemory } from "./memory.js";
+import { createMemoryDatabase, disposeMemoryDatabase, type MemoryDatabase, openMemory } from "./memory.js";
 import { migrate } from "./migrations.js";
 import { maskUrl, openPostgres } from "./postgres.js";
 import type { Database, Queryable, Row, SqlResult, SqlValue, StoreLogger } from "./sql.js";
@@ -33,11 +33,14 @@ export interface Store extends Queryable {
 export async function openStore(opts: StoreOptions): Promise<Store> {
   const { log } = opts;
   let db: Database;
+  // A database the store made itself goes with it; one handed in outlives it (restart tests).
+  let own: MemoryDatabase | undefined;
   if (opts.databaseUrl) {
     db = await openPostgres({ url: opts.databaseUrl, log, poolSize: opts.poolSize });
     log.info({ url: maskUrl(opts.databaseUrl) }, "store: PostgreSQL");
   } else {
-    db = openMemory(opts.memory ?? createMemoryDatabase());
+    if (!opts.memory) own = createMemoryDatabase();
+    db = openMemory(opts.memory ?? own);
     log.info("store: embedded pg-mem (in memory: nothing survives the process)");
   }
   let schemaVersion: number;
@@ -45,6 +48,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     schemaVersion = await migrate(db, log);
   } catch (err) {
     await db.close().catch(() => undefined);
+    if (own) await disposeMemoryDatabase(own);
     throw err;
   }
   const comlog = new ComlogRepository(db, log, opts.comlog);
@@ -62,6 +66,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
           await comlog.close();
         } finally {
           await db.close();
+          if (own) await disposeMemoryDatabase(own);
         }
       })();
       return closing;

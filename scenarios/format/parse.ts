@@ -61,6 +61,7 @@ const STEP_KINDS = [
   "set",
   "loop",
   "fault",
+  "incident",
   "log",
 ] as const;
 
@@ -569,6 +570,20 @@ function parseStep(w: Walker, item: Node, actors: Map<string, ActorDef>, index: 
       if ((fk === "delay" || fk === "refuse") && b.ms === undefined) w.fail(v, `fault ${fk} needs ms`);
       body = b;
       label = `fault ${fk} on node ${b.node} (${link})`;
+      break;
+    }
+    case "incident": {
+      const f = w.fields(v, "incident", ["node", "code", "rack", "board", "equipment", "capture"], ["code"]);
+      const b: Of<"incident"> = {
+        kind,
+        node: f.has("node") ? w.int(f.get("node")!.value, "incident.node", 1) : 1,
+        code: w.int(f.get("code")!.value, "incident.code", 0),
+      };
+      for (const k of ["rack", "board", "equipment"] as const)
+        if (f.has(k)) b[k] = w.int(f.get(k)!.value, `incident.${k}`, 0);
+      if (f.has("capture")) b.capture = w.str(f.get("capture")!.value, "incident.capture");
+      body = b;
+      label = `incident ${b.code} on node ${b.node}`;
       break;
     }
     case "log":

@@ -86,6 +86,16 @@ export type StepBody =
       jitterMs?: number;
       flavour?: "clean" | "silent";
     }
+  | {
+      /** the node raises an incident (the OXE's incident log, read over SSH); capture: its text */
+      kind: "incident";
+      node: number;
+      code: number;
+      rack?: number;
+      board?: number;
+      equipment?: number;
+      capture?: string;
+    }
   | { kind: "log"; message: Template };
 
 export type Step = StepBody & { pos: Pos; label: string };

@@ -2,7 +2,8 @@
  * Variables and matching: `${name}` in a step's values is replaced by a variable (a capture,
  * a `set`, or an actor's `number` / `login`); an expected value matches an actual one when every
  * key it names matches (objects), element by element (lists), or by equality (texts and numbers
- * compare as text, so `callRef: 3` matches "3"). The value "*" matches anything present.
+ * compare as text, so `callRef: 3` matches "3"). The value "*" matches anything present;
+ * `{ $startsWith: "RIFF" }` matches a text (a downloaded body, say) by its beginning.
  */
 import type { Template } from "../format/index.js";
 
@@ -57,6 +58,12 @@ export function mismatch(expected: unknown, actual: unknown, path = ""): string 
     return null;
   }
   if (typeof expected === "object") {
+    const prefix = (expected as { $startsWith?: unknown }).$startsWith;
+    if (typeof prefix === "string" && Object.keys(expected).length === 1) {
+      return typeof actual === "string" && actual.startsWith(prefix)
+        ? null
+        : `${path || "value"} does not start with ${JSON.stringify(prefix)}: ${JSON.stringify(String(actual).slice(0, 40))}`;
+    }
     if (!actual || typeof actual !== "object") return `${path || "value"} is ${JSON.stringify(actual)}`;
     for (const [k, v] of Object.entries(expected)) {
       const m = mismatch(v, (actual as Record<string, unknown>)[k], path ? `${path}.${k}` : k);

@@ -10,6 +10,10 @@ describe("matching", () => {
     expect(mismatch({ a: { b: "y" } }, { a: { b: "z" } })).toBe('a.b is "z", expected "y"');
     expect(mismatch({ a: "*" }, { a: 0 })).toBeNull();
     expect(mismatch({ a: "*" }, {})).toBe("a is missing");
+    expect(mismatch({ $startsWith: "RIFF" }, "RIFF\u0000\u0001WAVE")).toBeNull();
+    expect(mismatch({ body: { $startsWith: "RIFF" } }, { body: "<html>" })).toBe(
+      'body does not start with "RIFF": "<html>"',
+    );
   });
 });
 

@@ -372,6 +372,17 @@ class Instance {
       case "fault":
         applyFault(env, step);
         return;
+      case "incident": {
+        const { node, code, rack, board, equipment } = step;
+        const raised = env.emulator.node(node).analytics.incidents.raise({
+          code,
+          ...(rack !== undefined ? { rack } : {}),
+          ...(board !== undefined ? { board } : {}),
+          ...(equipment !== undefined ? { equipment } : {}),
+        });
+        if (step.capture) this.vars.set(step.capture, raised.text);
+        return;
+      }
       case "log":
         console.log(`[${this.scenario.name}] ${String(this.value(step.message))}`);
         return;

@@ -20,6 +20,8 @@ export interface EventSummaryJson {
 }
 
 export interface EventSummarySources {
+  /** somebody subscribes to this user's event summary: otherwise a change is not worth a recount */
+  watched(loginName: string): boolean;
   /** unacknowledged missed calls in the user's log */
   missedCalls(loginName: string): Promise<number>;
   /** new voice messages, undefined when the mailbox cannot be read */
@@ -58,6 +60,11 @@ export class EventSummaryCounters {
   /** Something feeding the user's counters changed: recount soon, tell if it moved. */
   changed(loginName: string): void {
     if (this.stopped || this.pending.has(loginName)) return;
+    if (!this.sources.watched(loginName)) {
+      // Nobody to tell; whoever subscribes later reads the counters or hears the next change.
+      this.last.delete(loginName);
+      return;
+    }
     const t = setTimeout(() => {
       this.pending.delete(loginName);
       this.get(loginName).then(

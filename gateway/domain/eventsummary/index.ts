@@ -1,1 +1,2 @@
 export { EventSummaryCounters, type EventSummaryJson, type EventSummarySources } from "./counters.js";
+export { MissedCallCounter } from "./missed.js";

@@ -88,7 +88,7 @@ export async function comlogService(app: FastifyInstance): Promise<void> {
       loginName: login,
       recordIds: ids,
     });
-    core.eventSummary.changed(login);
+    core.comlogChanged(login);
   }
 
   app.get("/", async (req) => {
@@ -156,7 +156,7 @@ export async function comlogService(app: FastifyInstance): Promise<void> {
         loginName: u.loginName,
         recordIds: changed,
       });
-      core.eventSummary.changed(u.loginName);
+      core.comlogChanged(u.loginName);
     }
     return reply.code(200).send();
   });

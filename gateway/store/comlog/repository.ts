@@ -42,6 +42,12 @@ export interface ComlogOptions {
   maxQueued: number;
   /** upper bound of the retry backoff after a failed batch */
   retryMaxMs: number;
+  /**
+   * Records a login may be over its limit before the write path trims it at once. Below that,
+   * the trim waits for the next read (every read trims what is pending first, so no reader
+   * ever sees more than maxPerUser): a busy user is trimmed every few records, not every batch.
+   */
+  trimSlack: number;
   /** told which records the per-user limit removed (to announce them, if wanted) */
   onTrimmed?: (loginName: string, recordIds: number[]) => void;
 }
@@ -52,6 +58,7 @@ export const DEFAULT_COMLOG_OPTIONS: ComlogOptions = {
   flushIntervalMs: 50,
   maxQueued: 100_000,
   retryMaxMs: 5_000,
+  trimSlack: 16,
 };
 
 /** Ids per `nextval` of comlog_record_id_seq: migration 1's INCREMENT BY. */
@@ -107,6 +114,9 @@ export class ComlogRepository {
   private nextId = 0;
   private endId = 0;
   private readonly sqlCache = new Map<string, string>();
+  /** logins left over their limit by a batch (less than trimSlack over): trimmed before the next read */
+  private readonly overLimit = new Set<string>();
+  private trimRequested = false;
 
   constructor(
     private readonly db: Database,
@@ -114,7 +124,14 @@ export class ComlogRepository {
     options: Partial<ComlogOptions> = {},
   ) {
     const o = { ...DEFAULT_COMLOG_OPTIONS, ...options };
-    for (const k of ["maxPerUser", "batchSize", "flushIntervalMs", "maxQueued", "retryMaxMs"] as const) {
+    for (const k of [
+      "maxPerUser",
+      "batchSize",
+      "flushIntervalMs",
+      "maxQueued",
+      "retryMaxMs",
+      "trimSlack",
+    ] as const) {
       if (!Number.isSafeInteger(o[k]) || o[k] < 0)
         throw new RangeError(`comlog: ${k} must be an integer >= 0`);
     }
@@ -146,14 +163,18 @@ export class ComlogRepository {
     return promise;
   }
 
-  /** Writes everything queued now; rejects if the database refuses (the records stay queued). */
+  /**
+   * Writes everything queued now, and trims the logins left over their limit; rejects if the
+   * database refuses (the records stay queued).
+   */
   async flush(): Promise<void> {
     for (;;) {
       if (this.running) {
         await this.running;
         continue;
       }
-      if (this.queue.length === 0) return;
+      if (this.queue.length === 0 && this.overLimit.size === 0) return;
+      this.trimRequested = true;
       this.clearTimers();
       const err = await this.kick();
       if (err) throw err;
@@ -175,6 +196,15 @@ export class ComlogRepository {
     }
   }
 
+  /**
+   * Reads see every login within its limit: a trim still pending goes first (and the queued
+   * records with it). A database that refuses writes does not stop reads.
+   */
+  private async settle(): Promise<void> {
+    if (this.overLimit.size === 0 || this.closed) return;
+    await this.flush().catch(() => undefined);
+  }
+
   /** One login's records, newest first, filtered and paged. */
   async query(
     loginName: string,
@@ -182,6 +212,7 @@ export class ComlogRepository {
     paging: ComlogPaging = {},
     opts: { optimized?: boolean } = {},
   ): Promise<ComRecordPage> {
+    await this.settle();
     const offset = paging.offset ?? 0;
     if (!Number.isSafeInteger(offset) || offset < 0)
       throw new RangeError("comlog: offset must be an integer >= 0");
@@ -217,6 +248,7 @@ export class ComlogRepository {
 
   async get(loginName: string, recordId: number): Promise<ComRecord | null> {
     if (!Number.isSafeInteger(recordId)) return null;
+    await this.settle();
     const res = await this.db.query<RecordRow>(
       `SELECT ${RECORD_COLUMNS} FROM comlog_record WHERE login_name = $1 AND record_id = $2`,
       [loginName, recordId],
@@ -230,6 +262,7 @@ export class ComlogRepository {
     recordIds: readonly number[],
     acknowledged: boolean,
   ): Promise<number[]> {
+    await this.settle();
     const changed: number[] = [];
     for (const ids of chunks(cleanIds(recordIds), CHUNK)) {
       const res = await this.db.query<{ record_id: number }>(
@@ -249,6 +282,7 @@ export class ComlogRepository {
   async deleteByIds(loginName: string, recordIds: readonly number[]): Promise<number[]> {
     const wanted = cleanIds(recordIds);
     if (wanted.length === 0) return [];
+    await this.settle();
     return this.db.transaction(async (tx) => {
       const deleted: number[] = [];
       for (const ids of chunks(wanted, CHUNK)) {
@@ -265,6 +299,7 @@ export class ComlogRepository {
 
   /** Deletes the login's records matching the filter (all of them with no criterion); returns their ids. */
   async deleteByFilter(loginName: string, filter: ComlogFilter = {}): Promise<number[]> {
+    await this.settle();
     const where = whereClause(loginName, filter);
     return this.db.transaction(async (tx) => {
       const res = await tx.query<{ record_id: number }>(
@@ -341,7 +376,15 @@ export class ComlogRepository {
   }
 
   private async drain(): Promise<Error | null> {
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 || (this.trimRequested && this.overLimit.size > 0)) {
+      if (this.queue.length === 0) {
+        try {
+          await this.trimOverLimit();
+        } catch (e) {
+          return e instanceof Error ? e : new Error(String(e));
+        }
+        continue;
+      }
       const batch = this.queue.splice(0, this.options.batchSize);
       try {
         await this.writeBatch(batch);
@@ -479,12 +522,49 @@ export class ComlogRepository {
         );
         for (const r of res.rows) {
           const excess = Number(r.record_count) - this.options.maxPerUser;
-          if (excess > 0) over.push([r.login_name, excess]);
+          if (excess >= Math.max(1, this.options.trimSlack)) {
+            over.push([r.login_name, excess]);
+            this.overLimit.delete(r.login_name);
+          } else if (excess > 0) this.overLimit.add(r.login_name);
         }
       }
       return this.trim(tx, over);
     });
     for (const p of batch) p.resolve(newToRecord(p.id!, p.rec));
+    this.announceTrimmed(trimmed);
+  }
+
+  /**
+   * Trims the logins a batch left slightly over their limit. Their counts are read again:
+   * deletes since may have made room. Runs in the writer's turn, so no batch races it.
+   */
+  private async trimOverLimit(): Promise<void> {
+    this.trimRequested = false;
+    const logins = [...this.overLimit];
+    this.overLimit.clear();
+    try {
+      const trimmed = await this.db.transaction(async (tx) => {
+        const over: Array<[string, number]> = [];
+        for (const group of binaryChunks(logins)) {
+          const res = await tx.query<{ login_name: string; record_count: number }>(
+            `SELECT login_name, record_count FROM comlog_user WHERE login_name IN (${placeholders(1, group.length)})`,
+            group,
+          );
+          for (const r of res.rows) {
+            const excess = Number(r.record_count) - this.options.maxPerUser;
+            if (excess > 0) over.push([r.login_name, excess]);
+          }
+        }
+        return this.trim(tx, over);
+      });
+      this.announceTrimmed(trimmed);
+    } catch (err) {
+      for (const l of logins) this.overLimit.add(l);
+      throw err;
+    }
+  }
+
+  private announceTrimmed(trimmed: Map<string, number[]>): void {
     if (trimmed.size > 0 && this.options.onTrimmed) {
       for (const [login, ids] of trimmed) {
         try {

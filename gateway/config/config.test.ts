@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { loadGatewayConfig, maskSecrets, parseNodes } from "./config.js";
+
+describe("--nodes / O2G_NODES", () => {
+  it("reads CSTA and CMIP, and SSH and IMAP when given, for the main and the standby", () => {
+    const [n] = parseNodes("1=10.0.0.1:2555/2556/2557/2558|10.0.0.2:2555/2556", "o2g", "pw");
+    expect(n).toEqual({
+      nodeId: 1,
+      csta: { host: "10.0.0.1", port: 2555 },
+      cmip: { host: "10.0.0.1", port: 2556 },
+      ssh: { host: "10.0.0.1", port: 2557 },
+      imap: { host: "10.0.0.1", port: 2558 },
+      cstaSecondary: { host: "10.0.0.2", port: 2555 },
+      cmipSecondary: { host: "10.0.0.2", port: 2556 },
+      login: "o2g",
+      password: "pw",
+    });
+  });
+
+  it("defaults the CMIP port to the next one, and refuses what is not a port", () => {
+    expect(parseNodes("2=h:100", "a", "b")[0]!.cmip).toEqual({ host: "h", port: 101 });
+    expect(() => parseNodes("1=h:100/x", "a", "b")).toThrow(/ports after the host are numbers/);
+    expect(() => parseNodes("one=h:100", "a", "b")).toThrow(/nodeId=host:cstaPort/);
+  });
+});
+
+describe("the database", () => {
+  it("comes from O2G_DATABASE_URL or DATABASE_URL, and its password is masked when printed", () => {
+    const c = loadGatewayConfig({ env: { DATABASE_URL: "postgres://o2g:s3cret@db:5432/o2g" } });
+    expect(c.store.databaseUrl).toBe("postgres://o2g:s3cret@db:5432/o2g");
+    expect(JSON.stringify(maskSecrets(c))).not.toContain("s3cret");
+    const o = loadGatewayConfig({
+      env: { DATABASE_URL: "postgres://a@x/y", O2G_DATABASE_URL: "postgres://b@x/y" },
+    });
+    expect(o.store.databaseUrl).toBe("postgres://b@x/y");
+  });
+});
