@@ -36,6 +36,22 @@ describe("scenario files", () => {
     });
   });
 
+  it("parses the routing and incident steps, and refuses a forward condition it does not know", () => {
+    const s = parseScenario(
+      `${head}  - forward: { actor: a, to: b, when: BUSY }\n  - forward: { actor: a, to: none }\n  - dnd: { actor: b, on: true }\n  - incident: { code: 2018, board: 3 }\n`,
+      "t.yaml",
+    );
+    expect(s.steps).toMatchObject([
+      { kind: "forward", actor: "a", to: "b", when: "BUSY" },
+      { kind: "forward", to: "none", when: "IMMEDIATE" },
+      { kind: "dnd", actor: "b", on: true },
+      { kind: "incident", node: 1, code: 2018, board: 3 },
+    ]);
+    expect(error(`${head}  - forward: { actor: a, to: b, when: SOMETIMES }\n`).message).toMatch(
+      /forward\.when must be one of IMMEDIATE, BUSY, NO_ANSWER, BUSY_NO_ANSWER/,
+    );
+  });
+
   it("points at an unknown step, with a suggestion", () => {
     const e = error(`${head}  - login: [a]\n  - cal: { from: a, to: b }\n`);
     expect(e.message).toBe('t.yaml:7:5: unknown step "cal" (did you mean "call"?)');

@@ -53,6 +53,8 @@ const STEP_KINDS = [
   "merge",
   "redirect",
   "blindTransfer",
+  "forward",
+  "dnd",
   "phone",
   "expect",
   "noEvent",
@@ -64,6 +66,8 @@ const STEP_KINDS = [
   "incident",
   "log",
 ] as const;
+
+const FORWARD_CONDITIONS = ["IMMEDIATE", "BUSY", "NO_ANSWER", "BUSY_NO_ANSWER"];
 
 function closest(word: string, options: readonly string[]): string | undefined {
   const dist = (a: string, b: string) => {
@@ -418,6 +422,32 @@ function parseStep(w: Walker, item: Node, actors: Map<string, ActorDef>, index: 
       };
       body = b;
       label = `${kind} ${b.actor} -> ${String(b.to)}`;
+      break;
+    }
+    case "forward": {
+      const f = w.fields(v, "forward", ["actor", "to", "when"], ["actor", "to"]);
+      const when = f.has("when") ? w.str(f.get("when")!.value, "forward.when") : "IMMEDIATE";
+      if (!FORWARD_CONDITIONS.includes(when))
+        w.fail(f.get("when")!.value, `forward.when must be one of ${FORWARD_CONDITIONS.join(", ")}`);
+      const b: Of<"forward"> = {
+        kind,
+        actor: actor(f.get("actor")!.value, "forward.actor"),
+        to: w.template(f.get("to")!.value),
+        when: when as Of<"forward">["when"],
+      };
+      body = b;
+      label = `forward ${b.actor} -> ${String(b.to)}${when === "IMMEDIATE" ? "" : ` (${when})`}`;
+      break;
+    }
+    case "dnd": {
+      const f = w.fields(v, "dnd", ["actor", "on"], ["actor", "on"]);
+      const b: Of<"dnd"> = {
+        kind,
+        actor: actor(f.get("actor")!.value, "dnd.actor"),
+        on: w.bool(f.get("on")!.value, "dnd.on"),
+      };
+      body = b;
+      label = `dnd ${b.on ? "on" : "off"} for ${b.actor}`;
       break;
     }
     case "phone": {

@@ -59,6 +59,14 @@ export type StepBody =
   | { kind: "merge"; actor: string; active: Template; held: Template }
   | { kind: "redirect"; actor: string; call: Template; to: Template }
   | { kind: "blindTransfer"; actor: string; call: Template; to: Template }
+  /** the actor's forward through the Routing service: `to` an actor, a number, VOICEMAIL, or none (cancel) */
+  | {
+      kind: "forward";
+      actor: string;
+      to: Template;
+      when: "IMMEDIATE" | "BUSY" | "NO_ANSWER" | "BUSY_NO_ANSWER";
+    }
+  | { kind: "dnd"; actor: string; on: boolean }
   | { kind: "phone"; actor: string; action: PhoneAction; number?: Template }
   | { kind: "expect"; all: Expectation[]; timeoutMs: number; ordered: boolean }
   | { kind: "noEvent"; actor: string; event?: string; match?: Template; withinMs: number }

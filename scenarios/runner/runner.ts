@@ -275,6 +275,27 @@ class Instance {
           },
         );
         return;
+      case "forward": {
+        const c = this.client(step.actor);
+        const to = this.text(step.to, "forward.to");
+        if (to === "none") {
+          await c.del("routing", "forwardroute");
+          return;
+        }
+        const destination =
+          to === "VOICEMAIL" ? { type: "VOICEMAIL" } : { type: "NUMBER", number: this.destination(to) };
+        await c.post("routing", "forwardroute", {
+          forwardRoute: {
+            ...(step.when === "IMMEDIATE" ? {} : { forwardType: step.when }),
+            destinations: [destination],
+          },
+        });
+        return;
+      }
+      case "dnd":
+        if (step.on) await this.client(step.actor).post("routing", "dnd");
+        else await this.client(step.actor).del("routing", "dnd");
+        return;
       case "redirect":
         await this.client(step.actor).post("telephony", `calls/${this.text(step.call, "call")}/redirect`, {
           redirectTo: this.destination(step.to),
