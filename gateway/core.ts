@@ -83,7 +83,10 @@ export class GatewayCore {
     this.comlog = new ComlogBuilder({
       repository: store.comlog,
       events: this.bus,
-      isVoiceMail: (n) => [...this.nodes.values()].some((l) => l.voiceMailNumber === n),
+      isVoiceMail: (n) => {
+        for (const l of this.nodes.values()) if (l.voiceMailNumber === n) return true;
+        return false;
+      },
       identity: (login) => {
         const u = this.directory.users.get(login);
         if (!u) return undefined;

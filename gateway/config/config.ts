@@ -3,6 +3,9 @@
  * environment variables and command-line flags. Printed at start with secrets masked.
  */
 import { readFileSync } from "node:fs";
+import type { AnalyticsConfig } from "../domain/analytics/index.js";
+import type { VoiceMailSettings } from "../domain/messaging/index.js";
+import { maskUrl } from "../store/index.js";
 
 export interface Endpoint {
   host: string;
@@ -73,37 +76,10 @@ export interface GatewayConfig {
   /** where what must survive a restart is kept: PostgreSQL, or the embedded pg-mem when null */
   store: { databaseUrl: string | null };
   /** SSH links to the nodes' maintenance account (analytics) */
-  ssh: {
-    login: string;
-    password: string;
-    keepaliveMs: number;
-    /** unanswered keepalives before the link is declared dead */
-    keepaliveCountMax: number;
-    /** commands running at once on a node */
-    maxChannels: number;
-    commandTimeoutMs: number;
-  };
-  analytics: {
-    /** charging files one request may read (O2G's limit) */
-    maxChargingFiles: number;
-    /** parsed tickets kept across requests, per node */
-    cachedTickets: number;
-    /** incidents held per node */
-    maxIncidents: number;
-    /** how long a request waits for a dropped SSH link to come back */
-    retryWithinMs: number;
-  };
+  ssh: AnalyticsConfig["ssh"];
+  analytics: AnalyticsConfig["analytics"];
   /** IMAP links to the users' 4645 mailboxes (messaging) */
-  imap: {
-    secure: boolean;
-    idleCloseMs: number;
-    autoIdleMs: number;
-    connectTimeoutMs: number;
-    reconnectMinMs: number;
-    reconnectMaxMs: number;
-    maxConnections: number;
-    downloadChunkBytes: number;
-  };
+  imap: VoiceMailSettings;
   /** users the Management license covers (PBX management, phone set programming, users
    * management): above 110% of it counted over the connected nodes, those are read-only; 0: none */
   licenses: { management: number };
@@ -290,14 +266,4 @@ export function maskSecrets(cfg: GatewayConfig): unknown {
       return v;
     }),
   );
-}
-
-function maskUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "*****";
-    return u.toString();
-  } catch {
-    return "(unparsable URL)";
-  }
 }

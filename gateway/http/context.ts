@@ -54,6 +54,32 @@ function queryString(req: FastifyRequest, name: string): string | undefined {
 
 export { queryString };
 
+/** A whole-number query parameter of at least `min`, absent: undefined. */
+export function queryInt(req: FastifyRequest, name: string, min: number): number | undefined {
+  const v = queryString(req, name);
+  if (v === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(v) || Number(v) < min)
+    throw badRequest(`${name} must be a whole number${min > 0 ? ` from ${min}` : ""}, not "${v}"`);
+  return Number(v);
+}
+
+/** `name=true` / `name=false`; absent: undefined (the caller decides what that means). */
+export function queryBoolean(req: FastifyRequest, name: string): boolean | undefined {
+  const v = queryString(req, name);
+  if (v === undefined) return undefined;
+  if (v === "true") return true;
+  if (v === "false") return false;
+  throw badRequest(`${name} must be true or false, not "${v}"`);
+}
+
+/** `all`, `all=true`, `all=false`: a flag the SDKs send as `=true`, curl users often bare. */
+export function queryFlag(req: FastifyRequest, name: string): boolean {
+  const v = queryString(req, name);
+  if (v === undefined || v === "false") return false;
+  if (v === "" || v === "true") return true;
+  throw badRequest(`${name} must be true or false, not "${v}"`);
+}
+
 /**
  * The user a request acts for: a user session acts for itself (naming anybody else is
  * forbidden); an administrator names the user with `loginName`, or acts for the account it

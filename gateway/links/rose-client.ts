@@ -14,6 +14,7 @@ import {
   RoseLink,
 } from "../../protocols/rose/index.js";
 import type { Endpoint } from "../config/index.js";
+import { backoffMs, nextEndpoint } from "./reconnect.js";
 
 export type RoseClientState = "idle" | "connecting" | "associating" | "up" | "down" | "stopped";
 
@@ -186,13 +187,9 @@ export class RoseClient<E> extends EventEmitter<RoseClientEvents> {
   }
 
   private scheduleReconnect(wasUp: boolean, reason: string): void {
-    // After a loss, try the other address of a redundant pair at once: on a switchover the
-    // standby is where the node now lives. Otherwise back off exponentially.
-    const n = this.options.endpoints.length;
-    if (n > 1 && (wasUp || this.attempt % 2 === 1)) this.endpointIndex = (this.endpointIndex + 1) % n;
-    const delay = wasUp
-      ? 0
-      : Math.min(this.options.reconnectMaxMs, this.options.reconnectMinMs * 2 ** Math.min(this.attempt, 10));
+    const o = this.options;
+    this.endpointIndex = nextEndpoint(this.endpointIndex, o.endpoints.length, wasUp, this.attempt);
+    const delay = wasUp ? 0 : backoffMs(this.attempt, o.reconnectMinMs, o.reconnectMaxMs);
     if (!wasUp && this.attempt === 0)
       this.options.log("warn", `${this.name} cannot connect (${reason}), retrying`);
     this.attempt++;

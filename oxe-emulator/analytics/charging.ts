@@ -18,7 +18,7 @@
 import { en, Faker } from "@faker-js/faker";
 import type { Directory, Subscriber } from "../directory/index.js";
 import type { CallSummary, Network } from "../model/index.js";
-import { DAY_MS, HOUR_MS, startOfHour, type TimeRange, yyyymmdd } from "./time.js";
+import { atRandomIntervals, DAY_MS, HOUR_MS, startOfHour, type TimeRange, yyyymmdd } from "./time.js";
 
 export type CallType =
   | "LocalNode"
@@ -183,7 +183,7 @@ export class ChargingStore {
   private readonly live = new Map<number, ChargingTicket[]>();
   private liveCount = 0;
   private readonly listeners = new Set<(t: ChargingTicket) => void>();
-  private liveTimer: NodeJS.Timeout | undefined;
+  private stopTimer: (() => void) | undefined;
 
   constructor(options: ChargingOptions) {
     this.directory = options.directory;
@@ -314,20 +314,14 @@ export class ChargingStore {
   /** Random public network calls at random intervals around `meanMs`, until `stopLive`. */
   startLive(meanMs: number): void {
     this.stopLive();
-    const next = () => {
-      const wait = Math.max(1, Math.round(-Math.log(1 - Math.random()) * meanMs));
-      this.liveTimer = setTimeout(() => {
-        this.addRandomPublicCall();
-        next();
-      }, wait);
-      this.liveTimer.unref();
-    };
-    next();
+    this.stopTimer = atRandomIntervals(meanMs, () => {
+      this.addRandomPublicCall();
+    });
   }
 
   stopLive(): void {
-    clearTimeout(this.liveTimer);
-    this.liveTimer = undefined;
+    this.stopTimer?.();
+    this.stopTimer = undefined;
   }
 
   // ---- files -----------------------------------------------------------------------------

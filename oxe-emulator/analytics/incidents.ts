@@ -11,7 +11,7 @@ import {
   type IncidentSeverity,
   incidentDefinition,
 } from "./incident-catalog.js";
-import { DAY_MS, type TimeRange } from "./time.js";
+import { atRandomIntervals, DAY_MS, type TimeRange } from "./time.js";
 
 export interface Incident {
   /** position in the node's log, from 1, in date order for the generated history */
@@ -93,7 +93,7 @@ export class IncidentLog {
   private list: Incident[] | undefined;
   private nextSeq = 1;
   private readonly listeners = new Set<(incident: Incident) => void>();
-  private liveTimer: NodeJS.Timeout | undefined;
+  private stopTimer: (() => void) | undefined;
   private readonly weighted: { weight: number; value: IncidentDefinition }[];
 
   constructor(options: IncidentLogOptions) {
@@ -177,20 +177,14 @@ export class IncidentLog {
    */
   startLive(meanMs: number): void {
     this.stopLive();
-    const next = () => {
-      const wait = Math.max(1, Math.round(-Math.log(1 - Math.random()) * meanMs));
-      this.liveTimer = setTimeout(() => {
-        this.raiseRandom();
-        next();
-      }, wait);
-      this.liveTimer.unref();
-    };
-    next();
+    this.stopTimer = atRandomIntervals(meanMs, () => {
+      this.raiseRandom();
+    });
   }
 
   stopLive(): void {
-    clearTimeout(this.liveTimer);
-    this.liveTimer = undefined;
+    this.stopTimer?.();
+    this.stopTimer = undefined;
   }
 
   // ---- generation ------------------------------------------------------------------------

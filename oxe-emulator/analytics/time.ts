@@ -69,3 +69,22 @@ export function rangeOf(from: DateBound | undefined, to: DateBound | undefined):
     to: to ? to.ms + to.unitMs : Number.POSITIVE_INFINITY,
   };
 }
+
+/**
+ * Calls `fn` at random intervals, exponentially distributed around `meanMs` (events that come
+ * independently of each other, as incidents and public calls do), until the returned function
+ * is called. The timer does not keep the process alive.
+ */
+export function atRandomIntervals(meanMs: number, fn: () => void): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const next = () => {
+    const wait = Math.max(1, Math.round(-Math.log(1 - Math.random()) * meanMs));
+    timer = setTimeout(() => {
+      fn();
+      next();
+    }, wait);
+    timer.unref();
+  };
+  next();
+  return () => clearTimeout(timer);
+}

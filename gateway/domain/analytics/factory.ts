@@ -17,34 +17,29 @@ export interface AnalyticsNodeConfig {
 }
 
 export interface AnalyticsConfig {
+  /** SSH links to the nodes' maintenance account */
   ssh: {
     login: string;
     password: string;
     keepaliveMs: number;
+    /** unanswered keepalives before the link is declared dead */
     keepaliveCountMax: number;
+    /** commands running at once on a node */
     maxChannels: number;
     commandTimeoutMs: number;
   };
   analytics: {
+    /** charging files one request may read (O2G's limit) */
     maxChargingFiles: number;
+    /** parsed tickets kept across requests, per node */
     cachedTickets: number;
+    /** incidents held per node */
     maxIncidents: number;
+    /** how long a request waits for a dropped SSH link to come back */
     retryWithinMs: number;
   };
   links: { connectTimeoutMs: number; reconnectMinMs: number; reconnectMaxMs: number };
 }
-
-export const DEFAULT_ANALYTICS_CONFIG: Omit<AnalyticsConfig, "links"> = {
-  ssh: {
-    login: "adfexc",
-    password: "adfexc",
-    keepaliveMs: 15_000,
-    keepaliveCountMax: 3,
-    maxChannels: 4,
-    commandTimeoutMs: 60_000,
-  },
-  analytics: { maxChargingFiles: 100, cachedTickets: 200_000, maxIncidents: 10_000, retryWithinMs: 5_000 },
-};
 
 /** The analytics of a node, or undefined when no SSH address is configured for it. */
 export function nodeAnalyticsFor(

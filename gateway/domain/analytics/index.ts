@@ -14,7 +14,6 @@ export {
 export {
   type AnalyticsConfig,
   type AnalyticsNodeConfig,
-  DEFAULT_ANALYTICS_CONFIG,
   nodeAnalyticsFor,
 } from "./factory.js";
 export {

@@ -2,7 +2,6 @@ export { type VoiceMailCount, VoiceMailCounters, type VoiceMailCountListener } f
 export { MailboxCredentials } from "./credentials.js";
 export {
   countOf,
-  DEFAULT_VOICEMAIL_SETTINGS,
   type ListOptions,
   type MailboxCapabilitiesJson,
   type MailboxInfoJson,

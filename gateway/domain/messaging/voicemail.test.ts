@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateDirectory } from "../../../oxe-emulator/directory/index.js";
 import { ImapNodeServer } from "../../../oxe-emulator/servers/imap/index.js";
 import { VoiceMailStore } from "../../../oxe-emulator/voicemail/index.js";
+import { DEFAULT_GATEWAY_CONFIG } from "../../config/index.js";
 import { UserDirectory } from "../directory.js";
 import { type VoiceMailCount, VoiceMailCounters } from "./counters.js";
 import { MailboxCredentials } from "./credentials.js";
-import { DEFAULT_VOICEMAIL_SETTINGS, VoiceMailError, VoiceMailService } from "./voicemail.js";
+import { VoiceMailError, VoiceMailService } from "./voicemail.js";
 
 const emu = generateDirectory({ users: 12, nodes: 2, seed: 6 });
 const store = new VoiceMailStore({ nodeId: 1, directory: emu, seed: 6, history: false });
@@ -47,7 +48,7 @@ beforeAll(async () => {
   vm = new VoiceMailService({
     directory,
     endpoints: (nodeId) => (nodeId === 1 ? [{ host: "127.0.0.1", port: server.port }] : []),
-    settings: { ...DEFAULT_VOICEMAIL_SETTINGS, autoIdleMs: 30, idleCloseMs: 60_000 },
+    settings: { ...DEFAULT_GATEWAY_CONFIG.imap, autoIdleMs: 30, idleCloseMs: 60_000 },
     log: () => {},
   });
   vm.start();

@@ -36,17 +36,6 @@ export interface VoiceMailSettings {
   downloadChunkBytes: number;
 }
 
-export const DEFAULT_VOICEMAIL_SETTINGS: VoiceMailSettings = {
-  secure: false,
-  idleCloseMs: 5 * 60_000,
-  autoIdleMs: 50,
-  connectTimeoutMs: 5_000,
-  reconnectMinMs: 200,
-  reconnectMaxMs: 30_000,
-  maxConnections: 2_000,
-  downloadChunkBytes: 1024 * 1024,
-};
-
 export interface VoiceMailServiceOptions {
   directory: UserDirectory;
   /**

@@ -20,6 +20,7 @@
 import { EventEmitter } from "node:events";
 import type { Readable } from "node:stream";
 import { type FetchMessageObject, ImapFlow, type ImapFlowError, type MessageStructureObject } from "imapflow";
+import { backoffMs } from "../reconnect.js";
 
 export interface ImapEndpoint {
   host: string;
@@ -449,10 +450,7 @@ export class MailboxLink extends EventEmitter<MailboxLinkEvents> {
   private scheduleReconnect(reason: string): void {
     if (this.state === "stopped" || this.holds === 0) return;
     const o = this.options;
-    const delay =
-      this.attempt === 0
-        ? 0
-        : Math.min(o.reconnectMaxMs, o.reconnectMinMs * 2 ** Math.min(this.attempt - 1, 10));
+    const delay = this.attempt === 0 ? 0 : backoffMs(this.attempt - 1, o.reconnectMinMs, o.reconnectMaxMs);
     if (this.attempt === 1) o.log("warn", `${this.name} cannot reconnect (${reason}), retrying`);
     this.attempt++;
     this.state = "reconnecting";

@@ -17,6 +17,7 @@ import { createHash } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { ClientChannel, ConnectConfig } from "ssh2";
 import ssh2 from "ssh2";
+import { backoffMs, nextEndpoint } from "../reconnect.js";
 import { LineSplitter } from "./lines.js";
 
 export interface SshEndpoint {
@@ -446,13 +447,9 @@ export class SshLink extends EventEmitter<SshLinkEvents> {
   }
 
   private scheduleReconnect(wasUp: boolean, reason: string): void {
-    // As the CSTA link does: after a loss try the other address of a pair at once (on a
-    // switchover the standby is where the node now lives), otherwise back off.
-    const n = this.options.endpoints.length;
-    if (n > 1 && (wasUp || this.attempt % 2 === 1)) this.endpointIndex = (this.endpointIndex + 1) % n;
-    const delay = wasUp
-      ? 0
-      : Math.min(this.options.reconnectMaxMs, this.options.reconnectMinMs * 2 ** Math.min(this.attempt, 10));
+    const o = this.options;
+    this.endpointIndex = nextEndpoint(this.endpointIndex, o.endpoints.length, wasUp, this.attempt);
+    const delay = wasUp ? 0 : backoffMs(this.attempt, o.reconnectMinMs, o.reconnectMaxMs);
     if (!wasUp && this.attempt === 0)
       this.options.log("warn", `${this.name} cannot connect (${reason}), retrying`);
     this.attempt++;

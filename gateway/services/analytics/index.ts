@@ -23,28 +23,12 @@ import {
   rangeOf,
   type TimeRange,
 } from "../../domain/analytics/index.js";
-import { queryString, requireAdmin, session } from "../../http/context.js";
+import { queryFlag, queryInt, queryString, requireAdmin, session } from "../../http/context.js";
 import { badRequest, notFound, O2gError, unavailable } from "../../http/errors.js";
 
 export interface AnalyticsServiceOptions {
   /** the analytics of node `nodeId`; undefined for a node the gateway does not serve over SSH */
   node(nodeId: number): NodeAnalytics | undefined;
-}
-
-function positiveInt(req: FastifyRequest, name: string): number | undefined {
-  const v = queryString(req, name);
-  if (v === undefined) return undefined;
-  if (!/^\d{1,9}$/.test(v) || Number(v) === 0)
-    throw badRequest(`${name} must be a positive whole number, not "${v}"`);
-  return Number(v);
-}
-
-/** `all`, `all=true`, `all=false`: a flag the SDKs send as `=true`, curl users often bare. */
-function flag(req: FastifyRequest, name: string): boolean {
-  const v = queryString(req, name);
-  if (v === undefined || v === "false") return false;
-  if (v === "" || v === "true") return true;
-  throw badRequest(`${name} must be true or false, not "${v}"`);
 }
 
 function date(req: FastifyRequest, name: string) {
@@ -96,7 +80,7 @@ export async function analyticsService(
 
   app.get("/incidents", async (req) => {
     const node = nodeOf(req);
-    const last = positiveInt(req, "last");
+    const last = queryInt(req, "last", 1);
     try {
       return { incidents: (await node.incidents(last)).map(incidentJson) };
     } catch (err) {
@@ -116,8 +100,8 @@ export async function analyticsService(
 
   app.get("/charging", async (req, reply) => {
     const node = nodeOf(req);
-    const top = positiveInt(req, "top");
-    const all = flag(req, "all");
+    const top = queryInt(req, "top", 1);
+    const all = queryFlag(req, "all");
     const filesParam = queryString(req, "files");
     const dated = queryString(req, "fromDate") !== undefined || queryString(req, "toDate") !== undefined;
     let range: TimeRange | undefined;

@@ -5,19 +5,11 @@
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { GwUser } from "../../domain/directory.js";
-import { queryString, session, targetUser } from "../../http/context.js";
+import { queryBoolean, queryInt, queryString, session, targetUser } from "../../http/context.js";
 import { badRequest, notFound } from "../../http/errors.js";
 import type { ComlogFilter, ComlogPaging } from "../../store/index.js";
 
 const MAX_LIMIT = 100;
-
-function bool(req: FastifyRequest, name: string): boolean | undefined {
-  const v = queryString(req, name);
-  if (v === undefined) return undefined;
-  if (v === "true") return true;
-  if (v === "false") return false;
-  throw badRequest(`${name} must be true or false, not "${v}"`);
-}
 
 function date(req: FastifyRequest, name: string): Date | undefined {
   const v = queryString(req, name);
@@ -27,14 +19,6 @@ function date(req: FastifyRequest, name: string): Date | undefined {
   if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) || Number.isNaN(d.getTime()))
     throw badRequest(`${name} must be an ISO 8601 date, not "${v}"`);
   return d;
-}
-
-function int(req: FastifyRequest, name: string, min: number): number | undefined {
-  const v = queryString(req, name);
-  if (v === undefined) return undefined;
-  if (!/^\d{1,9}$/.test(v) || Number(v) < min)
-    throw badRequest(`${name} must be an integer >= ${min}, not "${v}"`);
-  return Number(v);
 }
 
 export function filterOf(req: FastifyRequest): ComlogFilter {
@@ -60,8 +44,8 @@ export function filterOf(req: FastifyRequest): ComlogFilter {
       throw badRequest(`role must be CALLER or CALLEE, not "${role}"`);
     f.role = role;
   }
-  const unack = bool(req, "unacknowledged");
-  const unanswered = bool(req, "unanswered");
+  const unack = queryBoolean(req, "unacknowledged");
+  const unanswered = queryBoolean(req, "unanswered");
   if (unack) f.unacknowledged = true;
   if (unanswered) f.unanswered = true;
   return f;
@@ -95,11 +79,11 @@ export async function comlogService(app: FastifyInstance): Promise<void> {
     const u = user(req);
     const filter = filterOf(req);
     const paging: ComlogPaging = {};
-    const offset = int(req, "offset", 0);
-    const limit = int(req, "limit", 1);
+    const offset = queryInt(req, "offset", 0);
+    const limit = queryInt(req, "limit", 1);
     if (offset !== undefined) paging.offset = offset;
     paging.limit = Math.min(limit ?? MAX_LIMIT, MAX_LIMIT);
-    const optimized = bool(req, "optimized") ?? false;
+    const optimized = queryBoolean(req, "optimized") ?? false;
     await settled();
     return repo.query(u.loginName, filter, paging, { optimized });
   });
@@ -138,7 +122,7 @@ export async function comlogService(app: FastifyInstance): Promise<void> {
 
   app.put("/", async (req, reply) => {
     const u = user(req);
-    const ack = bool(req, "acknowledge");
+    const ack = queryBoolean(req, "acknowledge");
     if (ack === undefined) throw badRequest("acknowledge=true or acknowledge=false is required");
     const body = req.body as { recordIds?: unknown } | undefined;
     const raw = body?.recordIds;

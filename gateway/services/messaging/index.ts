@@ -15,7 +15,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { GwUser } from "../../domain/directory.js";
 import { type ListOptions, VoiceMailError, type VoiceMailService } from "../../domain/messaging/index.js";
-import { queryString, session, targetUser } from "../../http/context.js";
+import { queryFlag, queryInt, queryString, session, targetUser } from "../../http/context.js";
 import { badRequest, forbidden, notFound, O2gError, unavailable } from "../../http/errors.js";
 
 export interface MessagingServiceOptions {
@@ -42,22 +42,6 @@ function errorOf(err: unknown): unknown {
     case "unavailable":
       return unavailable(err.message);
   }
-}
-
-function count(req: FastifyRequest, name: string, min: number): number | undefined {
-  const v = queryString(req, name);
-  if (v === undefined) return undefined;
-  if (!/^\d{1,9}$/.test(v) || Number(v) < min) {
-    throw badRequest(`${name} must be a whole number${min > 0 ? ` from ${min}` : ""}, not "${v}"`);
-  }
-  return Number(v);
-}
-
-function flag(req: FastifyRequest, name: string): boolean {
-  const v = queryString(req, name);
-  if (v === undefined || v === "false") return false;
-  if (v === "" || v === "true") return true;
-  throw badRequest(`${name} must be true or false, not "${v}"`);
 }
 
 /** A single `bytes=` range (RFC 9110 14.1.2), resolved against `size`; null: unsatisfiable. */
@@ -129,9 +113,9 @@ export async function messagingService(
   app.get<{ Params: MailboxParams }>("/:mailboxId/voicemails", async (req) => {
     const user = owner(req);
     const o: ListOptions = {
-      newOnly: flag(req, "newOnly"),
-      offset: count(req, "offset", 0) ?? 0,
-      limit: count(req, "limit", 1),
+      newOnly: queryFlag(req, "newOnly"),
+      offset: queryInt(req, "offset", 0) ?? 0,
+      limit: queryInt(req, "limit", 1),
     };
     return { voicemails: await guarded(() => vm.messages(user, o)) };
   });

@@ -4,10 +4,11 @@
  * of who is connected. A protocol server plugs in its operation table, error codec, the check
  * of the application context and what to do with invocations.
  */
-import net from "node:net";
+import type net from "node:net";
 import { type Aarq, AcseServiceUserDiagnostic, AssociateResult } from "../../../protocols/acse/index.js";
 import { type ErrorCodec, type OperationSpec, RoseLink } from "../../../protocols/rose/index.js";
 import { FaultyWriter, type LinkFaults, noFaults } from "./faults.js";
+import { closeTcp, listenTcp } from "./listen.js";
 
 export interface RoseServerOptions {
   nodeId: number;
@@ -71,17 +72,10 @@ export class RoseNodeServer<E> {
   }
 
   async listen(port = this.options.port, host = this.options.host): Promise<number> {
-    const server = net.createServer((socket) => this.onConnection(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-    this.server = server;
-    this.boundPort = (server.address() as net.AddressInfo).port;
-    return this.boundPort;
+    const l = await listenTcp((socket) => this.onConnection(socket), port, host);
+    this.server = l.server;
+    this.boundPort = l.port;
+    return l.port;
   }
 
   /**
@@ -92,7 +86,7 @@ export class RoseNodeServer<E> {
     if (reset) this.dropLinks();
     const server = this.server;
     this.server = undefined;
-    if (server) await new Promise<void>((r) => server.close(() => r()));
+    await closeTcp(server);
   }
 
   /** Drop every link now (a fault), leaving the listener up. */

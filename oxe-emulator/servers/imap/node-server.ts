@@ -14,9 +14,10 @@
  * Link faults: `refuseUntil` answers new connections with BYE, `stalled` holds them silently;
  * delays are not applied.
  */
-import net from "node:net";
+import type net from "node:net";
 import type { VoiceMailStore } from "../../voicemail/index.js";
 import { type LinkFaults, noFaults } from "../common/faults.js";
+import { closeTcp, listenTcp } from "../common/listen.js";
 import { CommandReader } from "./parser.js";
 import { ImapSession } from "./session.js";
 
@@ -69,17 +70,10 @@ export class ImapNodeServer {
   }
 
   async listen(port = this.options.port, host = this.options.host): Promise<number> {
-    const server = net.createServer((socket) => this.onSocket(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-    this.server = server;
-    this.boundPort = (server.address() as net.AddressInfo).port;
-    return this.boundPort;
+    const l = await listenTcp((socket) => this.onSocket(socket), port, host);
+    this.server = l.server;
+    this.boundPort = l.port;
+    return l.port;
   }
 
   /** Stop listening; `reset` also drops every connection. */
@@ -87,7 +81,7 @@ export class ImapNodeServer {
     if (reset) this.dropLinks();
     const server = this.server;
     this.server = undefined;
-    if (server) await new Promise<void>((r) => server.close(() => r()));
+    await closeTcp(server);
   }
 
   /** Drop every connection now (a fault, or a switchover), leaving the listener up. */

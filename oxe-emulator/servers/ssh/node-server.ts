@@ -11,12 +11,13 @@
  * Link faults: `refuseUntil` closes new connections at once, `stalled` holds them silently;
  * delays are not applied to SSH (its own flow control would hide them anyway).
  */
-import net from "node:net";
+import type net from "node:net";
 import { StringDecoder } from "node:string_decoder";
 import type { AuthContext, Connection, ServerChannel } from "ssh2";
 import ssh2 from "ssh2";
 import type { NodeAnalytics } from "../../analytics/index.js";
 import { type LinkFaults, noFaults } from "../common/faults.js";
+import { closeTcp, listenTcp } from "../common/listen.js";
 import { type CommandOutput, EXIT_OK, isExit, runCommand } from "./commands.js";
 import { hostKeyFor, publicKeyLine } from "./host-key.js";
 
@@ -90,17 +91,10 @@ export class SshNodeServer {
 
   async listen(port = this.options.port, host = this.options.host): Promise<number> {
     // Our own listener hands sockets to ssh2, so faults can refuse or stall them first.
-    const server = net.createServer((socket) => this.onSocket(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-    this.server = server;
-    this.boundPort = (server.address() as net.AddressInfo).port;
-    return this.boundPort;
+    const l = await listenTcp((socket) => this.onSocket(socket), port, host);
+    this.server = l.server;
+    this.boundPort = l.port;
+    return l.port;
   }
 
   /** Stop listening; `reset` also drops every connection. */
@@ -108,7 +102,7 @@ export class SshNodeServer {
     if (reset) this.dropLinks();
     const server = this.server;
     this.server = undefined;
-    if (server) await new Promise<void>((r) => server.close(() => r()));
+    await closeTcp(server);
   }
 
   /** Drop every connection now (a fault, or a switchover), leaving the listener up. */
