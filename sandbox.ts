@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pino } from "pino";
-import { loadGatewayConfig, startGateway } from "./gateway/index.js";
+import { installLastResort, loadGatewayConfig, startGateway } from "./gateway/index.js";
 import { startEmulator } from "./oxe-emulator/index.js";
 
 async function main(): Promise<void> {
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     level: process.env.O2G_LOG_LEVEL ?? "info",
     transport: { target: "pino-pretty", options: { ignore: "pid,hostname,svc" } },
   });
+  installLastResort(log);
   const emu = await startEmulator({
     users,
     nodes,

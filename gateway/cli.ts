@@ -3,8 +3,10 @@
  * Starts the O2G gateway in front of the nodes given (an emulator, or a real OXE).
  */
 import { parseArgs } from "node:util";
+import { pino } from "pino";
 import { type GatewayConfig, loadGatewayConfig, parseNodes } from "./config/index.js";
 import { startGateway } from "./gateway.js";
+import { installLastResort } from "./last-resort.js";
 
 const USAGE = `usage: npm run gateway -- [options]
   --config FILE        JSON configuration (see README); env O2G_* and these flags override it
@@ -72,7 +74,9 @@ async function main(): Promise<void> {
     });
     if (config.nodes.length === 0)
       console.warn("no OXE node configured (--nodes or O2G_NODES): the gateway has nobody to serve");
-    const gw = await startGateway(config);
+    const log = pino({ level: config.log.level, base: { svc: "gateway" } });
+    installLastResort(log);
+    const gw = await startGateway(config, log);
     console.log(`O2G gateway on ${gw.url}/api/rest   (CA: ${gw.caFile})`);
     const stop = async () => {
       await gw.stop();

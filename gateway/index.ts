@@ -6,3 +6,4 @@ export {
 } from "./config/index.js";
 export { GatewayCore } from "./core.js";
 export { type Gateway, startGateway } from "./gateway.js";
+export { installLastResort, type LastResort } from "./last-resort.js";

@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { DEFAULT_GATEWAY_CONFIG, loadGatewayConfig, parseNodes } from "../../gateway/config/index.js";
-import { startGateway } from "../../gateway/index.js";
+import { installLastResort, startGateway } from "../../gateway/index.js";
 
 const { values } = parseArgs({
   options: {
@@ -35,7 +35,9 @@ const config = loadGatewayConfig({
     log: { level: "warn" },
   },
 });
-const gw = await startGateway(config, pino({ level: "warn" }));
+const log = pino({ level: "warn" });
+installLastResort(log);
+const gw = await startGateway(config, log);
 await gw.ready();
 global.gc?.();
 const monitored = [...gw.core.nodes.values()].reduce((s, n) => s + n.status().monitoredUsers, 0);

@@ -1,5 +1,10 @@
 import { isConstructed, type Tag, tagClass, tagNumber, U } from "./tags.js";
 
+export interface WriterMark {
+  readonly pos: number;
+  readonly depth: number;
+}
+
 /**
  * A BER encoder that writes definite lengths in one pass: `begin(tag)` reserves one length octet,
  * `end()` fills it in and, in the rare case the contents exceed 127 bytes, shifts them right to make
@@ -24,6 +29,21 @@ export class BerWriter {
 
   get length(): number {
     return this.pos;
+  }
+
+  /** Where a rollback returns to: the length and the number of open elements. */
+  mark(): WriterMark {
+    return { pos: this.pos, depth: this.stack.length };
+  }
+
+  /**
+   * Forget everything written since `mark`, open elements included: an APDU whose encoding
+   * failed half-way must not stay in a writer shared by every later APDU of the connection.
+   */
+  rollback(mark: WriterMark): this {
+    this.pos = mark.pos;
+    this.stack.length = mark.depth;
+    return this;
   }
 
   /** A copy of the bytes written so far (the writer may be reused after this). */

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { AssociateResult } from "../acse/index.js";
 import {
+  CMIP_APPLICATION_CONTEXT,
+  CMIP_OPERATIONS,
+  type CmipError,
+  cmipErrorCodec,
+  mSetConfirmed,
+  type SetArgument,
+} from "../cmip/index.js";
+import {
   CSTA_APPLICATION_CONTEXT,
   CSTA_OPERATIONS,
   type CstaFailure,
@@ -186,5 +194,67 @@ describe("RoseLink", () => {
     ).rejects.toMatchObject({
       failure: { kind: "closed" },
     });
+  });
+
+  it("fails an invocation whose argument does not encode, and keeps the link's output intact", async () => {
+    // A CMIP m-Set with an integer no BER INTEGER of ours can carry: the encoder throws with
+    // four elements open. Before, the half-written APDU stayed in the shared output buffer and
+    // the next flush threw outside any handler, which killed the gateway (hardening issue #1).
+    const frames: Buffer[] = [];
+    const protocolErrors: string[] = [];
+    const server: RoseLink<CmipError> = new RoseLink(
+      { operations: CMIP_OPERATIONS.byCode, errors: cmipErrorCodec },
+      {
+        output: (bytes) => queueMicrotask(() => client.feed(bytes)),
+        associationRequested: (aarq) => server.accept(aarq.applicationContext),
+        invoked: (_op, invokeId, arg) => {
+          const a = arg as SetArgument;
+          server.reply(invokeId, mSetConfirmed, {
+            objectClass: a.objectClass,
+            instance: a.instance,
+            attributes: [],
+          });
+        },
+        protocolError: (m) => protocolErrors.push(`server: ${m}`),
+      },
+    );
+    const client: RoseLink<CmipError> = new RoseLink(
+      { operations: CMIP_OPERATIONS.byCode, errors: cmipErrorCodec, invokeTimeoutMs: 500 },
+      {
+        output: (bytes) => {
+          frames.push(bytes);
+          queueMicrotask(() => server.feed(bytes));
+        },
+        protocolError: (m) => protocolErrors.push(`client: ${m}`),
+      },
+    );
+    client.associate({ applicationContext: CMIP_APPLICATION_CONTEXT });
+    await tick();
+    expect(client.state).toBe("associated");
+    const set = (value: number) =>
+      client.invokeAsync(mSetConfirmed, {
+        objectClass: 3,
+        instance: "Subscriber=10020",
+        modifications: [{ id: 13, value }],
+      });
+    const good = set(7); // written into the same buffer, before and after the bad ones
+    const bad = [set(1e308), set(2 ** 53), set(Number.NaN)];
+    const after = set(8);
+    for (const b of bad) await expect(b).rejects.toMatchObject({ failure: { kind: "badArgument" } });
+    await expect(good).resolves.toMatchObject({ instance: "Subscriber=10020" });
+    await expect(after).resolves.toMatchObject({ instance: "Subscriber=10020" });
+    expect(protocolErrors).toEqual([]);
+    // What went out is whole frames only: the AARQ then one frame with the two good m-Sets.
+    const out = Buffer.concat(frames);
+    let at = 0;
+    let count = 0;
+    while (at < out.length) {
+      at += 2 + out.readUInt16BE(at);
+      count++;
+    }
+    expect(at).toBe(out.length);
+    expect(count).toBe(3);
+    // And the link goes on as before.
+    await expect(set(9)).resolves.toMatchObject({ instance: "Subscriber=10020" });
   });
 });

@@ -46,7 +46,9 @@ export type RoseFailure<E> =
   | { kind: "reject"; problem: RejectProblem }
   | { kind: "timeout" }
   | { kind: "closed" }
-  | { kind: "badResult"; message: string };
+  | { kind: "badResult"; message: string }
+  /** the argument could not be encoded (out of its ASN.1 type's range): nothing was sent */
+  | { kind: "badArgument"; message: string };
 
 /** The failure of one remote operation, as the invoker sees it. */
 export class RemoteOperationError<E = unknown> extends Error {
@@ -71,6 +73,8 @@ function describeFailure(f: RoseFailure<unknown>): string {
       return "link closed";
     case "badResult":
       return `undecodable result: ${f.message}`;
+    case "badArgument":
+      return `argument not encodable: ${f.message}`;
   }
 }
 
@@ -363,14 +367,26 @@ export class RoseLink<E> {
 
   // ---- output ---------------------------------------------------------------------------
 
+  /**
+   * Write one framed APDU into the shared output buffer. An APDU that fails to encode (a value
+   * out of range, too big for a frame) is rolled back whole before the error goes to the caller:
+   * the buffer holds the APDUs of every other caller of this connection, and half an element left
+   * in it would make the next flush throw outside any handler.
+   */
   private send(write: (w: BerWriter) => void): void {
     if (this.state === "closed") return;
     const w = this.out;
-    const header = w.reserve(FRAME_HEADER_BYTES);
-    write(w);
-    const len = w.length - header - FRAME_HEADER_BYTES;
-    if (len > MAX_FRAME_BYTES) throw new Error(`APDU of ${len} bytes exceeds the frame limit`);
-    w.patchUInt16(header, len);
+    const mark = w.mark();
+    try {
+      const header = w.reserve(FRAME_HEADER_BYTES);
+      write(w);
+      const len = w.length - header - FRAME_HEADER_BYTES;
+      if (len > MAX_FRAME_BYTES) throw new RangeError(`APDU of ${len} bytes exceeds the frame limit`);
+      w.patchUInt16(header, len);
+    } catch (err) {
+      w.rollback(mark);
+      throw err;
+    }
     if (w.length >= 256 * 1024) this.flush();
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -427,6 +443,18 @@ export class RoseLink<E> {
     }
     let id = this.nextInvokeId;
     while (this.pending.has(id)) id = id >= INVOKE_ID_LIMIT ? 1 : id + 1;
+    // Sent before it is pending: an answer cannot come before the microtask flush, and an
+    // argument that does not encode fails this invocation alone, as an answer would.
+    try {
+      this.send((w) => writeInvoke(w, id, op.opcode, op.encodeArgument, argument));
+    } catch (err) {
+      const failure = new RemoteOperationError<E>(op.name, {
+        kind: "badArgument",
+        message: err instanceof Error ? err.message : String(err),
+      });
+      queueMicrotask(() => done(failure, undefined));
+      return -1;
+    }
     this.nextInvokeId = id >= INVOKE_ID_LIMIT ? 1 : id + 1;
     this.pending.set(id, {
       op: op as OperationSpec<unknown, unknown>,
@@ -434,7 +462,6 @@ export class RoseLink<E> {
       deadline: Date.now() + this.invokeTimeoutMs,
       linked,
     });
-    this.send((w) => writeInvoke(w, id, op.opcode, op.encodeArgument, argument));
     this.armSweep();
     return id;
   }

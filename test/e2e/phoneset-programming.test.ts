@@ -253,12 +253,22 @@ describe("PIN, lock, camp-on, associate", () => {
     ["a PIN with letters", { Pin_Number: "12ab" }, /does not match/],
     ["an unknown type of control", { Pin_Type_Of_Control: "PIN_Anyone" }, /not one of/],
     ["a group of the wrong type", { Pin_Group: "seven" }, /must be integer/],
-    ["a group out of range", { Pin_Group: 999 }, /above 255/],
+    ["a group out of range", { Pin_Group: 999 }, /255/],
+    // Both once killed the gateway: an integer no BER INTEGER of the link could carry.
+    ["a group of 1e308", { Pin_Group: 1e308 }, /255/],
+    ["a group of 2^53", { Pin_Group: 2 ** 53 }, /255/],
     ["nothing to set", {}, /at least one of/],
   ])("refuses %s", async (_what, body, message) => {
     const e = await failure(user, "PUT", dev(me, "/pin"), body);
     expect(e.status).toBe(400);
     expect(e.helpMessage).toMatch(message);
+  });
+
+  it("still serves after the refusals, on the same CMIP link", async () => {
+    await user.put("phonesetprogramming", dev(me, "/pin"), { Pin_Group: 255 });
+    expect(
+      (await user.get<{ Pin_Group: number }>("phonesetprogramming", dev(me, "/pin"))).body.Pin_Group,
+    ).toBe(255);
   });
 
   it("locks, camps on and associates, as the dynamic state shows", async () => {

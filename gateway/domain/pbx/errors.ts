@@ -69,6 +69,10 @@ export function fromCmip(err: unknown, nodeId: number, cls?: SchemaClass): Error
           canRetry: true,
         },
       );
+    case "badArgument":
+      return new O2gError(400, `a value cannot be sent to OXE node ${nodeId}: ${f.message}`, {
+        type: "BAD_REQUEST",
+      });
     case "reject":
     case "badResult":
       return new O2gError(502, `OXE node ${nodeId} could not process the request`, {

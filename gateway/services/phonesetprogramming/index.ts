@@ -61,7 +61,8 @@ const pinBody = {
       Pin_Number: text(32),
       With_Secret_Code: { type: "boolean" },
       Pin_Type_Of_Control: text(64),
-      Pin_Group: { type: "integer" },
+      // The OXE's PIN groups are 0 to 255 (the Subscriber class's Pin_Group attribute).
+      Pin_Group: { type: "integer", minimum: 0, maximum: 255 },
     },
   },
 };

@@ -83,6 +83,13 @@ export function fromNode(
         "UNKNOWN",
         `OXE node ${nodeId} did not answer ${err.operation} in time`,
       );
+    case "badArgument":
+      return routingError(
+        400,
+        "BAD_PARAMETER_VALUE",
+        "UNKNOWN",
+        `${err.operation}: a value cannot be sent to OXE node ${nodeId} (${f.message})`,
+      );
     case "reject":
     case "badResult":
       return routingError(502, "UNKNOWN", "UNKNOWN", `OXE node ${nodeId} could not process ${err.operation}`);

@@ -77,6 +77,13 @@ export function fromCsta(err: unknown, nodeId: number): O2gError {
         "UNKNOWN",
         `OXE node ${nodeId} did not answer ${err.operation} in time`,
       );
+    case "badArgument":
+      return telephonyError(
+        400,
+        "BAD_PARAMETER_VALUE",
+        "UNKNOWN",
+        `${err.operation}: a value cannot be sent to OXE node ${nodeId} (${f.message})`,
+      );
     case "reject":
     case "badResult":
       return telephonyError(
