@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pino } from "pino";
+import { LOOPBACK_RANGES } from "./gateway/events/index.js";
 import { installLastResort, loadGatewayConfig, startGateway } from "./gateway/index.js";
 import { startEmulator } from "./oxe-emulator/index.js";
 
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
     overrides: {
       httpsPort: Number(process.env.O2G_HTTPS_PORT ?? 8443),
       httpPort: Number(process.env.O2G_HTTP_PORT ?? 8080),
+      // A sandbox's webhook receivers run on the same machine: loopback is allowed here only.
+      events: { webhookAllow: LOOPBACK_RANGES },
       // All four links of each node: CSTA, CMIP, SSH (analytics), IMAP (voice mail).
       nodes: emu.nodes.map((n) => ({
         nodeId: n.nodeId,

@@ -8,12 +8,13 @@
  *   set-programming  10,000 Set + 10,000 Get of Phone Set Programming with 1, 2, 4, 8 client workers
  *   directory  directory search on 100,000 users: the index against a scan of every entry
  *   gate       the short CI profile compared to bench/baseline.json (exit 1 on regression)
+ *   fuzz       1,000,000 generated inputs through every decoder and the link engine (exit 1 on a crash)
  */
 import { parseArgs } from "node:util";
 import { emit } from "./report/index.js";
 import { SNAPSHOT_POINTS, snapshotBench } from "./snapshot/index.js";
 
-const USAGE = `usage: npm run bench -- <snapshot|rest|events|switchover|codec|set-programming|directory|gate> [options] [--json out.json] [--md out.md]
+const USAGE = `usage: npm run bench -- <snapshot|rest|events|switchover|codec|set-programming|directory|gate|fuzz> [options] [--json out.json] [--md out.md]
   snapshot  --points 1000,3000,...   --repeat N   --window N
   rest      --duration S   --connections N
   events    --rates 100,500   --duration S
@@ -23,7 +24,8 @@ const USAGE = `usage: npm run bench -- <snapshot|rest|events|switchover|codec|se
             --inflight N (requests at a time per worker; default 1, the vendor's client thread)
   directory --users N (default 100000)   --samples N (queries per kind, default 200)
   gate      --baseline bench/baseline.json   [--update [--runs 3]] (write the baseline: worst of the runs)
-            --inject window=1   (a deliberate regression, to see the gate fail)`;
+            --inject window=1   (a deliberate regression, to see the gate fail)
+  fuzz      --inputs N (default 1000000)   --seed S (default 1)`;
 
 async function main(): Promise<number> {
   const name = process.argv[2];
@@ -51,6 +53,8 @@ async function main(): Promise<number> {
         samples: { type: "string" },
         inflight: { type: "string" },
         heartbeat: { type: "string" },
+        inputs: { type: "string" },
+        seed: { type: "string" },
       },
     }));
   } catch (err) {
@@ -173,6 +177,22 @@ async function main(): Promise<number> {
           "Search time of the gateway's phone book index against a scan of every entry, per kind of criterion.",
       });
       return 0;
+    }
+    case "fuzz": {
+      const { fuzzBench } = await import("./fuzz/index.js");
+      const { res, failed } = await fuzzBench({
+        inputs: Number(values.inputs ?? 1_000_000),
+        seed: Number(values.seed ?? 1),
+        progress,
+      });
+      emit(res, {
+        md: "bench/out/fuzz.md",
+        ...out,
+        title: "Protocol fuzzing",
+        intro:
+          "Generated inputs through the BER, framing, ROSE, ACSE, CSTA, CMIP and IMAP decoders, then garbage through live RoseLinks.",
+      });
+      return failed ? 1 : 0;
     }
     case "gate": {
       const { runGate } = await import("./gate/index.js");

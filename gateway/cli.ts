@@ -15,7 +15,12 @@ const USAGE = `usage: npm run gateway -- [options]
   --link-password P    its password (default o2g-link)
   --host H             listen address (default 127.0.0.1)
   --https-port P       HTTPS port of the REST API (default 8443)
-  --http-port P        also serve plain HTTP on this port (for curl; the SDKs need HTTPS)
+  --http-port P        also serve plain HTTP on this port (for curl; the SDKs need HTTPS); it
+                       carries passwords in clear, so it listens on loopback unless --http-host
+  --http-host H        where the plain-HTTP port listens (default 127.0.0.1)
+  --pfx FILE           the server certificate as PKCS#12 (password: env O2G_TLS_PFX_PASSWORD);
+                       default: a local CA's, created in the data directory
+  --cert FILE --key F  the server certificate and key as PEM instead
   --public-host H      host name to put in the URLs given to clients
   --admin L:P          the O2G administrator account (password: 9+ chars, lower, upper, digit, symbol)
   --data-dir D         where the TLS material is kept (default .data/gateway)
@@ -35,6 +40,10 @@ async function main(): Promise<void> {
         host: { type: "string" },
         "https-port": { type: "string" },
         "http-port": { type: "string" },
+        "http-host": { type: "string" },
+        pfx: { type: "string" },
+        cert: { type: "string" },
+        key: { type: "string" },
         "public-host": { type: "string" },
         admin: { type: "string" },
         "data-dir": { type: "string" },
@@ -59,6 +68,21 @@ async function main(): Promise<void> {
     if (s("host")) overrides.host = s("host")!;
     if (s("https-port")) overrides.httpsPort = Number(s("https-port"));
     if (s("http-port")) overrides.httpPort = Number(s("http-port"));
+    if (s("http-host")) overrides.httpHost = s("http-host")!;
+    if (s("pfx"))
+      overrides.tls = {
+        pfxFile: s("pfx")!,
+        pfxPassword: process.env.O2G_TLS_PFX_PASSWORD ?? "",
+        certFile: null,
+        keyFile: null,
+      };
+    if (s("cert") || s("key"))
+      overrides.tls = {
+        pfxFile: null,
+        pfxPassword: "",
+        certFile: s("cert") ?? null,
+        keyFile: s("key") ?? null,
+      };
     if (s("public-host")) overrides.publicHost = s("public-host")!;
     if (s("data-dir")) overrides.dataDir = s("data-dir")!;
     if (s("database-url")) overrides.store = { databaseUrl: s("database-url")! };
@@ -77,7 +101,8 @@ async function main(): Promise<void> {
     const log = pino({ level: config.log.level, base: { svc: "gateway" } });
     installLastResort(log);
     const gw = await startGateway(config, log);
-    console.log(`O2G gateway on ${gw.url}/api/rest   (CA: ${gw.caFile})`);
+    console.log(`O2G gateway on ${gw.url}/api/rest${gw.caFile ? `   (CA: ${gw.caFile})` : ""}`);
+    if (gw.httpUrl) console.warn(`plain HTTP on ${gw.httpUrl}: passwords travel in clear there`);
     const stop = async () => {
       await gw.stop();
       process.exit(0);

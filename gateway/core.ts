@@ -9,6 +9,7 @@ import type { GatewayConfig } from "./config/index.js";
 import { nodeAnalyticsFor } from "./domain/analytics/index.js";
 import { ComlogBuilder } from "./domain/comlog/index.js";
 import { UserDirectory } from "./domain/directory.js";
+import { NodeUnavailableError } from "./domain/errors.js";
 import { EventSummaryCounters, MissedCallCounter } from "./domain/eventsummary/index.js";
 import { VoiceMailService } from "./domain/messaging/index.js";
 import { ExternalContacts, PhoneBook } from "./domain/phonebook/index.js";
@@ -198,14 +199,19 @@ export class GatewayCore {
     if (this.nodes.size === 0) this.snapshotMs = 0;
   }
 
-  stop(): void {
+  /**
+   * Stops everything; resolves once every node's links were released in order (monitors
+   * stopped, RLRQ answered by RLRE, or cut after a bounded wait), so that a node does not keep
+   * a dead association and its monitors until its own timers notice.
+   */
+  async stop(): Promise<void> {
     this.untap();
     this.routing.stop();
     this.eventSummary.stop();
     this.sessions.stop();
-    void this.voicemail.stop();
+    const voicemail = this.voicemail.stop();
     for (const s of [...this.bus.subscriptions.values()]) this.bus.remove(s);
-    for (const n of this.nodes.values()) n.stop();
+    await Promise.all([voicemail, ...[...this.nodes.values()].map((n) => n.stop())]);
   }
 
   /** Resolves once every node has been monitored and snapshotted once. */
@@ -240,8 +246,4 @@ export class GatewayCore {
   }
 }
 
-export class NodeUnavailableError extends Error {
-  constructor(readonly nodeId: number) {
-    super(`OXE node ${nodeId} is not reachable`);
-  }
-}
+export { NodeUnavailableError };

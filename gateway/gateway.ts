@@ -8,7 +8,8 @@ import { type Logger, pino } from "pino";
 import { type GatewayConfig, loadGatewayConfig, maskSecrets } from "./config/index.js";
 import { GatewayCore } from "./core.js";
 import { buildApp } from "./http/app.js";
-import { ensureTls } from "./http/tls.js";
+import type { RegisteredRoute } from "./http/contract/index.js";
+import { serverTls } from "./http/tls.js";
 import { openStore } from "./store/index.js";
 
 export interface Gateway {
@@ -19,6 +20,8 @@ export interface Gateway {
   readonly httpUrl: string | undefined;
   /** the local CA to trust (NODE_EXTRA_CA_CERTS) */
   readonly caFile: string;
+  /** the REST API's routes as registered, with their schemas */
+  readonly routes: readonly RegisteredRoute[];
   /** resolves when every node's users are monitored and snapshotted */
   ready(): Promise<void>;
   stop(): Promise<void>;
@@ -30,9 +33,11 @@ export async function startGateway(
 ): Promise<Gateway> {
   const log = logger ?? pino({ level: config.log.level, base: { svc: "gateway" } });
   log.info(`configuration ${JSON.stringify(maskSecrets(config))}`);
-  const tls = ensureTls(config.dataDir);
+  const tls = serverTls(config);
   log.info(
-    `TLS: ${tls.created ? "created" : "reusing"} the local CA ${tls.caFile} (trust it with NODE_EXTRA_CA_CERTS)`,
+    tls.customer
+      ? `TLS: the customer certificate ${tls.certFile}`
+      : `TLS: ${tls.created ? "created" : "reusing"} the local CA ${tls.caFile} (trust it with NODE_EXTRA_CA_CERTS)`,
   );
   // The per-user limit drops the oldest records while writing: clients hear of it as a deletion.
   let onTrimmed: ((login: string, ids: number[]) => void) | undefined;
@@ -43,7 +48,7 @@ export async function startGateway(
   });
   const core = new GatewayCore(config, log, store);
   onTrimmed = (login, ids) => core.comlogTrimmed(login, ids);
-  const { app, plain } = await buildApp(core, tls);
+  const { app, routes, plain } = await buildApp(core, tls);
   await app.listen({
     host: config.host,
     port: config.httpsPort,
@@ -58,9 +63,11 @@ export async function startGateway(
     const httpPort = config.httpPort;
     await new Promise<void>((resolve, reject) => {
       plain.once("error", reject);
-      plain.listen(httpPort, config.host, () => resolve());
+      // Basic passwords and the session cookie travel in clear on it: loopback unless set otherwise.
+      plain.listen(httpPort, config.httpHost, () => resolve());
     });
-    httpUrl = `http://${shownHost}:${(plain.address() as AddressInfo).port}`;
+    const plainHost = config.httpHost === "127.0.0.1" ? "localhost" : config.httpHost;
+    httpUrl = `http://${plainHost}:${(plain.address() as AddressInfo).port}`;
   }
   log.info(`O2G REST API on ${url}/api/rest${httpUrl ? ` and ${httpUrl}/api/rest` : ""}`);
   core.start();
@@ -69,13 +76,15 @@ export async function startGateway(
     url,
     httpUrl,
     caFile: tls.caFile,
+    routes,
     ready: () => core.ready(),
     async stop() {
-      core.stop();
+      const released = core.stop();
       plain?.closeAllConnections();
       await new Promise<void>((r) => (plain ? plain.close(() => r()) : r()));
       app.server.closeAllConnections?.();
       await app.close();
+      await released;
       // After the HTTP side: what the last requests and calls wrote is flushed, then closed.
       await store.close();
     },

@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { pino } from "pino";
 import type { Dispatcher } from "undici";
+import { LOOPBACK_RANGES } from "../gateway/events/index.js";
 import { DEFAULT_GATEWAY_CONFIG, type Gateway, type GatewayConfig, startGateway } from "../gateway/index.js";
 import { type Emulator, type EmulatorConfig, startEmulator } from "../oxe-emulator/index.js";
 import { O2gClient } from "./o2g-client/index.js";
@@ -40,6 +41,9 @@ export async function startSandbox(
     dataDir,
     httpsPort: 0,
     admins: [ADMIN],
+    // Under vitest every response is compared with what its handler returned: each end-to-end
+    // test also checks that the route's response schema loses no field.
+    verifyResponses: process.env.VITEST === "true" || process.env.O2G_VERIFY_RESPONSES === "1",
     nodes: emulator.nodes.map((n) => ({
       nodeId: n.nodeId,
       csta: n.cstaEndpoint,
@@ -58,7 +62,8 @@ export async function startSandbox(
     })),
     ...gw,
     links: { ...DEFAULT_GATEWAY_CONFIG.links, ...gw.links },
-    events: { ...DEFAULT_GATEWAY_CONFIG.events, ...gw.events },
+    // Like the sandbox: webhook receivers on this machine (the scenario runner's) are allowed.
+    events: { ...DEFAULT_GATEWAY_CONFIG.events, webhookAllow: LOOPBACK_RANGES, ...gw.events },
     log: { level: process.env.O2G_TEST_LOG ? "debug" : "warn" },
   };
   const gateway = await startGateway(config, pino({ level: config.log.level }));

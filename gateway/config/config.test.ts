@@ -35,3 +35,35 @@ describe("the database", () => {
     expect(o.store.databaseUrl).toBe("postgres://b@x/y");
   });
 });
+
+describe("the security settings", () => {
+  it("deny loopback and link-local webhooks, keep plain HTTP on loopback, and bound connections by default", () => {
+    const c = loadGatewayConfig({ env: {} });
+    expect(c.events.webhookDeny).toEqual(
+      expect.arrayContaining(["127.0.0.0/8", "::1/128", "169.254.0.0/16"]),
+    );
+    expect(c.events.webhookAllow).toEqual([]);
+    expect(c.httpPort).toBeNull();
+    expect(c.httpHost).toBe("127.0.0.1");
+    expect(c.http.headersTimeoutMs).toBeGreaterThan(0);
+    expect(c.limits).toEqual({ sessionsPerUser: 100, subscriptionsPerUser: 100 });
+  });
+
+  it("take a PKCS#12 file from the environment, and mask its password when printed", () => {
+    const c = loadGatewayConfig({
+      env: { O2G_TLS_PFX: "/etc/o2g/server.p12", O2G_TLS_PFX_PASSWORD: "p12-s3cret" },
+    });
+    expect(c.tls).toMatchObject({ pfxFile: "/etc/o2g/server.p12", pfxPassword: "p12-s3cret" });
+    expect(JSON.stringify(maskSecrets(c))).not.toContain("p12-s3cret");
+  });
+
+  it("refuse limits that are not positive whole numbers, and a certificate without its key", () => {
+    expect(() => loadGatewayConfig({ overrides: { limits: { sessionsPerUser: 0 } } })).toThrow(
+      /limits.sessionsPerUser must be a positive whole number/,
+    );
+    expect(() => loadGatewayConfig({ overrides: { http: { requestTimeoutMs: -1 } } })).toThrow(
+      /http.requestTimeoutMs/,
+    );
+    expect(() => loadGatewayConfig({ overrides: { tls: { certFile: "a.pem" } } })).toThrow(/go together/);
+  });
+});

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import type { AnalyticsConfig } from "../domain/analytics/index.js";
 import type { VoiceMailSettings } from "../domain/messaging/index.js";
+import { DEFAULT_WEBHOOK_DENY } from "../events/webhook-policy.js";
 import { maskUrl } from "../store/index.js";
 
 export interface Endpoint {
@@ -47,6 +48,43 @@ export interface GatewayConfig {
   httpsPort: number;
   /** optional plain-HTTP port for curl in a sandbox (null: none; the SDKs need HTTPS) */
   httpPort: number | null;
+  /** where the plain-HTTP port listens: loopback unless set otherwise, as it carries Basic
+   * passwords and the session cookie in clear */
+  httpHost: string;
+  /** the server certificate: a customer's PKCS#12 (O2G's format) or PEM pair; none: the local CA's */
+  tls: {
+    pfxFile: string | null;
+    pfxPassword: string;
+    certFile: string | null;
+    keyFile: string | null;
+  };
+  /** connection limits and timeouts, on the HTTPS and plain-HTTP listeners alike */
+  http: {
+    /** the whole request head must arrive within this */
+    headersTimeoutMs: number;
+    /** the whole request (head and body) must arrive within this; event chunk responses are not cut */
+    requestTimeoutMs: number;
+    /** an idle keep-alive connection is closed after this (a new connection that stays
+     * silent, TLS handshake included, falls under headersTimeoutMs) */
+    keepAliveTimeoutMs: number;
+    /** open connections per listener; more are refused */
+    maxConnections: number;
+  };
+  /** failed logins: per login name and per client address, within a window, then refused a while */
+  loginThrottle: {
+    failuresPerLogin: number;
+    failuresPerAddress: number;
+    windowSeconds: number;
+    blockSeconds: number;
+    /** a refused login is answered no sooner than this: unknown and known logins (whose
+     * password the node checks) then take the same time, and guessing takes longer */
+    failureDelayMs: number;
+  };
+  /** what one login may hold at once, over all its sessions */
+  limits: {
+    sessionsPerUser: number;
+    subscriptionsPerUser: number;
+  };
   /** the host name clients are told to use in absolute URLs; default: the Host header */
   publicHost: string | null;
   nodes: NodeConfig[];
@@ -72,6 +110,12 @@ export interface GatewayConfig {
     chunkMaxMs: number;
     webhookRetryMaxMs: number;
     webhookTimeoutMs: number;
+    /** CIDR ranges webhooks may not reach (default: loopback, link-local, unspecified, multicast) */
+    webhookDeny: string[];
+    /** exceptions to webhookDeny (the sandbox allows loopback) */
+    webhookAllow: string[];
+    /** bytes of a webhook receiver's reply read before the rest is dropped */
+    webhookMaxReplyBytes: number;
   };
   /** where what must survive a restart is kept: PostgreSQL, or the embedded pg-mem when null */
   store: { databaseUrl: string | null };
@@ -84,13 +128,33 @@ export interface GatewayConfig {
    * management): above 110% of it counted over the connected nodes, those are read-only; 0: none */
   licenses: { management: number };
   log: { level: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent" };
+  /** compare every response with what its handler returned, and answer 500 on a field the
+   * response schema lost (the test suites turn it on: http/contract/response-check.ts) */
+  verifyResponses: boolean;
 }
 
 export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = {
   dataDir: ".data/gateway",
+  verifyResponses: false,
   host: "127.0.0.1",
   httpsPort: 8443,
   httpPort: null,
+  httpHost: "127.0.0.1",
+  tls: { pfxFile: null, pfxPassword: "", certFile: null, keyFile: null },
+  http: {
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    keepAliveTimeoutMs: 5_000,
+    maxConnections: 10_000,
+  },
+  loginThrottle: {
+    failuresPerLogin: 10,
+    failuresPerAddress: 100,
+    windowSeconds: 300,
+    blockSeconds: 300,
+    failureDelayMs: 250,
+  },
+  limits: { sessionsPerUser: 100, subscriptionsPerUser: 100 },
   publicHost: null,
   nodes: [],
   admins: [{ login: "admin", password: "Sandbox-Admin-1" }],
@@ -110,6 +174,9 @@ export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = {
     chunkMaxMs: 10 * 60_000,
     webhookRetryMaxMs: 30_000,
     webhookTimeoutMs: 5_000,
+    webhookDeny: DEFAULT_WEBHOOK_DENY,
+    webhookAllow: [],
+    webhookMaxReplyBytes: 4096,
   },
   store: { databaseUrl: null },
   ssh: {
@@ -126,6 +193,7 @@ export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = {
     idleCloseMs: 5 * 60_000,
     autoIdleMs: 50,
     connectTimeoutMs: 5_000,
+    commandTimeoutMs: 30_000,
     reconnectMinMs: 200,
     reconnectMaxMs: 30_000,
     maxConnections: 2_000,
@@ -219,7 +287,11 @@ export function loadGatewayConfig(src: ConfigSources = {}): GatewayConfig {
   if (env.O2G_HOST) envOver.host = env.O2G_HOST;
   if (env.O2G_HTTPS_PORT) envOver.httpsPort = Number(env.O2G_HTTPS_PORT);
   if (env.O2G_HTTP_PORT) envOver.httpPort = Number(env.O2G_HTTP_PORT);
+  if (env.O2G_HTTP_HOST) envOver.httpHost = env.O2G_HTTP_HOST;
+  if (env.O2G_TLS_PFX)
+    envOver.tls = { pfxFile: env.O2G_TLS_PFX, pfxPassword: env.O2G_TLS_PFX_PASSWORD ?? "" };
   if (env.O2G_PUBLIC_HOST) envOver.publicHost = env.O2G_PUBLIC_HOST;
+  if (env.O2G_VERIFY_RESPONSES) envOver.verifyResponses = env.O2G_VERIFY_RESPONSES === "1";
   if (env.O2G_LOG_LEVEL) envOver.log = { level: env.O2G_LOG_LEVEL as GatewayConfig["log"]["level"] };
   if (env.O2G_ADMIN) {
     const [login, ...rest] = env.O2G_ADMIN.split(":");
@@ -252,6 +324,17 @@ export function validate(cfg: GatewayConfig): void {
     ids.add(n.nodeId);
   }
   if (cfg.session.ttlSeconds <= 0) throw new Error("session.ttlSeconds must be positive");
+  const positive = (what: string, v: number) => {
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`${what} must be a positive whole number`);
+  };
+  for (const [k, v] of Object.entries(cfg.http)) positive(`http.${k}`, v);
+  for (const [k, v] of Object.entries(cfg.loginThrottle)) positive(`loginThrottle.${k}`, v);
+  for (const [k, v] of Object.entries(cfg.limits)) positive(`limits.${k}`, v);
+  positive("events.webhookMaxReplyBytes", cfg.events.webhookMaxReplyBytes);
+  if ((cfg.tls.certFile === null) !== (cfg.tls.keyFile === null))
+    throw new Error("tls.certFile and tls.keyFile go together");
+  if (cfg.tls.pfxFile !== null && cfg.tls.certFile !== null)
+    throw new Error("tls: a PKCS#12 file or a PEM pair, not both");
   if (!Number.isInteger(cfg.licenses.management) || cfg.licenses.management < 0)
     throw new Error("licenses.management must be a whole number of users (0: no Management license)");
 }
@@ -260,7 +343,7 @@ export function validate(cfg: GatewayConfig): void {
 export function maskSecrets(cfg: GatewayConfig): unknown {
   return JSON.parse(
     JSON.stringify(cfg, (k, v) => {
-      if ((k === "password" || k === "privateKey") && typeof v === "string")
+      if ((k === "password" || k === "privateKey" || k === "pfxPassword") && typeof v === "string")
         return "*".repeat(Math.min(v.length, 8));
       if (k === "databaseUrl" && typeof v === "string") return maskUrl(v);
       return v;

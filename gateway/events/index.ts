@@ -8,3 +8,10 @@ export {
   PER_USER_PACKAGES,
 } from "./types.js";
 export { WebhookSender } from "./webhook.js";
+export {
+  DEFAULT_WEBHOOK_DENY,
+  discardBody,
+  LOOPBACK_RANGES,
+  WebhookPolicy,
+  type WebhookPolicySettings,
+} from "./webhook-policy.js";

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { EVENT_PACKAGES, type EventPackage, type O2gEvent, PER_USER_PACKAGES } from "./types.js";
 import { WebhookSender } from "./webhook.js";
+import type { WebhookPolicy } from "./webhook-policy.js";
 
 export interface Selector {
   ids: string[];
@@ -25,6 +26,8 @@ export interface SubscriptionOptions {
   chunkMaxMs: number;
   webhookRetryMaxMs: number;
   webhookTimeoutMs: number;
+  /** required with a webHookUrl: where webhooks may go */
+  webhookPolicy?: WebhookPolicy;
   log: (level: "info" | "warn", line: string) => void;
 }
 
@@ -55,10 +58,12 @@ export class Subscription {
       }
     }
     if (options.webHookUrl) {
+      if (!options.webhookPolicy) throw new Error("a webhook subscription needs a webhook policy");
       this.webhook = new WebhookSender(options.webHookUrl, {
         retryMaxMs: options.webhookRetryMaxMs,
         timeoutMs: options.webhookTimeoutMs,
         queueLimit: options.queueLimit,
+        policy: options.webhookPolicy,
         log: options.log,
       });
     }
@@ -148,6 +153,8 @@ export class Subscription {
   close(): void {
     this.detach(true);
     this.webhook?.stop();
+    // Whoever still holds the subscription (a late request) must not keep its backlog alive.
+    this.queue = [];
   }
 }
 

@@ -1,13 +1,18 @@
+import { discardBody, type WebhookPolicy } from "./webhook-policy.js";
+
 /**
  * Sends one subscription's events to its webhook, in order, one request at a time. A failed
  * delivery is retried with exponential backoff (0.5 s doubling up to `retryMaxMs`) and holds
  * back the events behind it, so the receiver sees them in the order they happened; nothing
- * here blocks any other subscriber.
+ * here blocks any other subscriber. Redirects are not followed (a 3xx is a failed delivery:
+ * following one would let the receiver send our POST anywhere), and the policy decides which
+ * addresses may be reached.
  */
 export interface WebhookOptions {
   retryMaxMs: number;
   timeoutMs: number;
   queueLimit: number;
+  policy: WebhookPolicy;
   log: (level: "info" | "warn", line: string) => void;
 }
 
@@ -45,17 +50,27 @@ export class WebhookSender {
       let ok = false;
       let why = "";
       try {
+        const { policy } = this.options;
+        // Addresses in the URL never reach the resolver: they are checked here, names on connecting.
+        const refused = policy.refusal(new URL(this.url));
+        if (refused) throw new Error(refused);
         const res = await fetch(this.url, {
           method: "POST",
           headers: { "Content-Type": "application/json" },
           body: line,
+          redirect: "manual",
           signal: AbortSignal.timeout(this.options.timeoutMs),
+          // Node's fetch bundles its own undici; the Agent from the undici package speaks the same protocol.
+          dispatcher: policy.dispatcher as unknown as RequestInit["dispatcher"],
         });
         ok = res.ok;
-        why = `HTTP ${res.status}`;
-        await res.arrayBuffer().catch(() => undefined);
+        why =
+          res.status >= 300 && res.status < 400 ? `HTTP ${res.status}, not followed` : `HTTP ${res.status}`;
+        await discardBody(res, policy.maxReplyBytes);
       } catch (err) {
-        why = (err as Error).message;
+        // fetch says only "fetch failed"; the refusal or network error is its cause.
+        const cause = (err as Error).cause;
+        why = cause instanceof Error ? cause.message : (err as Error).message;
       }
       if (ok) {
         this.queue.shift();

@@ -9,12 +9,13 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
+  type FastifyReply,
   LogController,
 } from "fastify";
 import type { GatewayCore } from "../core.js";
-import { NodeUnavailableError } from "../core.js";
+import { DomainError } from "../domain/errors.js";
 import { analyticsService } from "../services/analytics/index.js";
-import { bootstrapService } from "../services/bootstrap/index.js";
+import { bootstrapService, PRODUCT_VERSION } from "../services/bootstrap/index.js";
 import { comlogService } from "../services/comlog/index.js";
 import { directoryService } from "../services/directory/index.js";
 import { eventSummaryService } from "../services/eventsummary/index.js";
@@ -28,11 +29,21 @@ import { subscriptionsService } from "../services/subscriptions/index.js";
 import { telephonyService } from "../services/telephony/index.js";
 import { userManagementService } from "../services/usermanagement/index.js";
 import { usersService } from "../services/users/index.js";
-import { O2gError, statusName } from "./errors.js";
-import type { TlsMaterial } from "./tls.js";
+import {
+  checkResponsesAgainstSchemas,
+  type RegisteredRoute,
+  registerContract,
+  validatorCompiler,
+} from "./contract/index.js";
+import { O2gError, o2gErrorOf, statusName } from "./errors.js";
+import { limitServer, serverOptions } from "./listeners.js";
+import { guarded } from "./management-guard.js";
+import { type TlsMaterial, tlsServerOptions } from "./tls.js";
 
 export interface HttpServers {
   app: FastifyInstance;
+  /** the REST API's routes as registered (what the OpenAPI document must list) */
+  routes: readonly RegisteredRoute[];
   /** the plain-HTTP server, when configured */
   plain: http.Server | undefined;
 }
@@ -44,15 +55,31 @@ export async function buildApp(core: GatewayCore, tls: TlsMaterial): Promise<Htt
     // Requests are not logged one by one: at benchmark rates that would be the bottleneck.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
-    // A number where the catalogue wants a string is a client error, not something to fix up.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    // What the router refuses before any route runs (a URL that does not decode, a path
+    // parameter over the length limit) is answered in O2G's shape too, never fastify's.
+    frameworkErrors: (err, _req, res) => {
+      const status = err.statusCode === 414 ? 414 : 400;
+      const message =
+        status === 414 ? "a path segment is too long" : "the URL does not decode (bad percent-encoding)";
+      const reply = res as unknown as FastifyReply;
+      void reply
+        .code(status)
+        .send(new O2gError(status, message, { type: statusName(status), innerMessage: err.code }).body());
+    },
     serverFactory: (h) => {
       handler = h;
-      return https.createServer({ key: tls.key, cert: tls.cert }, h);
+      return limitServer(
+        https.createServer({ ...serverOptions(core.config.http), ...tlsServerOptions(tls) }, h),
+        core.config.http,
+      );
     },
   });
   app.decorate("core", core);
+  // A number where the catalogue wants a string is a client error in a body; a query is text.
+  app.setValidatorCompiler(validatorCompiler());
   await app.register(cookie);
+  const routes = await registerContract(app, `${PRODUCT_VERSION.major}.${PRODUCT_VERSION.minor}`);
+  if (core.config.verifyResponses) checkResponsesAgainstSchemas(app);
 
   // The SDKs send Content-Type: application/json on POSTs without a body (keepalive, chunk
   // polling, actions): an empty body is no body, not a syntax error.
@@ -79,14 +106,12 @@ export async function buildApp(core: GatewayCore, tls: TlsMaterial): Promise<Htt
     done(null, String(body) || undefined),
   );
 
-  app.setErrorHandler((err: FastifyError | O2gError | NodeUnavailableError, req, reply) => {
+  app.setErrorHandler((err: FastifyError | O2gError | DomainError, req, reply) => {
+    // The domain says what went wrong; O2G's words for it are chosen here.
+    if (err instanceof DomainError) err = o2gErrorOf(err);
     if (err instanceof O2gError) {
       for (const [k, v] of Object.entries(err.extra.headers ?? {})) reply.header(k, v);
       return reply.code(err.status).send(err.body());
-    }
-    if (err instanceof NodeUnavailableError) {
-      const e = new O2gError(503, err.message, { type: "SERVICE_UNAVAILABLE", canRetry: true });
-      return reply.code(503).send(e.body());
     }
     const status =
       typeof err.statusCode === "number" && err.statusCode >= 400 && err.statusCode < 500
@@ -110,9 +135,17 @@ export async function buildApp(core: GatewayCore, tls: TlsMaterial): Promise<Htt
   await app.register(telephonyService, { prefix: "/api/rest/1.0/telephony" });
   await app.register(usersService, { prefix: "/api/rest/1.0" });
   await app.register(maintenanceService, { prefix: "/api/rest/1.0/maintenance" });
-  await app.register(pbxManagementService, { prefix: "/api/rest/1.0/pbxmanagement" });
-  await app.register(phoneSetProgrammingService, { prefix: "/api/rest/1.0/phonesetprogramming" });
-  await app.register(userManagementService, { prefix: "/api/rest/1.0/usermanagement" });
+  // Who may use the management services is the HTTP edge's to check, around each plugin.
+  await app.register(guarded(pbxManagementService, { service: "PBX management", adminOnly: true }), {
+    prefix: "/api/rest/1.0/pbxmanagement",
+  });
+  await app.register(
+    guarded(phoneSetProgrammingService, { service: "Phone set programming", adminOnly: false }),
+    { prefix: "/api/rest/1.0/phonesetprogramming" },
+  );
+  await app.register(guarded(userManagementService, { service: "Users management", adminOnly: true }), {
+    prefix: "/api/rest/1.0/usermanagement",
+  });
   await app.register(analyticsService, {
     prefix: "/api/rest/1.0/analytics",
     node: (nodeId: number) => core.node(nodeId)?.analytics,
@@ -124,6 +157,9 @@ export async function buildApp(core: GatewayCore, tls: TlsMaterial): Promise<Htt
   await app.register(directoryService, { prefix: "/api/rest/1.0/directory" });
 
   await app.ready();
-  const plain = core.config.httpPort === null ? undefined : http.createServer(handler);
-  return { app, plain };
+  const plain =
+    core.config.httpPort === null
+      ? undefined
+      : limitServer(http.createServer(serverOptions(core.config.http), handler), core.config.http);
+  return { app, routes, plain };
 }

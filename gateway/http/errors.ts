@@ -3,6 +3,8 @@
  * HTTP status both as a number (`code`) and as its name (`httpStatus`). Telephony and routing
  * errors add their own typed block. Thrown anywhere in a handler, one error handler renders it.
  */
+import type { DomainError, DomainErrorKind } from "../domain/errors.js";
+
 export type TelephonyErrorType =
   | "UNKNOWN"
   | "CALL_REFERENCE_NOT_FOUND"
@@ -44,6 +46,7 @@ const STATUS_NAMES: Record<number, string> = {
   408: "REQUEST_TIMEOUT",
   409: "CONFLICT",
   413: "PAYLOAD_TOO_LARGE",
+  414: "URI_TOO_LONG",
   415: "UNSUPPORTED_MEDIA_TYPE",
   429: "TOO_MANY_REQUESTS",
   500: "INTERNAL_SERVER_ERROR",
@@ -111,3 +114,18 @@ export const unavailable = (msg: string) =>
   new O2gError(503, msg, { type: "SERVICE_UNAVAILABLE", canRetry: true });
 export const notImplemented = (what: string) =>
   new O2gError(501, `${what} is not implemented by o2g-testbench yet`, { type: "NOT_IMPLEMENTED" });
+
+const DOMAIN_STATUS: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  forbidden: 403,
+  notFound: 404,
+  conflict: 409,
+  badGateway: 502,
+  unavailable: 503,
+};
+
+/** A domain error in O2G's words: its status, the status's name as the type, its detail inside. */
+export function o2gErrorOf(err: DomainError): O2gError {
+  const status = DOMAIN_STATUS[err.kind];
+  return new O2gError(status, err.message, { type: statusName(status), innerMessage: err.detail });
+}

@@ -13,6 +13,8 @@ export interface Principal {
 
 export interface Session {
   readonly token: string;
+  /** how other sessions of the login are told of this one: random, unrelated to the token */
+  readonly id: string;
   readonly principal: Principal;
   /** an administrator session opened on behalf of this user (supervisedAccount) */
   supervised: string | null;
@@ -26,6 +28,8 @@ export interface Session {
 
 export class SessionStore {
   private readonly byToken = new Map<string, Session>();
+  /** per login, its credentials and sessions: the per-user cap counts them */
+  private readonly byLogin = new Map<string, Set<Session>>();
   private sweeper: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<(s: Session, reason: "closed" | "expired") => void>();
 
@@ -50,6 +54,7 @@ export class SessionStore {
   authenticate(principal: Principal): Session {
     const s: Session = {
       token: randomBytes(24).toString("base64url"),
+      id: randomBytes(8).toString("hex"),
       principal,
       supervised: null,
       applicationName: null,
@@ -59,6 +64,12 @@ export class SessionStore {
       subscriptions: new Set(),
     };
     this.byToken.set(s.token, s);
+    let mine = this.byLogin.get(principal.login);
+    if (!mine) {
+      mine = new Set();
+      this.byLogin.set(principal.login, mine);
+    }
+    mine.add(s);
     return s;
   }
 
@@ -77,9 +88,14 @@ export class SessionStore {
 
   /** Sessions of the same login (the SessionInfo's otherSessions). */
   others(s: Session): Session[] {
-    return [...this.byToken.values()].filter(
-      (x) => x !== s && x.open && x.principal.login === s.principal.login,
-    );
+    return this.ofLogin(s.principal.login).filter((x) => x !== s && x.open);
+  }
+
+  /** Every credential and session a login holds now, expired ones left out. */
+  ofLogin(login: string): Session[] {
+    const mine = [...(this.byLogin.get(login) ?? [])];
+    for (const x of mine) if (this.expired(x)) this.end(x, "expired");
+    return mine.filter((x) => this.byToken.has(x.token));
   }
 
   /** Logins with at least one open session (for licence counting). */
@@ -103,6 +119,9 @@ export class SessionStore {
 
   private end(s: Session, reason: "closed" | "expired"): void {
     if (!this.byToken.delete(s.token)) return;
+    const mine = this.byLogin.get(s.principal.login);
+    mine?.delete(s);
+    if (mine?.size === 0) this.byLogin.delete(s.principal.login);
     for (const l of this.listeners) l(s, reason);
   }
 

@@ -9,13 +9,21 @@
  */
 import { generateKeyPairSync, randomBytes, X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import type https from "node:https";
 import os from "node:os";
 import path from "node:path";
+import { createSecureContext } from "node:tls";
 import forge from "node-forge";
+import type { GatewayConfig } from "../config/index.js";
 
 export interface TlsMaterial {
   key: string;
   cert: string;
+  /** a customer's PKCS#12 bundle, served as is (then key and cert are empty) */
+  pfx?: Buffer;
+  passphrase?: string;
+  /** a customer's certificate rather than the local CA's (then ca and caFile are empty) */
+  customer?: boolean;
   ca: string;
   caFile: string;
   certFile: string;
@@ -140,4 +148,42 @@ export function ensureTls(dataDir: string): TlsMaterial {
     certFile,
     created: true,
   };
+}
+
+/**
+ * The server certificate: the customer's when configured (PKCS#12, O2G's format, or a PEM
+ * certificate and key), otherwise the local CA's. A customer's file is tried at start, so a wrong
+ * password or a key that does not match fails there, naming the file, not at the first handshake.
+ */
+export function serverTls(config: GatewayConfig): TlsMaterial {
+  const t = config.tls;
+  const customer = (
+    file: string,
+    load: () => Omit<TlsMaterial, "ca" | "caFile" | "certFile" | "created">,
+  ) => {
+    try {
+      const m = load();
+      createSecureContext(tlsServerOptions({ ...m, ca: "", caFile: "", certFile: file, created: false }));
+      return { ...m, ca: "", caFile: "", certFile: file, created: false, customer: true };
+    } catch (err) {
+      throw new Error(`TLS certificate ${file}: ${(err as Error).message}`);
+    }
+  };
+  if (t.pfxFile) {
+    const file = t.pfxFile;
+    return customer(file, () => ({ key: "", cert: "", pfx: readFileSync(file), passphrase: t.pfxPassword }));
+  }
+  if (t.certFile && t.keyFile) {
+    const [certFile, keyFile] = [t.certFile, t.keyFile];
+    return customer(certFile, () => ({
+      key: readFileSync(keyFile, "utf8"),
+      cert: readFileSync(certFile, "utf8"),
+    }));
+  }
+  return ensureTls(config.dataDir);
+}
+
+/** What https.createServer takes from the material. */
+export function tlsServerOptions(t: TlsMaterial): https.ServerOptions {
+  return t.pfx ? { pfx: t.pfx, passphrase: t.passphrase ?? "" } : { key: t.key, cert: t.cert };
 }

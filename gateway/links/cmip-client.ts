@@ -12,6 +12,7 @@ import {
   type CmipEventName,
   type CmipValue,
   cmipErrorCodec,
+  cmipUserInformation,
   decodeEventAttributes,
   decodeSchema,
   type EventReportArgument,
@@ -85,6 +86,13 @@ export class CmipClient {
       name: `node ${node.nodeId} CMIP`,
       endpoints,
       applicationContext: CMIP_APPLICATION_CONTEXT,
+      // X.711: scoped, filtered gets answered by linked replies need these functional units
+      userInformation: [
+        cmipUserInformation({
+          protocolVersions: ["version1", "version2"],
+          functionalUnits: ["multipleObjectSelection", "filter", "multipleReply"],
+        }),
+      ],
       login: node.login,
       password: node.password,
       operations: CMIP_OPERATIONS.byCode,
@@ -133,8 +141,9 @@ export class CmipClient {
     this.rose.start();
   }
 
-  stop(): void {
-    this.rose.stop();
+  /** Release the association (see RoseClient.stop). */
+  stop(): Promise<void> {
+    return this.rose.stop();
   }
 
   get schema(): ReadonlyMap<string, SchemaClass> {

@@ -1,21 +1,49 @@
 /**
  * The CSTA link to one node: a RoseClient with CSTA's operations, the systemStatus heartbeat
- * (both ways: we invoke it periodically and answer the switch's), and event reports handed to
- * one listener.
+ * (both ways: we invoke it periodically and answer the switch's), event reports handed to one
+ * listener, and the call control services as typed methods, so that no caller builds a CSTA
+ * argument itself.
  */
 import {
+  alternateCall,
+  answerCall,
+  type ConnectionId,
   CSTA_APPLICATION_CONTEXT,
   CSTA_OPERATIONS,
   type CstaFailure,
+  clearConnection,
+  conferenceCall,
+  consultationCall,
   cstaErrorCodec,
   cstaEventReport,
+  deflectCall,
   type EventReport,
+  generateDigits,
+  holdCall,
+  makeCall,
+  reconnectCall,
+  retrieveCall,
+  singleStepTransfer,
   systemStatus,
+  transferCall,
 } from "../../protocols/csta/index.js";
 import type { GatewayConfig, NodeConfig } from "../config/index.js";
 import { RoseClient } from "./rose-client.js";
 
 export type LinkLog = (level: "info" | "warn" | "error", line: string) => void;
+
+export interface MakeCallOptions {
+  /** false: the calling set rings first (CSTA autoOriginate prompt); otherwise it goes off-hook */
+  autoAnswer?: boolean;
+  /** correlator data the call carries to every party */
+  correlatorData?: Uint8Array;
+}
+
+/** A held call and the active one on the same device, for the services that pair them. */
+export interface CallPair {
+  held: ConnectionId;
+  active: ConnectionId;
+}
 
 export class CstaClient {
   readonly rose: RoseClient<CstaFailure>;
@@ -56,9 +84,80 @@ export class CstaClient {
     this.rose.start();
   }
 
-  stop(): void {
+  /** whether the link is associated and can carry a request now */
+  get isUp(): boolean {
+    return this.rose.isUp;
+  }
+
+  // ---- call control: one method per CSTA service, the switch's answer or its refusal ----------
+
+  /** Call `callee` from `device`; the calling device's connection in the new call. */
+  async makeCall(device: string, callee: string, options: MakeCallOptions = {}): Promise<ConnectionId> {
+    const r = await this.rose.invoke(makeCall, {
+      callingDevice: device,
+      calledDirectoryNumber: callee,
+      autoOriginate: options.autoAnswer === false ? "prompt" : "doNotPrompt",
+      ...(options.correlatorData ? { correlatorData: options.correlatorData } : {}),
+    });
+    return r.callingDevice;
+  }
+
+  /** Hold `existing` and call `consulted` from the same device; the new call's connection. */
+  async consultationCall(existing: ConnectionId, consulted: string): Promise<ConnectionId> {
+    return (await this.rose.invoke(consultationCall, { existingCall: existing, consultedDevice: consulted }))
+      .initiatedCall;
+  }
+
+  async answerCall(connection: ConnectionId): Promise<void> {
+    await this.rose.invoke(answerCall, { connection });
+  }
+
+  async clearConnection(connection: ConnectionId): Promise<void> {
+    await this.rose.invoke(clearConnection, { connection });
+  }
+
+  async holdCall(connection: ConnectionId): Promise<void> {
+    await this.rose.invoke(holdCall, { connection });
+  }
+
+  async retrieveCall(connection: ConnectionId): Promise<void> {
+    await this.rose.invoke(retrieveCall, { connection });
+  }
+
+  async transferCall(calls: CallPair): Promise<void> {
+    await this.rose.invoke(transferCall, { heldCall: calls.held, activeCall: calls.active });
+  }
+
+  async conferenceCall(calls: CallPair): Promise<void> {
+    await this.rose.invoke(conferenceCall, { heldCall: calls.held, activeCall: calls.active });
+  }
+
+  async alternateCall(calls: CallPair): Promise<void> {
+    await this.rose.invoke(alternateCall, { heldCall: calls.held, activeCall: calls.active });
+  }
+
+  async reconnectCall(calls: CallPair): Promise<void> {
+    await this.rose.invoke(reconnectCall, { heldCall: calls.held, activeCall: calls.active });
+  }
+
+  /** Send a ringing (or queued) call elsewhere. */
+  async deflectCall(call: ConnectionId, destination: string): Promise<void> {
+    await this.rose.invoke(deflectCall, { call, destination });
+  }
+
+  /** Transfer a call to `destination` without consulting it first. */
+  async singleStepTransfer(call: ConnectionId, destination: string): Promise<void> {
+    await this.rose.invoke(singleStepTransfer, { call, destination });
+  }
+
+  async generateDigits(connection: ConnectionId, digits: string): Promise<void> {
+    await this.rose.invoke(generateDigits, { connection, digits });
+  }
+
+  /** Stop the heartbeat and release the association (see RoseClient.stop). */
+  stop(): Promise<void> {
     this.stopHeartbeat();
-    this.rose.stop();
+    return this.rose.stop();
   }
 
   private startHeartbeat(): void {

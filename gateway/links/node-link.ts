@@ -133,12 +133,22 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
     this.analytics?.start();
   }
 
-  stop(): void {
+  /**
+   * Stop: the monitors are stopped (CSTA MonitorStop each) and both associations released (ACSE
+   * RLRQ after them on the same connection, so the node has the MonitorStops first). Resolves
+   * once both connections are closed.
+   */
+  stop(): Promise<void> {
     this.generation++;
     clearInterval(this.cmipHeartbeat);
-    this.csta.stop();
-    this.cmip.stop();
+    const link = this.csta.rose.link;
+    if (link)
+      for (const crossRefId of this.crossRefByDevice.values())
+        link.invoke(monitorStop, { crossRefId }, () => {});
+    this.crossRefByDevice.clear();
+    this.deviceByCrossRef.clear();
     this.analytics?.stop();
+    return Promise.all([this.csta.stop(), this.cmip.stop()]).then(() => undefined);
   }
 
   get monitoredUsers(): number {

@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from "node:events";
 import net from "node:net";
-import { type Aare, AssociateResult } from "../../protocols/acse/index.js";
+import { type Aare, AssociateResult, type UserInformation } from "../../protocols/acse/index.js";
 import {
   type ErrorCodec,
   type OperationSpec,
@@ -24,6 +24,8 @@ export interface RoseClientOptions<E> {
   /** main address first, then the standby's */
   endpoints: Endpoint[];
   applicationContext: string;
+  /** user-information of the AARQ (CMIP: the CMIPUserInfo proposed) */
+  userInformation?: UserInformation[];
   login: string;
   password: string;
   operations: ReadonlyMap<number, OperationSpec<unknown, unknown>>;
@@ -80,10 +82,31 @@ export class RoseClient<E> extends EventEmitter<RoseClientEvents> {
     this.connect();
   }
 
-  stop(): void {
+  /**
+   * Stop for good. An open association is released in order (ACSE RLRQ, the peer's RLRE, then
+   * the connection closes); a peer that does not answer within `releaseTimeoutMs` is cut off.
+   * Resolves once the connection is closed.
+   */
+  stop(releaseTimeoutMs = 2000): Promise<void> {
     this.state = "stopped";
     clearTimeout(this.retryTimer);
-    this.socket?.destroy();
+    const socket = this.socket;
+    const link = this.current;
+    if (!socket || socket.destroyed) return Promise.resolve();
+    if (link?.state !== "associated") {
+      socket.destroy();
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const cut = setTimeout(() => socket.destroy(), releaseTimeoutMs);
+      cut.unref();
+      socket.once("close", () => {
+        clearTimeout(cut);
+        resolve();
+      });
+      link.release();
+      link.flush();
+    });
   }
 
   /** Cut the connection now (heartbeat lost); the client reconnects by itself. */
@@ -141,6 +164,7 @@ export class RoseClient<E> extends EventEmitter<RoseClientEvents> {
         applicationContext: this.options.applicationContext,
         credentials: { login: this.options.login, password: this.options.password },
         implementationInformation: "o2g-testbench gateway",
+        ...(this.options.userInformation ? { userInformation: this.options.userInformation } : {}),
       });
     });
     socket.on("data", (chunk) => link.feed(chunk));

@@ -1,6 +1,6 @@
 import { describe } from "vitest";
+import { freshFrom, storeSuite } from "../../test/support/store/store.suite.js";
 import { createMemoryDatabase } from "./memory.js";
-import { freshFrom, storeSuite } from "./store.suite.js";
 
 describe("store on pg-mem", () => {
   storeSuite(() => ({

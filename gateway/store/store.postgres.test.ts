@@ -1,5 +1,5 @@
-import { freshFrom, storeSuite } from "./store.suite.js";
-import { describeWithPostgres } from "./testing/describe-postgres.js";
+import { describeWithPostgres } from "../../test/support/store/describe-postgres.js";
+import { freshFrom, storeSuite } from "../../test/support/store/store.suite.js";
 
 describeWithPostgres("store", (provider) => {
   storeSuite(() => ({

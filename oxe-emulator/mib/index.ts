@@ -1,17 +1,8 @@
-export {
-  EMULATED_OXE_VERSION,
-  type ManagedObject,
-  type MibChange,
-  MibError,
-  type MibErrorDetail,
-  type MibResult,
-  matches,
-  NodeMib,
-  PROG_KEY_ATTRIBUTES,
-  SOFT_KEY_ATTRIBUTES,
-  SUBSCRIBER_ATTRIBUTES,
-  valueProblem,
-} from "./mib.js";
+/** The MIB of an emulated node: its schema, its configuration store and the managed objects. */
+export { PROG_KEY_ATTRIBUTES, SOFT_KEY_ATTRIBUTES, SUBSCRIBER_ATTRIBUTES } from "./attribute-ids.js";
+export { matches } from "./filter.js";
+export { NodeMib } from "./node-mib.js";
+export { EMULATED_OXE_VERSION } from "./objects.js";
 export {
   attr,
   CLASSES,
@@ -29,3 +20,11 @@ export {
   softKeyCount,
 } from "./schema.js";
 export { type NodeConfigStore, nodeConfig } from "./store.js";
+export {
+  type ManagedObject,
+  type MibChange,
+  MibError,
+  type MibErrorDetail,
+  type MibResult,
+} from "./types.js";
+export { valueProblem } from "./values.js";

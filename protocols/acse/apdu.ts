@@ -20,12 +20,19 @@
  *   RLRE-apdu ::= [APPLICATION 3] IMPLICIT SEQUENCE { reason [0] IMPLICIT INTEGER OPTIONAL }
  *   ABRT-apdu ::= [APPLICATION 4] IMPLICIT SEQUENCE { abort-source [0] IMPLICIT INTEGER }
  *
- * Authentication: the OXE's exact private form is not public. We use the standard
- * password mechanism: sender-acse-requirements with the `authentication` bit, mechanism-name
- * 2.2.3.1 (X.509 simple password, as LDAP/X.500 use), and the charstring "login:password"
- * as calling-authentication-value. Both our ends do the same; a real OXE may expect other.
+ *   Association-information ::= SEQUENCE SIZE (1, ..., 0 | 2..MAX) OF EXTERNAL
+ *   EXTERNAL ::= [UNIVERSAL 8] IMPLICIT SEQUENCE { direct-reference OBJECT IDENTIFIER OPTIONAL, ...,
+ *     encoding CHOICE { single-ASN1-type [0] ANY (EXPLICIT), octet-aligned [1] IMPLICIT OCTET STRING, ... } }
+ *   (the AARE's user-information is [30] as in the AARQ)
+ *
+ * Authentication: the OXE's exact private form is not public. We use ACSE's own password
+ * mechanism (X.227 bis Annex B, password-1): sender-acse-requirements with the `authentication`
+ * bit, mechanism-name 2.2.3.1 { joint-iso-itu-t(2) association-control(2)
+ * authentication-mechanism(3) password-1(1) }, and the charstring "login:password" as
+ * calling-authentication-value. (2.5.3.1, sent before, is X.519's directoryAccessAC, an
+ * application context, not a mechanism.) Both our ends do the same; a real OXE may expect other.
  */
-import { appC, BerError, BerReader, type BerWriter, ctx, ctxC } from "../ber/index.js";
+import { appC, BerError, BerReader, type BerWriter, ctx, ctxC, U } from "../ber/index.js";
 
 export const AcseTag = {
   aarq: appC(0),
@@ -35,8 +42,8 @@ export const AcseTag = {
   abrt: appC(4),
 } as const;
 
-/** X.501 simple password authentication mechanism: { joint-iso-itu-t(2) ds(5) mechanisms(3) simple(1)... } */
-export const PASSWORD_MECHANISM = "2.5.3.1";
+/** ACSE password-1: { joint-iso-itu-t(2) association-control(2) authentication-mechanism(3) password-1(1) } */
+export const PASSWORD_MECHANISM = "2.2.3.1";
 
 export const AssociateResult = { accepted: 0, rejectedPermanent: 1, rejectedTransient: 2 } as const;
 export type AssociateResult = (typeof AssociateResult)[keyof typeof AssociateResult];
@@ -56,11 +63,25 @@ export const AcseServiceUserDiagnostic = {
 /** acse-service-provider diagnostics. */
 export const AcseServiceProviderDiagnostic = { null: 0, noReasonGiven: 1, noCommonAcseVersion: 2 } as const;
 
+/** One EXTERNAL of user-information, in its single-ASN1-type encoding. */
+export interface UserInformation {
+  /** direct-reference: the abstract syntax of `value` (CMIP: 2.9.1.1.4) */
+  syntax: string;
+  /** the complete BER encoding of the value */
+  value: Uint8Array;
+}
+
 export interface Aarq {
   applicationContext: string;
   /** login and password of the calling application, when it authenticates */
   credentials?: { login: string; password: string };
+  /**
+   * mechanism-name: written as PASSWORD_MECHANISM with credentials unless set; read as sent
+   * (undefined when absent), so the acceptor can refuse a mechanism it does not know.
+   */
+  mechanismName?: string;
   implementationInformation?: string;
+  userInformation?: UserInformation[];
 }
 
 export interface Aare {
@@ -68,6 +89,7 @@ export interface Aare {
   result: AssociateResult;
   diagnostic: { source: "user" | "provider"; value: number };
   implementationInformation?: string;
+  userInformation?: UserInformation[];
 }
 
 export interface Abrt {
@@ -90,11 +112,44 @@ export function writeAarq(w: BerWriter, aarq: Aarq): void {
   w.begin(ctxC(1)).oid(aarq.applicationContext).end();
   if (aarq.credentials) {
     w.octets(AUTHENTICATION_REQUIRED, ctx(10));
-    w.oid(PASSWORD_MECHANISM, ctx(11));
+    w.oid(aarq.mechanismName ?? PASSWORD_MECHANISM, ctx(11));
     w.begin(ctxC(12)).string(`${aarq.credentials.login}:${aarq.credentials.password}`, ctx(0)).end();
   }
   if (aarq.implementationInformation) w.string(aarq.implementationInformation, ctx(29));
+  if (aarq.userInformation?.length) writeUserInformation(w, aarq.userInformation);
   w.end();
+}
+
+function writeUserInformation(w: BerWriter, list: UserInformation[]): void {
+  w.begin(ctxC(30));
+  for (const u of list) {
+    w.begin(U.EXTERNAL).oid(u.syntax).begin(ctxC(0)).raw(u.value).end().end();
+  }
+  w.end();
+}
+
+/** Reads [30] Association-information; EXTERNALs in another encoding than single-ASN1-type are skipped. */
+function readUserInformation(r: BerReader): UserInformation[] {
+  const out: UserInformation[] = [];
+  r.enter(ctxC(30));
+  while (!r.atEnd()) {
+    r.enter(U.EXTERNAL);
+    let syntax: string | undefined;
+    let value: Uint8Array | undefined;
+    while (!r.atEnd()) {
+      const t = r.peekTag();
+      if (t === U.OBJECT_IDENTIFIER) syntax = r.oid();
+      else if (t === ctxC(0)) {
+        r.enter(t);
+        value = r.element();
+        r.leave();
+      } else r.skip();
+    }
+    r.leave();
+    if (syntax !== undefined && value !== undefined) out.push({ syntax, value });
+  }
+  r.leave();
+  return out;
 }
 
 export function writeAare(w: BerWriter, aare: Aare): void {
@@ -108,6 +163,7 @@ export function writeAare(w: BerWriter, aare: Aare): void {
     .end()
     .end();
   if (aare.implementationInformation) w.string(aare.implementationInformation, ctx(29));
+  if (aare.userInformation?.length) writeUserInformation(w, aare.userInformation);
   w.end();
 }
 
@@ -138,12 +194,18 @@ function readAarq(r: BerReader): Aarq {
   let applicationContext = "";
   let credentials: Aarq["credentials"];
   let implementationInformation: string | undefined;
+  let mechanismName: string | undefined;
+  let userInformation: UserInformation[] | undefined;
   while (!r.atEnd()) {
     const t = r.peekTag();
     if (t === ctxC(1)) {
       r.enter(t);
       applicationContext = r.oid();
       r.leave();
+    } else if (t === ctx(11)) {
+      mechanismName = r.oid(t);
+    } else if (t === ctxC(30)) {
+      userInformation = readUserInformation(r);
     } else if (t === ctxC(12)) {
       r.enter(t);
       if (r.isNext(ctx(0))) {
@@ -163,7 +225,9 @@ function readAarq(r: BerReader): Aarq {
   if (!applicationContext) throw new BerError("badValue", "AARQ without application-context-name", 0);
   const aarq: Aarq = { applicationContext };
   if (credentials) aarq.credentials = credentials;
+  if (mechanismName !== undefined) aarq.mechanismName = mechanismName;
   if (implementationInformation) aarq.implementationInformation = implementationInformation;
+  if (userInformation) aarq.userInformation = userInformation;
   return aarq;
 }
 
@@ -173,6 +237,7 @@ function readAare(r: BerReader): Aare {
   let result: number | undefined;
   let diagnostic: Aare["diagnostic"] = { source: "user", value: 0 };
   let implementationInformation: string | undefined;
+  let userInformation: UserInformation[] | undefined;
   while (!r.atEnd()) {
     const t = r.peekTag();
     if (t === ctxC(1)) {
@@ -192,6 +257,8 @@ function readAare(r: BerReader): Aare {
       r.leave();
     } else if (t === ctx(29)) {
       implementationInformation = r.string(t);
+    } else if (t === ctxC(30)) {
+      userInformation = readUserInformation(r);
     } else {
       r.skip();
     }
@@ -201,6 +268,7 @@ function readAare(r: BerReader): Aare {
     throw new BerError("badValue", "AARE without a valid result", 0);
   const aare: Aare = { applicationContext, result: result as AssociateResult, diagnostic };
   if (implementationInformation) aare.implementationInformation = implementationInformation;
+  if (userInformation) aare.userInformation = userInformation;
   return aare;
 }
 

@@ -10,6 +10,7 @@ export {
   isAcseIdentifier,
   PASSWORD_MECHANISM,
   readAcseApdu,
+  type UserInformation,
   writeAare,
   writeAarq,
   writeAbrt,

@@ -9,6 +9,7 @@ import {
   mSetConfirmed,
 } from "./pdus.js";
 
+export * from "./association.js";
 export * from "./errors.js";
 export * from "./events.js";
 export * from "./pdus.js";

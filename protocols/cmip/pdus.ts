@@ -540,12 +540,12 @@ export const mActionConfirmed = defineOperation<ActionArgument, ActionResult>({
     w.begin(U.SEQUENCE);
     if (res.objectClass !== undefined) writeClass(w, res.objectClass);
     if (res.instance !== undefined) writeInstance(w, res.instance);
+    // ActionReply ::= SEQUENCE { actionType, actionReplyInfo [4] ... }: the reply info is not
+    // OPTIONAL in X.711, so an action with nothing to say answers NULL.
     w.begin(ctxC(6)).integer(res.actionType, ctx(3));
-    if (res.reply !== undefined) {
-      w.begin(ctxC(4));
-      writeValue(w, res.reply);
-      w.end();
-    }
+    w.begin(ctxC(4));
+    writeValue(w, res.reply ?? null);
+    w.end();
     w.end();
     w.end();
   },
@@ -559,11 +559,9 @@ export const mActionConfirmed = defineOperation<ActionArgument, ActionResult>({
       else if (t === ctxC(6)) {
         r.enter(t);
         res.actionType = r.integer(ctx(3));
-        if (r.isNext(ctxC(4))) {
-          r.enter(ctxC(4));
-          res.reply = readValue(r);
-          r.leave();
-        }
+        r.enter(ctxC(4)); // actionReplyInfo: mandatory
+        res.reply = readValue(r);
+        r.leave();
         r.leave();
       } else r.skip();
     }
@@ -614,10 +612,22 @@ export const mEventReport = defineOperation<EventReportArgument, undefined>({
   },
 });
 
-/** m-Linked-Reply (2): one object of a scoped get, sent as an invoke whose linkedId is the get's id. */
+/**
+ * m-Linked-Reply (2): one object of a scoped operation, sent as an invoke whose linkedId is the
+ * request's id. Of LinkedReplyArgument we model getResult and processingFailure:
+ *
+ *   ProcessingFailure ::= SEQUENCE { managedObjectClass ObjectClass,
+ *     managedObjectInstance ObjectInstance OPTIONAL, specificErrorInfo [5] SpecificErrorInfo, ... }
+ *   SpecificErrorInfo ::= SEQUENCE { errorId OBJECT IDENTIFIER, errorInfo ANY DEFINED BY errorId }
+ */
 export type LinkedReply =
   | { kind: "getResult"; result: ObjectResult }
-  | { kind: "processingFailure"; instance?: string };
+  | {
+      kind: "processingFailure";
+      objectClass: number;
+      instance?: string;
+      specificErrorInfo: { errorId: string; errorInfo: CmipValue };
+    };
 
 export const mLinkedReply = defineOperation<LinkedReply, undefined>({
   name: "m-Linked-Reply",
@@ -626,17 +636,31 @@ export const mLinkedReply = defineOperation<LinkedReply, undefined>({
     if (a.kind === "getResult") writeObjectResult(w, a.result, ctxC(0));
     else {
       w.begin(ctxC(5));
-      if (a.instance) writeInstance(w, a.instance);
+      writeClass(w, a.objectClass);
+      if (a.instance !== undefined) writeInstance(w, a.instance);
+      w.begin(ctxC(5)).begin(U.SEQUENCE).oid(a.specificErrorInfo.errorId);
+      writeValue(w, a.specificErrorInfo.errorInfo);
+      w.end().end();
       w.end();
     }
   },
   decodeArgument(r) {
     const t = r.peekTag();
     if (t === ctxC(0)) return { kind: "getResult", result: readObjectResult(r, t) };
+    if (t !== ctxC(5)) throw new BerError("unexpectedTag", "a linked reply we do not model", r.offset);
     r.enter(t);
-    const out: LinkedReply = { kind: "processingFailure" };
-    if (!r.atEnd() && isInstanceTag(r.peekTag())) out.instance = readInstance(r);
+    const objectClass = readClass(r);
+    const instance = isInstanceTag(r.peekTag()) ? readInstance(r) : undefined;
+    r.enter(ctxC(5)).enter(U.SEQUENCE);
+    const errorId = r.oid();
+    const errorInfo = readValue(r);
+    r.leave().leave();
     r.leave();
-    return out;
+    return {
+      kind: "processingFailure",
+      objectClass,
+      ...(instance !== undefined ? { instance } : {}),
+      specificErrorInfo: { errorId, errorInfo },
+    };
   },
 });

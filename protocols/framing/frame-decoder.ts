@@ -13,7 +13,18 @@
  * the decoder reports the bad bytes and slides forward one octet at a time until a header
  * satisfies that check again. A peer that sends only garbage trips `maxGarbage` and the link is
  * closed by the owner.
+ *
+ * Indefinite lengths (X.690 §8.1.3.6) are valid BER for the constructed APDUs: such a header
+ * cannot be checked against the frame length from its first octets, so the frame is taken once
+ * complete if its body is exactly one element ending in its end-of-contents octets.
+ *
+ * A header that looks valid but announces more than the peer ever sends (a 0xFFFF length
+ * followed by silence, or a trickle) would hold the decoder forever; the owner calls
+ * `expireStalledFrame()` when `partialFrameSince` is too old, which gives up on that header and
+ * resynchronizes past it exactly as for garbage.
  */
+
+import { BerError, BerReader } from "../ber/index.js";
 
 export const FRAME_HEADER_BYTES = 2;
 export const MAX_FRAME_BYTES = 0xffff;
@@ -34,12 +45,29 @@ export class FramingError extends Error {
 const YES = 1;
 const NO = 0;
 const NEED_MORE = -1;
+/** An indefinite-length header: judged once the whole frame is there (see `indefiniteFills`). */
+const INDEFINITE = 2;
+
+/** Whether `body` holds exactly one BER element, its end-of-contents closing the frame. */
+function indefiniteFills(body: Uint8Array): boolean {
+  if (body.length < 4 || body[body.length - 1] !== 0 || body[body.length - 2] !== 0) return false;
+  try {
+    return new BerReader(body).skip().offset === body.length;
+  } catch (err) {
+    if (err instanceof BerError) return false;
+    throw err;
+  }
+}
 
 /**
  * Whether a frame starts at `at`: the header's length must equal the length of the one BER
  * element that follows, whose identifier must be an APDU's. Needs at most 6 bytes to decide.
  */
-function judgeFrameAt(buf: Uint8Array, at: number, end: number): typeof YES | typeof NO | typeof NEED_MORE {
+function judgeFrameAt(
+  buf: Uint8Array,
+  at: number,
+  end: number,
+): typeof YES | typeof NO | typeof NEED_MORE | typeof INDEFINITE {
   if (end - at < FRAME_HEADER_BYTES + 2) return NEED_MORE;
   const len = (buf[at]! << 8) | buf[at + 1]!;
   if (len < 2 || !APDU_IDENTIFIERS.has(buf[at + 2]!)) return NO;
@@ -49,7 +77,8 @@ function judgeFrameAt(buf: Uint8Array, at: number, end: number): typeof YES | ty
     inner = 2 + l0;
   } else {
     const n = l0 & 0x7f;
-    if (n === 0 || n > 2) return NO; // indefinite or absurd lengths never fill a 64 KiB frame exactly
+    if (n === 0) return len >= 4 ? INDEFINITE : NO; // tag, 0x80, end-of-contents at the least
+    if (n > 2) return NO; // absurd lengths never fill a 64 KiB frame exactly
     if (end - at < FRAME_HEADER_BYTES + 2 + n) return NEED_MORE;
     inner = 2 + n + (n === 1 ? buf[at + 4]! : (buf[at + 4]! << 8) | buf[at + 5]!);
   }
@@ -60,6 +89,9 @@ export class FrameDecoder {
   private pending: Buffer = Buffer.alloc(0);
   private outOfSync = false;
   private skipped = 0;
+  private partialSince: number | undefined;
+  /** Set by `expireStalledFrame()`: the header at the start of `pending` is not to be trusted. */
+  private distrustHead = false;
 
   constructor(
     private readonly sink: FrameSink,
@@ -71,13 +103,48 @@ export class FrameDecoder {
     return this.outOfSync;
   }
 
+  /**
+   * Date.now() when the incomplete frame (or header) held at the end of the input began to
+   * arrive, or undefined when nothing is held.
+   */
+  get partialFrameSince(): number | undefined {
+    return this.partialSince;
+  }
+
+  /** Bytes held while waiting for the rest of a frame. */
+  get buffered(): number {
+    return this.pending.length;
+  }
+
+  /**
+   * Give up on the incomplete frame held now: its header is treated as garbage and the bytes
+   * after it are searched for the next frame. Throws FramingError like `push` when that makes
+   * too much garbage.
+   */
+  expireStalledFrame(): void {
+    if (this.pending.length === 0) return;
+    this.distrustHead = true;
+    this.push(new Uint8Array(0));
+  }
+
   push(chunk: Uint8Array): void {
+    const wasHolding = this.pending.length > 0;
     const buf: Uint8Array = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     const end = buf.length;
     let p = 0;
     while (p < end) {
-      const verdict = judgeFrameAt(buf, p, end);
+      let verdict = judgeFrameAt(buf, p, end);
+      if (this.distrustHead) {
+        this.distrustHead = false;
+        verdict = NO;
+      }
       if (verdict === NEED_MORE) break;
+      if (verdict === INDEFINITE) {
+        const len = (buf[p]! << 8) | buf[p + 1]!;
+        if (end - p - FRAME_HEADER_BYTES < len) break;
+        if (!indefiniteFills(buf.subarray(p + FRAME_HEADER_BYTES, p + FRAME_HEADER_BYTES + len)))
+          verdict = NO;
+      }
       if (verdict === NO) {
         const start = p;
         this.outOfSync = true;
@@ -97,6 +164,9 @@ export class FrameDecoder {
       this.sink.frame(buf.subarray(bodyStart, p));
     }
     this.pending = p < end ? Buffer.from(buf.subarray(p)) : Buffer.alloc(0);
+    // A frame still held from before keeps its start time; anything else starts the clock now.
+    if (p >= end) this.partialSince = undefined;
+    else if (p > 0 || !wasHolding || this.partialSince === undefined) this.partialSince = Date.now();
   }
 }
 

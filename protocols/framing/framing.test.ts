@@ -108,3 +108,62 @@ describe("FrameDecoder", () => {
     );
   });
 });
+
+/** The same APDU with its outer length made indefinite (X.690 §8.1.3.6): `a1 80 ... 00 00`. */
+function indefinite(definite: Buffer): Buffer {
+  const l0 = definite[1]!;
+  const headerBytes = l0 < 0x80 ? 2 : 2 + (l0 & 0x7f);
+  return Buffer.concat([Buffer.from([definite[0]!, 0x80]), definite.subarray(headerBytes), Buffer.alloc(2)]);
+}
+
+describe("FrameDecoder: indefinite lengths and stalled frames", () => {
+  it("accepts an APDU whose outer length is indefinite", () => {
+    const body = indefinite(apdu(7, 20));
+    const c = collect();
+    c.decoder.push(Buffer.concat([encodeFrame(body), encodeFrame(apdu(8, 1))]));
+    expect(c.frames).toEqual([body.toString("hex"), apdu(8, 1).toString("hex")]);
+    expect(c.garbage()).toBe(0);
+  });
+
+  it("accepts an indefinite-length APDU fed one byte at a time", () => {
+    const body = indefinite(apdu(9, 300));
+    const c = collect();
+    for (const byte of encodeFrame(body)) c.decoder.push(Uint8Array.of(byte));
+    expect(c.frames).toEqual([body.toString("hex")]);
+  });
+
+  it("refuses an indefinite-length frame its element does not fill, and finds the next frame", () => {
+    // header says 8 bytes, a1 80 holds an INTEGER then its EOC after 6 bytes: 2 bytes too many
+    const bad = Buffer.from("0008a18002010100000000", "hex").subarray(0, 10);
+    const c = collect();
+    c.decoder.push(Buffer.concat([bad, encodeFrame(apdu(4, 2))]));
+    expect(c.frames).toEqual([apdu(4, 2).toString("hex")]);
+    expect(c.garbage()).toBeGreaterThan(0);
+  });
+
+  it("gives up a stalled frame when told to, and resynchronizes behind its header", () => {
+    // A plausible header announcing 65535 bytes (a1 82 fffb fills it), then a real frame: the
+    // real frame is swallowed as the start of the big one until the decoder gives up on it.
+    const stalled = Buffer.from("ffffa182fffb", "hex");
+    const c = collect();
+    const before = Date.now();
+    c.decoder.push(Buffer.concat([stalled, Buffer.alloc(10, 0x41), encodeFrame(apdu(5, 3))]));
+    expect(c.frames).toEqual([]);
+    expect(c.decoder.partialFrameSince).toBeGreaterThanOrEqual(before);
+    c.decoder.expireStalledFrame();
+    expect(c.frames).toEqual([apdu(5, 3).toString("hex")]);
+    expect(c.decoder.partialFrameSince).toBeUndefined();
+  });
+
+  it("keeps the start time of a frame that grows, restarts it for the next one", () => {
+    const whole = encodeFrame(apdu(6, 100));
+    const c = collect();
+    c.decoder.push(whole.subarray(0, 10));
+    const since = c.decoder.partialFrameSince;
+    expect(since).toBeDefined();
+    c.decoder.push(whole.subarray(10, 50));
+    expect(c.decoder.partialFrameSince).toBe(since);
+    c.decoder.push(whole.subarray(50));
+    expect(c.decoder.partialFrameSince).toBeUndefined();
+  });
+});

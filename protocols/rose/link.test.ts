@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { AssociateResult } from "../acse/index.js";
+import { describe, expect, it, vi } from "vitest";
+import { AssociateResult, readAcseApdu, writeAarq } from "../acse/index.js";
+import { BerWriter } from "../ber/index.js";
 import {
   CMIP_APPLICATION_CONTEXT,
   CMIP_OPERATIONS,
@@ -19,7 +20,8 @@ import {
   monitorStart,
   snapshotDevice,
 } from "../csta/index.js";
-import { RemoteOperationError, RoseLink } from "./index.js";
+import { encodeFrame, FrameDecoder } from "../framing/index.js";
+import { RemoteOperationError, RoseLink, readRoseApdu, writeInvoke } from "./index.js";
 
 /** A client and a server engine wired back to back, with a chunker in between to split the bytes. */
 function pair(chunker: (bytes: Buffer) => Buffer[] = (b) => [b]) {
@@ -256,5 +258,88 @@ describe("RoseLink", () => {
     expect(count).toBe(3);
     // And the link goes on as before.
     await expect(set(9)).resolves.toMatchObject({ instance: "Subscriber=10020" });
+  });
+});
+
+/** A server engine alone, fed raw frames; what it sends back is decoded for the test to read. */
+function lonelyServer(options: { partialFrameTimeoutMs?: number } = {}) {
+  const sent: string[] = [];
+  let closed = false;
+  const decoder = new FrameDecoder({
+    frame: (body) => {
+      if (body[0]! >= 0x60 && body[0]! <= 0x64) {
+        const a = readAcseApdu(body);
+        sent.push(a.kind === "abrt" ? `abrt ${a.abrt.source}` : a.kind);
+      } else {
+        const r = readRoseApdu(body);
+        sent.push(`${r.kind} ${r.kind === "reject" ? `${r.problem.kind} ${r.problem.code}` : r.invokeId}`);
+      }
+    },
+    garbage: () => sent.push("garbage"),
+  });
+  const server: RoseLink<CstaFailure> = new RoseLink(
+    { operations: CSTA_OPERATIONS.byCode, errors: cstaErrorCodec, ...options },
+    {
+      output: (bytes) => decoder.push(bytes),
+      associationRequested: (aarq) => server.accept(aarq.applicationContext),
+      invoked: (op, invokeId) => {
+        if (op === monitorStart) server.reply(invokeId, monitorStart, { crossRefId: "m1" });
+      },
+      close: () => {
+        closed = true;
+      },
+    },
+  );
+  const aarq = () => {
+    const w = new BerWriter();
+    writeAarq(w, {
+      applicationContext: CSTA_APPLICATION_CONTEXT,
+      credentials: { login: "o2g", password: "x" },
+    });
+    return encodeFrame(w.toBuffer());
+  };
+  const invoke = (invokeId: number) => {
+    const w = new BerWriter();
+    writeInvoke(w, invokeId, monitorStart.opcode, monitorStart.encodeArgument, { device: "10001" });
+    return w.toBuffer();
+  };
+  return { server, sent, aarq, invoke, isClosed: () => closed };
+}
+
+describe("RoseLink conformance (ACSE states, framing)", () => {
+  it("answers an invoke sent with indefinite lengths", async () => {
+    const s = lonelyServer();
+    s.server.feed(s.aarq());
+    const definite = s.invoke(42);
+    const l0 = definite[1]!;
+    const contents = definite.subarray(l0 < 0x80 ? 2 : 2 + (l0 & 0x7f));
+    s.server.feed(encodeFrame(Buffer.concat([Buffer.from([0xa1, 0x80]), contents, Buffer.alloc(2)])));
+    await vi.waitFor(() => expect(s.sent).toEqual(["aare", "returnResult 42"]));
+  });
+
+  it("aborts (ABRT, provider) on a second AARQ on an open association", async () => {
+    const s = lonelyServer();
+    s.server.feed(s.aarq());
+    s.server.feed(s.aarq());
+    await vi.waitFor(() => expect(s.sent).toEqual(["aare", "abrt provider"]));
+    expect(s.server.state).toBe("closed");
+    expect(s.isClosed()).toBe(true);
+  });
+
+  it("aborts (ABRT) an invoke that comes before the association, rather than rejecting it", async () => {
+    const s = lonelyServer();
+    s.server.feed(encodeFrame(s.invoke(7)));
+    await vi.waitFor(() => expect(s.sent).toEqual(["abrt provider"]));
+    expect(s.isClosed()).toBe(true);
+  });
+
+  it("gives up a frame that stalls after a plausible 0xFFFF header, and serves what follows", async () => {
+    const s = lonelyServer({ partialFrameTimeoutMs: 50 });
+    s.server.feed(s.aarq());
+    // header + element header promising 65535 bytes, then silence; then a real invoke
+    s.server.feed(Buffer.from("ffffa182fffb", "hex"));
+    s.server.feed(encodeFrame(s.invoke(9)));
+    await vi.waitFor(() => expect(s.sent).toEqual(["aare", "returnResult 9"]), { timeout: 3000 });
+    expect(s.server.state).toBe("associated");
   });
 });

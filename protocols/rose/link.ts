@@ -17,6 +17,7 @@ import {
   AssociateResult,
   isAcseIdentifier,
   readAcseApdu,
+  type UserInformation,
   writeAare,
   writeAarq,
   writeAbrt,
@@ -121,6 +122,12 @@ export interface RoseLinkOptions<E> {
   invokeTimeoutMs?: number;
   /** invokes in flight before `canInvoke` turns false (the caller's window) */
   highWaterMark?: number;
+  /**
+   * ms a frame may take to arrive whole once its header is in; past that its header is taken
+   * for garbage and the link resynchronizes behind it (a length that promises 64 KiB and then
+   * silence must not hold the link forever).
+   */
+  partialFrameTimeoutMs?: number;
 }
 
 const INVOKE_ID_LIMIT = 0x7fffffff;
@@ -135,6 +142,8 @@ export class RoseLink<E> {
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly invokeTimeoutMs: number;
   private readonly highWaterMark: number;
+  private readonly partialFrameTimeoutMs: number;
+  private stallTimer: NodeJS.Timeout | undefined;
   private readonly flushNow = () => this.flush();
 
   constructor(
@@ -143,6 +152,7 @@ export class RoseLink<E> {
   ) {
     this.invokeTimeoutMs = options.invokeTimeoutMs ?? 10_000;
     this.highWaterMark = options.highWaterMark ?? 2_000;
+    this.partialFrameTimeoutMs = options.partialFrameTimeoutMs ?? 10_000;
     this.decoder = new FrameDecoder({
       frame: (body) => this.onFrame(body),
       garbage: (skipped, sample) =>
@@ -166,16 +176,49 @@ export class RoseLink<E> {
 
   feed(chunk: Uint8Array): void {
     if (this.state === "closed") return;
+    this.framed(() => this.decoder.push(chunk));
+  }
+
+  /** Run a decoder step; a FramingError (only garbage) aborts the association. */
+  private framed(step: () => void): void {
     try {
-      this.decoder.push(chunk);
+      step();
     } catch (err) {
       if (err instanceof FramingError) {
         this.handlers.protocolError?.(err.message, true);
-        this.abort();
+        this.abort("provider");
         return;
       }
       throw err;
     }
+    this.watchPartialFrame();
+  }
+
+  /** Keep one timer while an incomplete frame is held, so a stalled one is given up in bounded time. */
+  private watchPartialFrame(): void {
+    const since = this.decoder.partialFrameSince;
+    if (since === undefined || this.state === "closed") {
+      clearTimeout(this.stallTimer);
+      this.stallTimer = undefined;
+      return;
+    }
+    if (this.stallTimer) return;
+    const wait = Math.max(1, since + this.partialFrameTimeoutMs - Date.now());
+    this.stallTimer = setTimeout(() => {
+      this.stallTimer = undefined;
+      if (this.state === "closed") return;
+      const held = this.decoder.partialFrameSince;
+      if (held !== undefined && Date.now() - held >= this.partialFrameTimeoutMs) {
+        this.handlers.protocolError?.(
+          `a frame of which ${this.decoder.buffered} byte(s) came has not completed in ${this.partialFrameTimeoutMs} ms: resynchronizing`,
+          false,
+        );
+        this.framed(() => this.decoder.expireStalledFrame());
+      } else {
+        this.watchPartialFrame();
+      }
+    }, wait);
+    this.stallTimer.unref();
   }
 
   private onFrame(body: Uint8Array): void {
@@ -184,10 +227,18 @@ export class RoseLink<E> {
       try {
         apdu = readAcseApdu(body);
       } catch (err) {
-        this.handlers.protocolError?.(`malformed ACSE APDU: ${(err as Error).message}`, false);
+        if (!(err instanceof BerError)) throw err;
+        this.handlers.protocolError?.(`malformed ACSE APDU: ${err.message}`, false);
         return;
       }
       this.onAcse(apdu);
+      return;
+    }
+    if (this.state !== "associated" && this.state !== "releasing") {
+      // No association for ROSE to run on: the ACSE provider aborts (X.227), it does not
+      // answer a ROSE APDU with a ROSE reject as if the association existed.
+      this.handlers.protocolError?.("ROSE APDU before the association: aborting", true);
+      this.abort("provider");
       return;
     }
     let apdu: RoseApdu;
@@ -197,12 +248,6 @@ export class RoseLink<E> {
       if (!(err instanceof BerError)) throw err;
       this.handlers.protocolError?.(`malformed ROSE APDU: ${err.message}`, false);
       this.sendReject(salvageInvokeId(body), { kind: "general", code: GeneralProblem.badlyStructuredPDU });
-      return;
-    }
-    if (this.state !== "associated" && this.state !== "releasing") {
-      this.handlers.protocolError?.(`${apdu.kind} before the association`, false);
-      if (apdu.kind === "invoke")
-        this.sendReject(apdu.invokeId, { kind: "general", code: GeneralProblem.unrecognizedPDU });
       return;
     }
     switch (apdu.kind) {
@@ -225,7 +270,10 @@ export class RoseLink<E> {
     switch (apdu.kind) {
       case "aarq":
         if (this.state !== "idle") {
-          this.handlers.protocolError?.("AARQ on an association already open", false);
+          // X.227: an AARQ is valid only in the idle state; anything else is a protocol error
+          // the ACSE provider answers with an A-P-ABORT.
+          this.handlers.protocolError?.(`AARQ in state ${this.state}: aborting`, true);
+          this.abort("provider");
           return;
         }
         this.state = "associating";
@@ -409,7 +457,11 @@ export class RoseLink<E> {
     this.send((w) => writeAarq(w, aarq));
   }
 
-  accept(applicationContext: string, implementationInformation?: string): void {
+  accept(
+    applicationContext: string,
+    implementationInformation?: string,
+    userInformation?: UserInformation[],
+  ): void {
     this.state = "associated";
     const aare: Aare = {
       applicationContext,
@@ -417,6 +469,7 @@ export class RoseLink<E> {
       diagnostic: { source: "user", value: 0 },
     };
     if (implementationInformation) aare.implementationInformation = implementationInformation;
+    if (userInformation?.length) aare.userInformation = userInformation;
     this.send((w) => writeAare(w, aare));
   }
 
@@ -517,9 +570,10 @@ export class RoseLink<E> {
     this.send((w) => writeRlrq(w, 0));
   }
 
-  abort(): void {
+  /** Send an ABRT and close. `provider` when the engine aborts on a protocol error (X.227 abort-source). */
+  abort(source: "user" | "provider" = "user"): void {
     if (this.state === "closed") return;
-    this.send((w) => writeAbrt(w, { source: "user" }));
+    this.send((w) => writeAbrt(w, { source }));
     this.flush();
     this.shutdown("closed");
     this.handlers.close?.();
@@ -532,6 +586,8 @@ export class RoseLink<E> {
 
   private shutdown(state: LinkState): void {
     this.state = state;
+    clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
     if (this.sweepTimer) {
       clearInterval(this.sweepTimer);
       this.sweepTimer = undefined;

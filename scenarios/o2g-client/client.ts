@@ -21,6 +21,11 @@ export interface LoginOptions {
   supervisedLogin?: string;
   /** connections kept open to the gateway (benchmarks raise it) */
   connections?: number;
+  /**
+   * Speak over this fetch instead of undici's request (REST and the chunk channel): what msw's
+   * setupServer intercepts, so the client can drive the gateway's msw stand-in (gateway/mock).
+   */
+  fetch?: typeof fetch;
 }
 
 export interface O2gResponse<T = unknown> {
@@ -158,6 +163,7 @@ export class O2gClient {
     const h: Record<string, string> = { ...headers };
     if (this.cookie) h.cookie = this.cookie;
     if (method === "POST" || body !== undefined) h["content-type"] = "application/json";
+    if (this.options.fetch) return this.sendWithFetch<T>(this.options.fetch, method, url, body, h);
     const res = await request(url, {
       method,
       headers: h,
@@ -179,6 +185,34 @@ export class O2gClient {
       }
     }
     return { status: res.statusCode, body: parsed as T };
+  }
+
+  private async sendWithFetch<T>(
+    fetchImpl: typeof fetch,
+    method: string,
+    url: string,
+    body: unknown,
+    headers: Record<string, string>,
+  ): Promise<O2gResponse<T>> {
+    const res = await fetchImpl(url, {
+      method,
+      headers,
+      body: body === undefined ? (method === "POST" ? "" : undefined) : JSON.stringify(body),
+    });
+    for (const sc of res.headers.getSetCookie()) {
+      const m = /^(AlcUserId=[^;]*)/.exec(sc);
+      if (m) this.cookie = m[1]!;
+    }
+    const text = await res.text();
+    let parsed: unknown = text;
+    if (text) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON: keep the text
+      }
+    }
+    return { status: res.status, body: parsed as T };
   }
 
   /** URL of `path` under a service, with query parameters. */
@@ -245,6 +279,7 @@ export class O2gClient {
       res.body.privatePollingUrl,
       O2gClient.streamingDispatcherFor(this.options.ca),
       !webHookUrl,
+      this.options.fetch,
     );
     this.streams.add(stream);
     if (!webHookUrl) await stream.started;

@@ -35,11 +35,13 @@ export class EventStream {
     readonly pollingUrl: string,
     private readonly dispatcher: Dispatcher,
     poll: boolean,
+    /** poll with this fetch rather than undici's request (see LoginOptions.fetch) */
+    fetchImpl?: typeof fetch,
   ) {
     this.started = new Promise((r) => {
       this.markStarted = r;
     });
-    if (poll) void this.loop();
+    if (poll) void (fetchImpl ? this.loopWithFetch(fetchImpl) : this.loop());
   }
 
   onEvent(listener: (e: O2gEvent) => void): () => void {
@@ -79,6 +81,52 @@ export class EventStream {
         let buffer = "";
         for await (const chunk of res.body) {
           buffer += chunk.toString("utf8");
+          let nl = buffer.indexOf("\n");
+          while (nl >= 0) {
+            const line = buffer.slice(0, nl).trim();
+            buffer = buffer.slice(nl + 1);
+            if (line) this.push(JSON.parse(line) as O2gEvent);
+            nl = buffer.indexOf("\n");
+          }
+        }
+        if (buffer.trim()) this.push(JSON.parse(buffer.trim()) as O2gEvent);
+      } catch (err) {
+        if (this.closed) return;
+        if ((err as Error).name !== "AbortError") {
+          for (const w of this.waiters.splice(0)) {
+            clearTimeout(w.timer);
+            w.reject(err as Error);
+          }
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+    }
+  }
+
+  /** The same loop over a fetch Response's body stream. */
+  private async loopWithFetch(fetchImpl: typeof fetch): Promise<void> {
+    const decoder = new TextDecoder();
+    while (!this.closed) {
+      this.abort = new AbortController();
+      try {
+        const res = await fetchImpl(this.pollingUrl, {
+          method: "POST",
+          headers: { accept: "*/*" },
+          signal: this.abort.signal,
+        });
+        this.polls++;
+        if (res.status !== 200 || !res.body) {
+          await res.text().catch(() => undefined);
+          throw new Error(`polling answered ${res.status}`);
+        }
+        const reader = res.body.getReader();
+        // A fetch that is not a socket's (msw's) does not end the body it answered on abort.
+        this.abort.signal.addEventListener("abort", () => void reader.cancel().catch(() => undefined), {
+          once: true,
+        });
+        let buffer = "";
+        for (let r = await reader.read(); !r.done; r = await reader.read()) {
+          buffer += decoder.decode(r.value, { stream: true });
           let nl = buffer.indexOf("\n");
           while (nl >= 0) {
             const line = buffer.slice(0, nl).trim();

@@ -5,9 +5,10 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Sandbox, startSandbox } from "../environment.js";
-import type { Scenario, Step } from "../format/index.js";
+import type { Scenario, Step, Template } from "../format/index.js";
 import { type EventStream, type O2gClient, type O2gEvent, O2gHttpError } from "../o2g-client/index.js";
-import { interpolate, mismatch, pick, type Vars } from "./match.js";
+import { type Actor, type RunContext, STEPS, type Webhooks } from "../steps/index.js";
+import { interpolate, type Vars } from "./match.js";
 
 export interface StepResult {
   index: string;
@@ -64,18 +65,8 @@ export class StepFailure extends Error {
   }
 }
 
-interface Actor {
-  name: string;
-  login: string;
-  number: string;
-  password: string;
-  admin: boolean;
-  client?: O2gClient;
-  stream?: EventStream;
-}
-
 /** One run of the steps, with its own users, variables and sessions. */
-class Instance {
+class Instance implements RunContext {
   readonly vars = new Map<string, unknown>();
   readonly actors = new Map<string, Actor>();
   readonly results: StepResult[] = [];
@@ -83,7 +74,7 @@ class Instance {
   constructor(
     readonly scenario: Scenario,
     readonly env: Sandbox,
-    readonly hooks: WebhookReceiver,
+    readonly hooks: Webhooks,
     offset: number,
   ) {
     const dir = env.emulator.directory;
@@ -115,29 +106,29 @@ class Instance {
     }
   }
 
-  private actor(name: string): Actor {
+  actor(name: string): Actor {
     const a = this.actors.get(name);
     if (!a) throw new Error(`no actor ${name}`);
     return a;
   }
 
-  private client(name: string): O2gClient {
+  client(name: string): O2gClient {
     const a = this.actor(name);
     if (!a.client) throw new Error(`${name} is not logged in (add a login step first)`);
     return a.client;
   }
 
-  private stream(name: string): EventStream {
+  stream(name: string): EventStream {
     const a = this.actor(name);
     if (!a.stream) throw new Error(`${name} has no subscription (add a subscribe step first)`);
     return a.stream;
   }
 
-  private value(t: Parameters<typeof interpolate>[0]): unknown {
+  value(t: Template | undefined): unknown {
     return interpolate(t, this.vars as Vars);
   }
 
-  private text(t: Parameters<typeof interpolate>[0], what: string): string {
+  text(t: Template | undefined, what: string): string {
     const v = this.value(t);
     if (v === undefined || v === null || typeof v === "object")
       throw new Error(`${what} is ${JSON.stringify(v)}`);
@@ -145,17 +136,13 @@ class Instance {
   }
 
   /** A destination: an actor's name stands for their number. */
-  private destination(t: Parameters<typeof interpolate>[0]): string {
+  destination(t: Template | undefined): string {
     const v = this.text(t, "destination");
     return this.actors.get(v)?.number || v;
   }
 
   /** The call a step names, or the actor's only call. */
-  private async callRef(
-    actor: string,
-    t: Parameters<typeof interpolate>[0] | undefined,
-    state?: string,
-  ): Promise<string> {
+  async callRef(actor: string, t: Template | undefined, state?: string): Promise<string> {
     if (t !== undefined) return this.text(t, "call");
     const calls = (
       await this.client(actor).get<{ calls: { callRef: string; legs: { state: string }[] }[] }>(
@@ -199,215 +186,11 @@ class Instance {
     }
   }
 
+  /** One step, through the step table (its kind's entry holds its parse and its run). */
   private async step(step: Step, index: string, report?: (r: StepResult) => void): Promise<void> {
-    const env = this.env;
-    switch (step.kind) {
-      case "login":
-        await Promise.all(
-          step.actors.map(async (name) => {
-            const a = this.actor(name);
-            a.client = a.admin ? await env.loginAdmin() : await env.loginUser(a.number);
-          }),
-        );
-        return;
-      case "logout":
-        for (const name of step.actors) {
-          const a = this.actor(name);
-          a.stream?.close();
-          await a.client?.close();
-          a.client = undefined;
-          a.stream = undefined;
-        }
-        return;
-      case "subscribe":
-        await Promise.all(
-          step.actors.map(async (name) => {
-            const a = this.actor(name);
-            const c = this.client(name);
-            const ids = a.admin ? [] : [a.login];
-            const selectors = step.packages.map((p) => ({ ids, names: [p] }));
-            if (step.webhook) {
-              a.stream = await c.subscribe(selectors, this.hooks.urlFor(a.login));
-              this.hooks.attach(a.login, a.stream);
-            } else a.stream = await c.subscribe(selectors);
-          }),
-        );
-        return;
-      case "call": {
-        const a = this.actor(step.from);
-        const body: Record<string, unknown> = {
-          deviceId: step.device !== undefined ? this.text(step.device, "device") : a.number,
-          callee: this.destination(step.to),
-        };
-        if (step.autoAnswer !== undefined) body.autoAnswer = step.autoAnswer;
-        const r = await this.client(step.from).post<{ callRef: string }>("telephony", "calls", body);
-        if (step.capture) this.vars.set(step.capture, r.body.callRef);
-        return;
-      }
-      case "answer": {
-        const a = this.actor(step.actor);
-        const ref = await this.callRef(step.actor, step.call, "RINGING_INCOMING");
-        await this.client(step.actor).post("telephony", `calls/${ref}/answer`, { deviceId: a.number });
-        return;
-      }
-      case "release": {
-        const ref = await this.callRef(step.actor, step.call);
-        await this.client(step.actor).del("telephony", `calls/${ref}`);
-        return;
-      }
-      case "hold":
-      case "retrieve": {
-        const a = this.actor(step.actor);
-        await this.client(step.actor).post(
-          "telephony",
-          `calls/${this.text(step.call, "call")}/${step.kind}`,
-          { deviceId: a.number },
-        );
-        return;
-      }
-      case "transfer":
-      case "merge":
-        await this.client(step.actor).post(
-          "telephony",
-          `calls/${this.text(step.active, "active")}/${step.kind}`,
-          {
-            heldCallRef: this.text(step.held, "held"),
-          },
-        );
-        return;
-      case "forward": {
-        const c = this.client(step.actor);
-        const to = this.text(step.to, "forward.to");
-        if (to === "none") {
-          await c.del("routing", "forwardroute");
-          return;
-        }
-        const destination =
-          to === "VOICEMAIL" ? { type: "VOICEMAIL" } : { type: "NUMBER", number: this.destination(to) };
-        await c.post("routing", "forwardroute", {
-          forwardRoute: {
-            ...(step.when === "IMMEDIATE" ? {} : { forwardType: step.when }),
-            destinations: [destination],
-          },
-        });
-        return;
-      }
-      case "dnd":
-        if (step.on) await this.client(step.actor).post("routing", "dnd");
-        else await this.client(step.actor).del("routing", "dnd");
-        return;
-      case "redirect":
-        await this.client(step.actor).post("telephony", `calls/${this.text(step.call, "call")}/redirect`, {
-          redirectTo: this.destination(step.to),
-        });
-        return;
-      case "blindTransfer":
-        await this.client(step.actor).post(
-          "telephony",
-          `calls/${this.text(step.call, "call")}/blindtransfer`,
-          {
-            transferTo: this.destination(step.to),
-          },
-        );
-        return;
-      case "phone": {
-        const phone = env.emulator.phone(this.actor(step.actor).number);
-        if (step.action === "dial") phone.dial(this.destination(step.number!));
-        else if (step.action === "hangUp") phone.hangUp();
-        else phone.offHook();
-        return;
-      }
-      case "expect": {
-        const wait = async (e: (typeof step.all)[number]) => {
-          const s = this.stream(e.actor);
-          const expected = e.match === undefined ? undefined : this.value(e.match);
-          const what = `${e.actor}'s ${e.event}${expected === undefined ? "" : ` matching ${JSON.stringify(expected)}`}`;
-          let got: O2gEvent;
-          try {
-            got = await s.next(
-              (ev) => ev.eventName === e.event && (expected === undefined || mismatch(expected, ev) === null),
-              step.timeoutMs,
-              what,
-            );
-          } catch (err) {
-            const near = s
-              .pending()
-              .filter((ev) => ev.eventName === e.event)
-              .map((ev) => mismatch(expected, ev))
-              .filter(Boolean);
-            throw new Error(
-              `expected ${what} within ${step.timeoutMs} ms; ${(err as Error).message.replace(/^timed out.*?; /, "")}` +
-                (near.length ? `; closest ${e.event}: ${near[0]}` : ""),
-            );
-          }
-          for (const [v, path] of Object.entries(e.capture ?? {})) this.vars.set(v, pick(got, path));
-        };
-        if (step.ordered) for (const e of step.all) await wait(e);
-        else await Promise.all(step.all.map(wait));
-        return;
-      }
-      case "noEvent": {
-        // Only what arrives from now on counts: earlier events are another step's business.
-        const s = this.stream(step.actor);
-        const from = s.events.length;
-        const expected = step.match === undefined ? undefined : this.value(step.match);
-        await new Promise((r) => setTimeout(r, step.withinMs));
-        const got = s.events
-          .slice(from)
-          .find(
-            (ev) =>
-              (!step.event || ev.eventName === step.event) &&
-              (expected === undefined || mismatch(expected, ev) === null),
-          );
-        if (got)
-          throw new Error(`${step.actor} received ${got.eventName} ${JSON.stringify(got).slice(0, 200)}`);
-        return;
-      }
-      case "request": {
-        const c = this.client(step.actor);
-        const query = (this.value(step.query) ?? {}) as Record<string, string>;
-        const url = c.url(step.service, this.text(step.path, "path"), query);
-        const body = step.body === undefined ? undefined : this.value(step.body);
-        const r = await c.send(step.method, url, body);
-        if (step.status ? r.status !== step.status : r.status < 200 || r.status > 299) {
-          throw new Error(
-            `${step.method} ${url} answered ${r.status}${step.status ? `, expected ${step.status}` : ""}: ${JSON.stringify(r.body)}`,
-          );
-        }
-        if (step.match !== undefined) {
-          const m = mismatch(this.value(step.match), r.body);
-          if (m) throw new Error(`the answer does not match: ${m}`);
-        }
-        for (const [v, path] of Object.entries(step.capture ?? {})) this.vars.set(v, pick(r.body, path));
-        return;
-      }
-      case "wait":
-        await new Promise((r) => setTimeout(r, step.ms));
-        return;
-      case "set":
-        for (const [k, v] of Object.entries(step.vars)) this.vars.set(k, this.value(v));
-        return;
-      case "loop":
-        for (let n = 0; n < step.times; n++) await this.run(step.steps, `${index}.${n + 1}.`, report);
-        return;
-      case "fault":
-        applyFault(env, step);
-        return;
-      case "incident": {
-        const { node, code, rack, board, equipment } = step;
-        const raised = env.emulator.node(node).analytics.incidents.raise({
-          code,
-          ...(rack !== undefined ? { rack } : {}),
-          ...(board !== undefined ? { board } : {}),
-          ...(equipment !== undefined ? { equipment } : {}),
-        });
-        if (step.capture) this.vars.set(step.capture, raised.text);
-        return;
-      }
-      case "log":
-        console.log(`[${this.scenario.name}] ${String(this.value(step.message))}`);
-        return;
-    }
+    const entry = STEPS.get(step.kind);
+    if (!entry) throw new Error(`no step kind ${step.kind}`);
+    await entry.run(step, this, { index, runSteps: (steps, prefix) => this.run(steps, prefix, report) });
   }
 
   async close(): Promise<void> {
@@ -418,44 +201,8 @@ class Instance {
   }
 }
 
-function applyFault(env: Sandbox, step: Extract<Step, { kind: "fault" }>): void {
-  const node = env.emulator.node(step.node);
-  const servers =
-    step.link === "csta" ? [node.csta] : step.link === "cmip" ? [node.cmip] : [node.csta, node.cmip];
-  switch (step.fault) {
-    case "drop":
-      for (const s of servers) s.dropLinks();
-      return;
-    case "delay":
-      for (const s of servers)
-        Object.assign(s.faults, { delayMs: step.ms ?? 0, jitterMs: step.jitterMs ?? 0 });
-      return;
-    case "stall":
-      for (const s of servers) s.faults.stalled = true;
-      return;
-    case "garbage":
-      for (const s of servers) s.sendGarbage(Buffer.from("this is not BER \xff\xfe\x00\x01", "latin1"));
-      return;
-    case "refuse":
-      for (const s of servers) s.faults.refuseUntil = Date.now() + (step.ms ?? 0);
-      return;
-    case "clear":
-      for (const s of servers)
-        Object.assign(s.faults, { delayMs: 0, jitterMs: 0, stalled: false, refuseUntil: 0 });
-      return;
-    case "switchover":
-      if (!node.redundant) {
-        throw new Error(
-          `node ${step.node} is not a redundant pair: add "redundant: true" to the scenario's emulator block`,
-        );
-      }
-      node.switchover(step.flavour ?? "clean");
-      return;
-  }
-}
-
 /** Receives webhook deliveries for the scenario's actors and feeds them to their event streams. */
-class WebhookReceiver {
+class WebhookReceiver implements Webhooks {
   private server: Server | undefined;
   private port = 0;
   private readonly streams = new Map<string, EventStream>();

@@ -138,6 +138,12 @@ describe("a voice message, from deposit to deletion", () => {
     expect(ack.status).toBe(206);
     expect(ack.body.toString("ascii")).toBe("RI");
     expect(ack.headers["content-range"]).toBe(`bytes 0-1/${sb.emulator.node(1).voicemail.audio(m2).length}`);
+    // A range past the end: 416 in O2G's error shape, the size in Content-Range.
+    const size = sb.emulator.node(1).voicemail.audio(m2).length;
+    const past = await raw(alice, `${A.number}/voicemails/${m2.uid}`, { range: `bytes=${size}-` });
+    expect(past.status).toBe(416);
+    expect(past.headers["content-range"]).toBe(`bytes */${size}`);
+    expect(JSON.parse(past.body.toString())).toMatchObject({ code: 416, type: "RANGE_NOT_SATISFIABLE" });
     expect(counts.get(A.login)?.unread).toBe(info0.body.newVoiceMsg);
     const info1 = await alice.post<{ totalVoiceMsg: number; newVoiceMsg: number }>("voicemail", A.number);
     expect(info1.body).toMatchObject({

@@ -9,10 +9,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type GatewayReady, type Spawned, spawnTs } from "../../bench/support/processes.js";
-import { describeWithPostgres } from "../../gateway/store/testing/describe-postgres.js";
 import { type Emulator, startEmulator } from "../../oxe-emulator/index.js";
 import { O2gClient, type O2gEvent } from "../../scenarios/o2g-client/index.js";
 import { ADMIN } from "../support/sandbox.js";
+import { describeWithPostgres } from "../support/store/describe-postgres.js";
 
 interface Rec {
   recordId: number;

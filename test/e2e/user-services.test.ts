@@ -3,6 +3,7 @@
  * calls it, the node routing calls by what the gateway set over CSTA, records built from the
  * calls and read back from the database, counters and their events.
  */
+import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { externalContactCount, generateExternalContacts } from "../../oxe-emulator/directory/index.js";
 import type { O2gClient } from "../../scenarios/o2g-client/index.js";
@@ -47,6 +48,13 @@ function send<T = { code: number; routing: { errorType: string; errorCause: stri
   query: Record<string, string> = {},
 ) {
   return c.send<T>(method, c.url(service, path, query), body);
+}
+
+/** An OR of an OR of ... a leaf, `levels` deep. */
+function nestedFilter(levels: number): unknown {
+  let f: unknown = { field: "lastName", operation: "BEGIN_WITH", operand: "a" };
+  for (let i = 0; i < levels; i++) f = { operation: "OR", operand: [f] };
+  return f;
 }
 
 async function callAndHangUp(a: O2gClient, from: string, to: string): Promise<string> {
@@ -365,6 +373,13 @@ describe("communication log and event summary", () => {
     const all = await a.get<Page>("comlog");
     expect(all.body.totalCount).toBe(2);
     const [r1, r2] = all.body.comHistoryRecords;
+    // The optimized answer: the caller, in both records, is described in full once only.
+    const optimized = await a.get<Page>("comlog", "", { optimized: "true" });
+    const caller = optimized.body.comHistoryRecords.map(
+      (r) => r.participants.find((p) => p.role === "CALLER")?.identity,
+    );
+    expect(Object.keys(caller[0]!).length).toBeGreaterThan(1);
+    expect(caller[1]).toEqual({ id: { phoneNumber: "10035" } });
     await a.del("comlog", "", { recordIdList: `${r1!.recordId}` });
     expect((await ea.next((e) => e.eventName === "OnComRecordsDeleted")).recordIds).toEqual([r1!.recordId]);
     await a.del("comlog", "", { role: "CALLER" });
@@ -398,6 +413,23 @@ describe("communication log and event summary", () => {
     );
     expect((await send(a, "GET", "comlog", "", undefined, { loginName: "oxe10039" })).status).toBe(403);
     expect((await send(a, "GET", "eventsummary", "", undefined, { loginName: "oxe10039" })).status).toBe(403);
+  });
+
+  it("refuses recordIds nested 5,000 deep with a 400 naming the field", async () => {
+    const a = await sb.loginUser("10038");
+    // Too deep for JSON.stringify, so written by hand. It once answered 500: the error message
+    // stringified the value and overflowed the stack.
+    const body = `{"recordIds":${"[".repeat(5000)}1${"]".repeat(5000)}}`;
+    const r = await request(a.url("comlog", "", { acknowledge: "true" }), {
+      method: "PUT",
+      headers: { cookie: a.cookieHeader, "content-type": "application/json" },
+      body,
+      dispatcher: sb.dispatcher,
+    });
+    const answer = (await r.body.json()) as { code: number; helpMessage: string };
+    expect(r.statusCode).toBe(400);
+    expect(answer.code).toBe(400);
+    expect(answer.helpMessage).toMatch(/recordIds/);
   });
 });
 
@@ -489,11 +521,16 @@ describe("directory search", () => {
       { filter: { operation: "OR", operand: [] } },
       { filter: { field: "lastName", operation: "BEGIN_WITH", operand: "a" }, limit: 0 },
       { filter: { field: "lastName", operation: "BEGIN_WITH", operand: "a" }, limit: "10" },
+      // deeper than the phone book takes: refused by the schema before anything walks it
+      { filter: nestedFilter(9) },
+      { filter: nestedFilter(500) },
     ]) {
       const r = await send(u, "POST", "directory", "search", body);
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.code).toBe(400);
     }
     expect((await send(u, "DELETE", "directory", "search")).status).toBe(404);
+    // as deep as the phone book takes is fine
+    expect((await send(u, "POST", "directory", "search", { filter: nestedFilter(8) })).status).toBe(200);
   });
 });

@@ -3,6 +3,7 @@
  * stays on the OXE, and the deletion survives a re-read of the node) and created again, with
  * the userManagement events; every bad input answered with its status and O2G's error.
  */
+import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { O2gClient, O2gHttpError } from "../../scenarios/o2g-client/index.js";
 import { type Sandbox, startSandbox } from "../support/sandbox.js";
@@ -209,5 +210,69 @@ describe("bad input", () => {
     const u = await sb.loginUser(sb.emulator.directory.subscribers[0]!.directoryNumber);
     const r = await u.send("GET", admin.url("usermanagement"));
     expect(r).toMatchObject({ status: 403, body: { httpStatus: "FORBIDDEN", code: 403 } });
+  });
+});
+
+describe("the Users service", () => {
+  const usersUrl = () => admin.url("users");
+  const loginsUrl = (query = "") => `${usersUrl().replace(/\/users$/, "/logins")}${query}`;
+  const gatewayLogins = (nodeId?: number) =>
+    [...sb.gateway.core.directory.users.values()]
+      .filter((u) => nodeId === undefined || u.nodeId === nodeId)
+      .map((u) => u.loginName);
+
+  it("shows a user by login and by company phone, as the SDK's UserJson", async () => {
+    const s = sb.emulator.directory.byNode.get(2)![0]!;
+    const byLogin = await admin.get("users", s.loginName);
+    expect(byLogin).toMatchObject({ status: 200 });
+    expect(byLogin.body).toEqual({
+      companyPhone: s.directoryNumber,
+      firstName: expect.any(String),
+      lastName: expect.any(String),
+      loginName: s.loginName,
+      devices: [{ type: expect.any(String), id: s.directoryNumber, subType: s.stationType.name }],
+      nodeId: "2",
+    });
+    const byPhone = await admin.get("users", "", { companyPhone: s.directoryNumber });
+    expect(byPhone.body).toEqual(byLogin.body);
+  });
+
+  it("lists the logins, of some nodes, and none of the call-centre agents", async () => {
+    const every = await admin.send<{ loginNames: string[] }>("GET", loginsUrl());
+    expect(every.body.loginNames.sort()).toEqual(gatewayLogins().sort());
+    const node2 = await admin.send<{ loginNames: string[] }>("GET", loginsUrl("?nodeIds=2"));
+    expect(node2.body.loginNames.sort()).toEqual(gatewayLogins(2).sort());
+    // The SDK sends these flags bare.
+    expect((await admin.send("GET", loginsUrl("?onlyACD"))).body).toEqual({ loginNames: [] });
+    expect((await admin.send("GET", loginsUrl("?onlyWithExtLogin=true"))).body).toEqual({ loginNames: [] });
+    const notOnly = await admin.send<{ loginNames: string[] }>("GET", loginsUrl("?onlyACD=false"));
+    expect(notOnly.body.loginNames).toHaveLength(gatewayLogins().length);
+  });
+
+  it.each([
+    ["neither a company phone nor a login", () => usersUrl(), 400, /companyPhone/],
+    ["a company phone with letters", () => `${usersUrl()}?companyPhone=ten`, 400, /companyPhone/],
+    ["an unknown company phone", () => `${usersUrl()}?companyPhone=19999`, 404, /no user has the number/],
+    ["a login name too long", () => `${usersUrl()}/${"x".repeat(65)}`, 400, /loginName/],
+    ["a flag that is no boolean", () => loginsUrl("?onlyACD=maybe"), 400, /onlyACD/],
+    ["node ids that are not numbers", () => loginsUrl("?nodeIds=one;two"), 400, /node numbers/],
+  ])("answers %s with its status, naming what is wrong", async (_what, url, status, message) => {
+    const r = await admin.send<Record<string, unknown>>("GET", url());
+    expect(r.body).toMatchObject({ code: status, httpStatus: expect.any(String), canRetry: false });
+    expect(String(r.body.helpMessage)).toMatch(message);
+  });
+
+  it("lets a user session look up itself only, and not list the logins", async () => {
+    const [mine, other] = sb.emulator.directory.byNode.get(1)!;
+    const u = await sb.loginUser(mine!.directoryNumber);
+    expect((await u.send("GET", `${usersUrl()}?companyPhone=${mine!.directoryNumber}`)).status).toBe(200);
+    expect((await u.send("GET", `${usersUrl()}?companyPhone=${other!.directoryNumber}`)).status).toBe(403);
+    expect((await u.send("GET", loginsUrl())).status).toBe(403);
+  });
+
+  it("answers 401 before it looks at the query", async () => {
+    const r = await request(`${usersUrl()}?companyPhone=ten`, { dispatcher: sb.dispatcher });
+    expect(r.statusCode).toBe(401);
+    expect(await r.body.json()).toMatchObject({ httpStatus: "UNAUTHORIZED", code: 401 });
   });
 });

@@ -1,4 +1,5 @@
 /** The node's command formats and O2G's date parameters, without a node. */
+import { Value } from "typebox/value";
 import { describe, expect, it } from "vitest";
 import {
   localDmy,
@@ -22,6 +23,7 @@ import {
 } from "./formats.js";
 import type { ChargingSelection } from "./node-analytics.js";
 import { chargingResultChunks, incidentJson } from "./report.js";
+import { ChargingResultSchema } from "./schema.js";
 
 const INCIDENT_HEADER = "#date|node|cs|severity|incident|occurrences|rack|board|equipment|termination|text";
 const TICKET_HEADER =
@@ -227,6 +229,19 @@ describe("charging results", () => {
       },
     ]);
     expect(parse(chargingResultChunks(sel, { all: false, top: 1 })).chargings).toHaveLength(1);
+  });
+
+  // No serializer sees the streamed answer, so nothing else holds it to the schema the route
+  // declares: every field must be listed there (Clean drops the unlisted) with its type.
+  it.each([
+    ["all, by dates", { all: true }, true],
+    ["all, top 2, by files", { all: true, top: 2 }, false],
+    ["per user totals, by dates", { all: false }, true],
+    ["per user totals, top 1, by files", { all: false, top: 1 }, false],
+  ])("answers %s as the ChargingResult schema says, field for field", (_what, opts, dated) => {
+    const r: unknown = parse(chargingResultChunks(sel, opts, dated ? sel.range : undefined));
+    expect([...Value.Errors(ChargingResultSchema, r)]).toEqual([]);
+    expect(Value.Clean(ChargingResultSchema, structuredClone(r))).toEqual(r);
   });
 
   it("writes a big answer in chunks, without one giant string", () => {

@@ -53,3 +53,10 @@ export {
   incidentJson,
   ticketJson,
 } from "./report.js";
+export {
+  ChargingFileSchema,
+  type ChargingResultJson,
+  ChargingResultSchema,
+  ChargingSchema,
+  IncidentSchema,
+} from "./schema.js";

@@ -14,21 +14,9 @@
 import { localDmy, localHms, localStamp, localYmd, type TimeRange } from "./dates.js";
 import type { NodeChargingFile, NodeIncident, NodeTicket } from "./formats.js";
 import type { ChargingSelection } from "./node-analytics.js";
+import type { ChargingFileJson, ChargingJson, IncidentJson } from "./schema.js";
 
-export interface IncidentJson {
-  date: string;
-  hour: string;
-  severity: number;
-  value: string;
-  type: string;
-  nbOccurs: number;
-  node: string;
-  main: boolean;
-  rack?: string;
-  board?: string;
-  equipment?: string;
-  termination?: string;
-}
+export type { ChargingFileJson, ChargingJson, IncidentJson } from "./schema.js";
 
 export function incidentJson(i: NodeIncident): IncidentJson {
   const j: IncidentJson = {
@@ -48,31 +36,8 @@ export function incidentJson(i: NodeIncident): IncidentJson {
   return j;
 }
 
-export interface ChargingFileJson {
-  name: string;
-  date: string;
-  time: string;
-}
-
 export function chargingFileJson(f: NodeChargingFile): ChargingFileJson {
   return { name: f.name, date: localDmy(f.start), time: localHms(f.start) };
-}
-
-export interface ChargingJson {
-  caller: string;
-  name?: string;
-  called?: string;
-  initialDialledNumber?: string;
-  callNumber?: number;
-  chargingUnits?: number;
-  cost?: number;
-  startDate?: string;
-  duration?: number;
-  callType?: string;
-  effectiveCallDuration?: number;
-  actingExtensionNumberNode?: number;
-  internalFacilities?: { facilities: string[] };
-  externalFacilities?: { facilities: string[] };
 }
 
 export function ticketJson(t: NodeTicket): ChargingJson {

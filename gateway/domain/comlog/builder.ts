@@ -48,7 +48,8 @@ const REASONS: Partial<Record<CallCause, Reason>> = {
 };
 
 export interface ComlogBuilderOptions {
-  repository: ComlogRepository;
+  /** only `add` is used: the msw stand-in (gateway/mock) passes a repository in memory */
+  repository: Pick<ComlogRepository, "add">;
   events: EventPublisher;
   /** the voice mail pilots of the nodes: a remote that is one makes the reason VOICEMAIL */
   isVoiceMail: (number: string) => boolean;

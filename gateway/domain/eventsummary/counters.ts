@@ -6,18 +6,9 @@
  * to tell the user's subscribers only when a number actually moved.
  */
 import type { EventPublisher } from "../../events/types.js";
+import type { EventSummaryJson } from "./schema.js";
 
-/** The wire's EventSummaryJson. */
-export interface EventSummaryJson {
-  missedCallsNb: number;
-  /** absent when nothing knows the user's mailbox */
-  voiceMessagesNb?: number;
-  callBackRequestsNb: number;
-  faxNb: number;
-  newTextNb: number;
-  oldTextNb: number;
-  eventWaiting: boolean;
-}
+export type { EventSummaryJson };
 
 export interface EventSummarySources {
   /** somebody subscribes to this user's event summary: otherwise a change is not worth a recount */

@@ -3,6 +3,7 @@ export {
   countManagedUsers,
   DEFAULT_MANAGEMENT_LICENSE,
   type LicenseConfig,
+  type LicensedGateway,
   licensedManagementUsers,
   MANAGEMENT_TOLERANCE,
   type ManagementLicenseState,

@@ -9,9 +9,17 @@
  * soon as the nodes grow, and stop biting as soon as they shrink.
  */
 import type { GatewayConfig } from "../../config/index.js";
-import type { GatewayCore } from "../../core.js";
-import { O2gError } from "../../http/errors.js";
+import type { NodeLink } from "../../links/index.js";
+import type { UserDirectory } from "../directory.js";
+import { forbidden } from "../errors.js";
 import { provisioningOf } from "../pbx/provisioning.js";
+
+/** What the license reads of the gateway (the gateway core is one). */
+export interface LicensedGateway {
+  readonly config: GatewayConfig;
+  readonly directory: UserDirectory;
+  readonly nodes: ReadonlyMap<number, NodeLink>;
+}
 
 /** Licensed users when the configuration does not say: O2G's maximum, so a sandbox is never limited. */
 export const DEFAULT_MANAGEMENT_LICENSE = 100_000;
@@ -41,7 +49,7 @@ export function licensedManagementUsers(config: GatewayConfig): number {
 }
 
 /** The users the license counts: every subscriber of each node whose configuration link is up. */
-export function countManagedUsers(core: GatewayCore): number {
+export function countManagedUsers(core: LicensedGateway): number {
   const prov = provisioningOf(core.directory);
   let used = 0;
   for (const node of core.nodes.values()) {
@@ -52,7 +60,7 @@ export function countManagedUsers(core: GatewayCore): number {
   return used;
 }
 
-export function managementLicense(core: GatewayCore): ManagementLicenseState {
+export function managementLicense(core: LicensedGateway): ManagementLicenseState {
   const licensed = licensedManagementUsers(core.config);
   const used = countManagedUsers(core);
   const limit = Math.floor(licensed * MANAGEMENT_TOLERANCE);
@@ -65,25 +73,24 @@ const READ_METHODS = new Set(["GET", "HEAD"]);
  * Refuse what the license does not allow: anything without the license, anything but a read
  * when the nodes have outgrown it (403, with the figures in the message).
  */
-export function checkManagementLicense(core: GatewayCore, method: string, service: string): void {
+export function checkManagementLicense(core: LicensedGateway, method: string, service: string): void {
   const licensed = licensedManagementUsers(core.config);
   if (licensed === 0)
-    throw new O2gError(403, `${service} needs a Management license, and this gateway has none`, {
-      type: "FORBIDDEN",
-      innerMessage: "NO_MANAGEMENT_LICENSE",
-    });
+    throw forbidden(
+      `${service} needs a Management license, and this gateway has none`,
+      "NO_MANAGEMENT_LICENSE",
+    );
   if (READ_METHODS.has(method)) return;
   const st = managementLicense(core);
   if (st.readOnly)
-    throw new O2gError(
-      403,
+    throw forbidden(
       `${service} is read-only: the connected nodes have ${st.used} users, more than 110% of the ${st.licensed} the Management license covers (${st.limit}); only GET is allowed`,
-      { type: "FORBIDDEN", innerMessage: "MANAGEMENT_LICENSE_EXCEEDED" },
+      "MANAGEMENT_LICENSE_EXCEEDED",
     );
 }
 
 /** The license as the Maintenance service lists it (maint-types' License: name, total, currentUsed). */
-export function managementLicenseInfo(core: GatewayCore): {
+export function managementLicenseInfo(core: LicensedGateway): {
   name: string;
   total: number;
   currentUsed: number;

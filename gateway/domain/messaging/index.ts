@@ -1,5 +1,6 @@
 export { type VoiceMailCount, VoiceMailCounters, type VoiceMailCountListener } from "./counters.js";
 export { MailboxCredentials } from "./credentials.js";
+export { MailboxInfoSchema, MailboxSchema, VoiceMessageSchema } from "./schema.js";
 export {
   countOf,
   type ListOptions,

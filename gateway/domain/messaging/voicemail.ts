@@ -20,6 +20,13 @@ import {
 import type { GwUser, UserDirectory } from "../directory.js";
 import { type VoiceMailCount, VoiceMailCounters } from "./counters.js";
 import { MailboxCredentials } from "./credentials.js";
+import type {
+  MailboxCapabilitiesJson,
+  MailboxInfoJson,
+  MailboxJson,
+  PartyInfoJson,
+  VoiceMessageJson,
+} from "./schema.js";
 
 export interface VoiceMailSettings {
   /** IMAPS (TLS from the first byte) rather than plain IMAP */
@@ -29,6 +36,8 @@ export interface VoiceMailSettings {
   /** IDLE starts this long after the last command */
   autoIdleMs: number;
   connectTimeoutMs: number;
+  /** one request waits this long for the voice mail (the login included), then fails alone */
+  commandTimeoutMs: number;
   reconnectMinMs: number;
   reconnectMaxMs: number;
   /** mailboxes open at once, at most */
@@ -64,52 +73,14 @@ export class VoiceMailError extends Error {
   }
 }
 
-export interface MailboxCapabilitiesJson {
-  listMessages: boolean;
-  getMessages: boolean;
-  getRecord: boolean;
-  play: boolean;
-  pause: boolean;
-  hangup: boolean;
-  record: boolean;
-  resume: boolean;
-  cancel: boolean;
-  forward: boolean;
-  callback: boolean;
-  send: boolean;
-  events: boolean;
-}
-
-export interface MailboxJson {
-  id: string;
-  name: string;
-  capabilities: MailboxCapabilitiesJson;
-}
-
-export interface MailboxInfoJson {
-  totalVoiceMsg: number;
-  newVoiceMsg: number;
-  /** bytes the messages take on the voice mail */
-  storageUsage: number;
-}
-
-export interface PartyInfoJson {
-  id: { loginName?: string; phoneNumber?: string };
-  firstName?: string;
-  lastName?: string;
-  displayName?: string;
-  type?: { main: "USER" | "EXTERNAL"; subType?: string };
-}
-
-export interface VoiceMessageJson {
-  voicemailId: string;
-  from?: PartyInfoJson;
-  duration: number;
-  /** ISO 8601 */
-  date: string;
-  unread: boolean;
-  highPriority: boolean;
-}
+// The wire shapes are schemas (schema.ts); these names stay importable from here.
+export type {
+  MailboxCapabilitiesJson,
+  MailboxInfoJson,
+  MailboxJson,
+  PartyInfoJson,
+  VoiceMessageJson,
+} from "./schema.js";
 
 export interface ListOptions {
   newOnly: boolean;
@@ -321,6 +292,7 @@ export class VoiceMailService {
           login,
           password,
           connectTimeoutMs: s.connectTimeoutMs,
+          commandTimeoutMs: s.commandTimeoutMs,
           autoIdleMs: s.autoIdleMs,
           reconnectMinMs: s.reconnectMinMs,
           reconnectMaxMs: s.reconnectMaxMs,

@@ -14,7 +14,7 @@
  * right gives what the application meant; usual precedence would not.
  */
 import type { Filter, SchemaAttribute, SchemaClass } from "../../../protocols/cmip/index.js";
-import { badRequest } from "../../http/errors.js";
+import { invalid } from "../errors.js";
 import { scalar } from "./values.js";
 
 class FilterSyntaxError extends Error {}
@@ -100,24 +100,23 @@ export function parseInstanceFilter(text: string, cls: SchemaClass): Filter {
     }
   }
 
-  if (text.trim() === "") throw badRequest("the filter is empty", "INVALID_FILTER");
+  if (text.trim() === "") throw invalid("the filter is empty", "INVALID_FILTER");
   try {
     const f = expr();
     skipWs();
     if (pos < text.length) fail("unexpected text");
     return f;
   } catch (err) {
-    if (err instanceof FilterSyntaxError)
-      throw badRequest(`invalid filter: ${err.message}`, "INVALID_FILTER");
+    if (err instanceof FilterSyntaxError) throw invalid(`invalid filter: ${err.message}`, "INVALID_FILTER");
     throw err;
   }
 }
 
 function item(cls: SchemaClass, name: string, op: string, raw: string): Filter {
   const def = cls.attributes.find((a) => a.name === name);
-  if (!def) throw badRequest(`invalid filter: ${cls.name} has no attribute ${name}`, "INVALID_FILTER");
+  if (!def) throw invalid(`invalid filter: ${cls.name} has no attribute ${name}`, "INVALID_FILTER");
   if (def.writeOnly)
-    throw badRequest(`invalid filter: ${name} cannot be read, nor filtered on`, "INVALID_FILTER");
+    throw invalid(`invalid filter: ${name} cannot be read, nor filtered on`, "INVALID_FILTER");
   if (op === "=ge=" || op === "=le=") {
     const value = typed(def, raw);
     return op === "=ge=" ? { greaterOrEqual: { id: def.id, value } } : { lessOrEqual: { id: def.id, value } };
@@ -125,10 +124,7 @@ function item(cls: SchemaClass, name: string, op: string, raw: string): Filter {
   let f: Filter;
   if (raw.includes("*")) {
     if (def.type !== "string" && def.type !== "enum")
-      throw badRequest(
-        `invalid filter: wildcards apply to text attributes, not to ${name}`,
-        "INVALID_FILTER",
-      );
+      throw invalid(`invalid filter: wildcards apply to text attributes, not to ${name}`, "INVALID_FILTER");
     const parts = raw.split("*");
     const initial = parts[0] || undefined;
     const final = parts.length > 1 ? parts[parts.length - 1] || undefined : undefined;
@@ -152,8 +148,8 @@ function item(cls: SchemaClass, name: string, op: string, raw: string): Filter {
 function typed(def: SchemaAttribute, raw: string) {
   const v = scalar(def, raw);
   if (def.type === "integer" && typeof v !== "number")
-    throw badRequest(`invalid filter: ${def.name} is an integer, not "${raw}"`, "INVALID_FILTER");
+    throw invalid(`invalid filter: ${def.name} is an integer, not "${raw}"`, "INVALID_FILTER");
   if (def.type === "boolean" && typeof v !== "boolean")
-    throw badRequest(`invalid filter: ${def.name} is true or false, not "${raw}"`, "INVALID_FILTER");
+    throw invalid(`invalid filter: ${def.name} is true or false, not "${raw}"`, "INVALID_FILTER");
   return v;
 }

@@ -1,10 +1,4 @@
-export {
-  configurationLink,
-  type GuardOptions,
-  guardManagementService,
-  onNode,
-  parseNodeId,
-} from "./access.js";
+export { configurationLink, type NodeLookup, onNode, parseNodeId } from "./access.js";
 export { fromCmip, nodeUnreachable } from "./errors.js";
 export { parseInstanceFilter } from "./filter.js";
 export {

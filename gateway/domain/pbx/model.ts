@@ -15,43 +15,11 @@ import {
   type SchemaAttribute,
   type SchemaClass,
 } from "../../../protocols/cmip/index.js";
-import { badRequest, notFound } from "../../http/errors.js";
+import { invalid, notFound } from "../errors.js";
+import type { AttributeModelJson, ObjectModelJson, PbxObjectJson } from "./schema.js";
 import { toRestValue } from "./values.js";
 
-export interface AttributeModelJson {
-  name: string;
-  mandatory: boolean;
-  typeValue: "Enumerated" | "OctetString" | "Integer" | "Boolean";
-  multiValue: boolean;
-  allowedValues?: string[];
-  lengthValue?: string;
-  defaultValue?: string;
-  filtering: boolean;
-}
-
-export interface ObjectModelJson {
-  objectName: string;
-  attributes: AttributeModelJson[];
-  objects: ObjectModelJson[];
-  hidden: boolean;
-  create: boolean;
-  delete: boolean;
-  set: boolean;
-  get: boolean;
-  otherActions: string[];
-}
-
-export interface PbxAttributeJson {
-  name: string;
-  value: string[];
-}
-
-export interface PbxObjectJson {
-  objectName: string;
-  objectId: string;
-  attributes: PbxAttributeJson[];
-  objectNames: string[];
-}
+export type { AttributeModelJson, ObjectModelJson, PbxAttributeJson, PbxObjectJson } from "./schema.js";
 
 const TYPE_NAMES = {
   string: "OctetString",
@@ -135,7 +103,7 @@ export function resolveInstancePath(
   nodeId: number,
   segments: readonly string[],
 ): InstancePath {
-  if (segments.length === 0) throw badRequest("name an object (e.g. Subscriber)");
+  if (segments.length === 0) throw invalid("name an object (e.g. Subscriber)");
   let superior = `Node=${nodeId}`;
   let parent = "Node";
   let cls: SchemaClass | undefined;
@@ -148,13 +116,13 @@ export function resolveInstancePath(
       throw notFound(`a ${name} is not below a ${parent} (it is below a ${cls.parent ?? "nothing"})`);
     const id = segments[i + 1];
     if (id === undefined) return { cls, superior };
-    if (id === "" || id.includes("=")) throw badRequest(`"${id}" is not a ${name} id`);
+    if (id === "" || id.includes("=")) throw invalid(`"${id}" is not a ${name} id`);
     const instance = `${superior}/${name}=${id}`;
     if (i + 2 === segments.length) return { cls, superior, instance, objectId: id };
     superior = instance;
     parent = name;
   }
-  throw badRequest("malformed object path");
+  throw invalid("malformed object path");
 }
 
 /** The REST id of an object from its CMIP instance ("Node=1/Subscriber=10001" -> "10001"). */

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { CLASSES } from "../../../oxe-emulator/mib/index.js";
 import type { CmipError, SchemaClass } from "../../../protocols/cmip/index.js";
 import { RemoteOperationError } from "../../../protocols/rose/index.js";
-import { O2gError } from "../../http/errors.js";
+import { o2gErrorOf } from "../../http/errors.js";
+import { DomainError } from "../errors.js";
 import { fromCmip } from "./errors.js";
 import { parseInstanceFilter } from "./filter.js";
 import { objectModelJson, pbxObjectJson, resolveInstancePath } from "./model.js";
@@ -16,8 +17,11 @@ function status(fn: () => unknown): { status: number; help: string; inner: strin
   try {
     fn();
   } catch (err) {
-    if (err instanceof O2gError)
-      return { status: err.status, help: err.helpMessage, inner: err.extra.innerMessage ?? "" };
+    // The status a client gets: the domain's error as the HTTP edge says it.
+    if (err instanceof DomainError) {
+      const e = o2gErrorOf(err);
+      return { status: e.status, help: e.helpMessage, inner: e.extra.innerMessage ?? "" };
+    }
     throw err;
   }
   throw new Error("no error");
@@ -164,12 +168,12 @@ describe("the node's refusals as O2G errors", () => {
     [{ error: "processingFailure", text: "in a call" } as CmipError, 409, "processingFailure"],
     [{ error: "accessDenied", text: "no" } as CmipError, 403, "accessDenied"],
   ])("%j is a %i", (e, code, inner) => {
-    const o = fromCmip(refused(e), 1, SUB) as O2gError;
+    const o = o2gErrorOf(fromCmip(refused(e), 1, SUB) as DomainError);
     expect(o.body()).toMatchObject({ code, innerMessage: inner, helpMessage: e.text, canRetry: false });
   });
 
   it("makes a link failure a 503 to retry", () => {
-    const o = fromCmip(new RemoteOperationError("m-Get", { kind: "timeout" }), 3) as O2gError;
+    const o = o2gErrorOf(fromCmip(new RemoteOperationError("m-Get", { kind: "timeout" }), 3) as DomainError);
     expect(o.body()).toMatchObject({ code: 503, canRetry: true, type: "SERVICE_UNAVAILABLE" });
   });
 });

@@ -10,7 +10,6 @@
 
 import type { EventPublisher } from "../../events/types.js";
 import type { CmipClient, CmipEvent, NamedAttributes } from "../../links/cmip-client.js";
-import { userJson } from "../../services/users/index.js";
 import {
   deviceTypeOf,
   type GwDevice,
@@ -18,6 +17,7 @@ import {
   type LoadedSubscriber,
   type UserDirectory,
 } from "../directory.js";
+import { userJson } from "../user-view.js";
 import { objectIdOf } from "./model.js";
 import { provisioningOf } from "./provisioning.js";
 

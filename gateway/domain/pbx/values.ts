@@ -5,13 +5,13 @@
  * validates configuration, and its refusal names the attribute and the reason.
  */
 import type { CmipValue, SchemaAttribute } from "../../../protocols/cmip/index.js";
-import { badRequest } from "../../http/errors.js";
+import { invalid } from "../errors.js";
 
 const INTEGER = /^-?[0-9]{1,15}$/;
 
 export function toCmipValue(def: SchemaAttribute, value: readonly string[]): CmipValue {
   if (value.length !== 1)
-    throw badRequest(`${def.name} takes exactly one value, not ${value.length}`, "INVALID_ATTRIBUTE_VALUE");
+    throw invalid(`${def.name} takes exactly one value, not ${value.length}`, "INVALID_ATTRIBUTE_VALUE");
   return scalar(def, value[0]!);
 }
 

@@ -13,8 +13,8 @@ export type Criterion =
 
 const FIELDS: ReadonlySet<string> = new Set(["lastName", "firstName", "id.phoneNumber", "id.loginName"]);
 const OPERATIONS: ReadonlySet<string> = new Set(["EQUAL_IGNORE_CASE", "BEGIN_WITH", "CONTAIN", "END_WITH"]);
-const MAX_DEPTH = 8;
-const MAX_NODES = 64;
+export const MAX_DEPTH = 8;
+export const MAX_NODES = 64;
 
 export class CriteriaError extends Error {}
 

@@ -15,3 +15,16 @@ export type {
   RoutingStateJson,
 } from "./routes.js";
 export { forwardRouteJson, overflowRouteJson } from "./routes.js";
+export {
+  DestinationSchema,
+  DndStateSchema,
+  ForwardConditionSchema,
+  ForwardRouteSchema,
+  NoRouteSchema,
+  OverflowConditionSchema,
+  OverflowRouteSchema,
+  PresentationRouteSchema,
+  type RoutingCapabilitiesJson,
+  RoutingCapabilitiesSchema,
+  RoutingStateSchema,
+} from "./schema.js";

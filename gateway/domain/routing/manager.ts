@@ -30,6 +30,7 @@ import {
   type SwitchForwardType,
   switchTypesOf,
 } from "./routes.js";
+import type { RoutingCapabilitiesJson } from "./schema.js";
 
 /** What the manager needs of a node: its links, its voice mail. */
 export interface RoutingNode {
@@ -99,9 +100,7 @@ export class RoutingManager {
     return this.o.node(user.nodeId)?.voiceMailNumber;
   }
 
-  capabilities(
-    user: GwUser,
-  ): Promise<{ presentationRoute: boolean; forwardRoute: boolean; overflowRoute: boolean; dnd: boolean }> {
+  capabilities(user: GwUser): Promise<RoutingCapabilitiesJson> {
     return this.entry(user).then((e) => {
       const n = this.node(user);
       return {

@@ -5,9 +5,25 @@
  * folded here, both ways, so the service and the manager speak in one of them only.
  */
 
-/** The SDK's ForwardCondition on the wire: IMMEDIATE travels as an absent forwardType. */
-export type ForwardCondition = "IMMEDIATE" | "BUSY" | "NO_ANSWER" | "BUSY_NO_ANSWER";
-export type OverflowCondition = "BUSY" | "NO_ANSWER" | "BUSY_NO_ANSWER";
+import type {
+  DestinationJson,
+  ForwardCondition,
+  ForwardRouteJson,
+  OverflowCondition,
+  OverflowRouteJson,
+  RoutingStateJson,
+} from "./schema.js";
+
+// The wire shapes are schemas (schema.ts); these names stay importable from here.
+export type {
+  DestinationJson,
+  ForwardCondition,
+  ForwardRouteJson,
+  OverflowCondition,
+  OverflowRouteJson,
+  PresentationRouteJson,
+  RoutingStateJson,
+} from "./schema.js";
 
 /** The CSTA forwarding types a set keeps (ECMA-285 ForwardingType), the ones O2G uses. */
 export type SwitchForwardType = "forwardImmediate" | "forwardBusy" | "forwardNoAns";
@@ -17,34 +33,6 @@ export const SWITCH_FORWARD_TYPES: readonly SwitchForwardType[] = [
   "forwardBusy",
   "forwardNoAns",
 ];
-
-export interface DestinationJson {
-  type: "NUMBER" | "VOICEMAIL" | "DEVICE" | "MOBILE";
-  number?: string;
-  deviceId?: string;
-  selected?: boolean;
-}
-
-export interface ForwardRouteJson {
-  forwardType?: Exclude<ForwardCondition, "IMMEDIATE">;
-  destinations: DestinationJson[];
-}
-
-export interface OverflowRouteJson {
-  overflowType: OverflowCondition;
-  destinations: DestinationJson[];
-}
-
-export interface PresentationRouteJson {
-  destinations: DestinationJson[];
-}
-
-export interface RoutingStateJson {
-  presentationRoutes: PresentationRouteJson[];
-  forwardRoutes: ForwardRouteJson[];
-  overflowRoutes: OverflowRouteJson[];
-  dndState: { activate: boolean };
-}
 
 /** What one device's switch holds. */
 export interface DeviceRouting {

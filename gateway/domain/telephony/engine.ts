@@ -82,6 +82,26 @@ export class TelephonyEngine {
     return this.views.get(user.loginName)?.get(callRef);
   }
 
+  /**
+   * A call the node holds in which none of the user's devices takes part: someone else's. An
+   * action on it is refused here, by the gateway, and never reaches the node on the user's behalf
+   * (where it would be refused too, but only because the switch happens to check).
+   *
+   * Only a party this node reports to us (a device of one of its users) vouches for the record:
+   * one left holding only remote or unmonitored parties is stale (their clearing is reported on
+   * another link, or nowhere), and a switch reuses call ids, so the id may now be the user's own
+   * new call whose events are still on their way. Such a request goes to the switch, which knows.
+   */
+  isOthersCall(user: GwUser, callRef: string): boolean {
+    const record = this.tables.get(user.nodeId)?.get(callRef);
+    if (!record || record.conns.size === 0) return false;
+    if (user.devices.some((d) => record.conns.has(d.id))) return false;
+    for (const id of record.conns.keys()) {
+      if (this.directory.devices.get(id)?.owner.nodeId === user.nodeId) return true;
+    }
+    return false;
+  }
+
   userState(user: GwUser): UserState {
     return this.views.get(user.loginName)?.size ? "BUSY" : "FREE";
   }

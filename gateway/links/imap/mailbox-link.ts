@@ -39,6 +39,11 @@ export interface MailboxLinkOptions {
   login: string;
   password: string;
   connectTimeoutMs: number;
+  /**
+   * how long one request waits for the voice mail (the login included) before it fails: a
+   * server that ignores a line (the 4645 drops one over its length limit) must not hang it
+   */
+  commandTimeoutMs?: number;
   /** IDLE starts this long after the last command */
   autoIdleMs: number;
   reconnectMinMs: number;
@@ -85,6 +90,8 @@ export class MailboxError extends Error {
 }
 
 export type MailboxLinkState = "closed" | "opening" | "open" | "reconnecting" | "stopped";
+
+export const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
 
 interface Meta {
   readonly uid: number;
@@ -234,7 +241,7 @@ export class MailboxLink extends EventEmitter<MailboxLinkEvents> {
         .finally(() => {
           this.opening = undefined;
         });
-      await this.opening;
+      await this.within("the login", this.opening);
     }
     return this.current!;
   }
@@ -265,7 +272,7 @@ export class MailboxLink extends EventEmitter<MailboxLinkEvents> {
    */
   async fresh(): Promise<MailboxView> {
     await this.open();
-    if (!this.client?.idling) await this.sync();
+    if (!this.client?.idling) await this.within("reading the list", this.sync());
     return this.current!;
   }
 
@@ -296,7 +303,7 @@ export class MailboxLink extends EventEmitter<MailboxLinkEvents> {
       await this.known(uids);
       await client.messageFlagsAdd(uids.join(","), ["\\Seen"], { uid: true });
     });
-    await this.sync();
+    await this.within("reading the list", this.sync());
   }
 
   async remove(uids: readonly number[]): Promise<void> {
@@ -304,7 +311,7 @@ export class MailboxLink extends EventEmitter<MailboxLinkEvents> {
       await this.known(uids);
       await client.messageDelete(uids.join(","), { uid: true });
     });
-    await this.sync();
+    await this.within("reading the list", this.sync());
   }
 
   /** Log out and forget the connection; a later open() connects again. */
@@ -350,7 +357,7 @@ export class MailboxLink extends EventEmitter<MailboxLinkEvents> {
       const client = this.client;
       if (!client) throw new MailboxError("unavailable", `${this.name} closed`);
       try {
-        return await f(client);
+        return await this.within("the command", f(client));
       } catch (err) {
         if (err instanceof MailboxError) throw err;
         throw new MailboxError("unavailable", `${this.name}: ${(err as Error).message}`);
@@ -359,6 +366,23 @@ export class MailboxLink extends EventEmitter<MailboxLinkEvents> {
       this.busy--;
       this.lastUsed = Date.now();
     }
+  }
+
+  /**
+   * `work`, or a MailboxError once the voice mail has kept this request waiting too long. Only
+   * the request fails: the link stays, and imapflow's own socket timeout judges the connection.
+   */
+  private within<T>(what: string, work: Promise<T>): Promise<T> {
+    const ms = this.options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new MailboxError("unavailable", `${this.name}: no answer to ${what} within ${ms} ms`)),
+        ms,
+      );
+    });
+    work.catch(() => undefined); // lost the race: its failure is nobody's now
+    return Promise.race([work, late]).finally(() => clearTimeout(timer));
   }
 
   /** Connect to the current address, then to the other ones while they cannot be reached. */
@@ -407,10 +431,22 @@ export class MailboxLink extends EventEmitter<MailboxLinkEvents> {
     client.on("exists", changed);
     client.on("expunge", changed);
     client.on("flags", changed);
+    // A login the server never answers would keep `opening` (and every later request) waiting:
+    // past the command timeout the attempt is abandoned and its connection closed.
+    const ms = o.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    let overdue = false;
+    const watchdog = setTimeout(() => {
+      overdue = true;
+      client.close();
+    }, ms);
     try {
       await client.connect();
       await client.mailboxOpen("INBOX");
     } catch (err) {
+      if (overdue) {
+        if (!this.stopped) this.state = "closed";
+        throw new MailboxError("unavailable", `${o.name}: no answer to the login within ${ms} ms`);
+      }
       client.close();
       if (!this.stopped) this.state = "closed";
       const e = err as ImapFlowError;
@@ -419,6 +455,8 @@ export class MailboxLink extends EventEmitter<MailboxLinkEvents> {
         throw new MailboxError("auth", `${o.name}: the voice mail refused the password`);
       }
       throw new MailboxError("unavailable", `${o.name}: ${e.message}`);
+    } finally {
+      clearTimeout(watchdog);
     }
     if (this.stopped) {
       client.close();

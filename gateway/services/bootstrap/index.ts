@@ -2,9 +2,12 @@
  * How a client finds and enters the gateway: the discovery document (GET /api/rest), then
  * HTTP Basic authentication, which sets the AlcUserId cookie every later request carries.
  */
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AUTH_COOKIE, apiRoot, baseUrl } from "../../http/context.js";
-import { badRequest, unauthorized } from "../../http/errors.js";
+import { badRequest, forbidden, unauthorized } from "../../http/errors.js";
+import { LoginThrottle, notBefore } from "../../http/login-throttle.js";
+import { AuthenticateQuery, AuthenticationSchema, DiscoverySchema } from "./schemas.js";
 
 export const PRODUCT_VERSION = { major: "2", minor: "5" };
 
@@ -15,36 +18,64 @@ function basicCredentials(req: FastifyRequest): { login: string; password: strin
   if (!m) throw unauthorized("only HTTP Basic authentication is supported");
   const decoded = Buffer.from(m[1]!, "base64").toString("utf8");
   const colon = decoded.indexOf(":");
-  if (colon < 1) throw badRequest("malformed Basic credentials");
+  // RFC 7617: credentials that do not authenticate anyone are a 401 with the challenge again,
+  // not a 400 (a client then asks its user again rather than giving up).
+  if (colon < 1) throw unauthorized("malformed Basic credentials: login:password, login not empty");
   return { login: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-export async function bootstrapService(app: FastifyInstance): Promise<void> {
+export async function bootstrapService(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const core = app.core;
+  const throttle = new LoginThrottle(core.config.loginThrottle);
+  const { failureDelayMs } = core.config.loginThrottle;
+  const sessionsPerUser = core.config.limits.sessionsPerUser;
 
-  app.get("/api/rest", async (req) => {
-    const auth = `${baseUrl(core, req)}/api/rest/authenticate?version=1.0`;
-    return {
-      serverInfo: {
-        productName: "O2G",
-        productType: "o2g-testbench",
-        productVersion: PRODUCT_VERSION,
-        haMode: false,
-      },
-      versions: [{ id: "1.0", status: "CURRENT", publicUrl: auth, internalUrl: auth }],
-    };
-  });
+  app.get(
+    "/api/rest",
+    {
+      schema: { summary: "Discovery: the product and its API versions", response: { 200: DiscoverySchema } },
+    },
+    async (req) => {
+      const auth = `${baseUrl(core, req)}/api/rest/authenticate?version=1.0`;
+      return {
+        serverInfo: {
+          productName: "O2G",
+          productType: "o2g-testbench",
+          productVersion: PRODUCT_VERSION,
+          haMode: false,
+        },
+        versions: [{ id: "1.0", status: "CURRENT", publicUrl: auth, internalUrl: auth }],
+      };
+    },
+  );
 
-  const authenticate = async (req: FastifyRequest, reply: import("fastify").FastifyReply) => {
-    const { version } = (req.query ?? {}) as { version?: string };
+  const authenticate = async (
+    req: FastifyRequest<{ Querystring: { version?: string } }>,
+    reply: FastifyReply,
+  ) => {
+    const { version } = req.query;
     if (version !== undefined && version !== "1.0")
       throw badRequest(`API version ${version} is not supported`);
     const { login, password } = basicCredentials(req);
-    const principal = await core.authenticate(login, password);
+    const attempt = await throttle.attempt(login, req.ip);
+    const startedAt = performance.now();
+    let principal: Awaited<ReturnType<typeof core.authenticate>>;
+    try {
+      principal = await core.authenticate(login, password);
+    } catch (err) {
+      await attempt.succeeded(); // the node could not answer: no guess was made
+      throw err;
+    }
     if (!principal) {
       req.log.info(`authentication refused for "${login}"`);
+      await notBefore(startedAt, failureDelayMs);
       throw unauthorized("wrong login or password");
     }
+    await attempt.succeeded();
+    const held = core.sessions.ofLogin(login).length;
+    if (held >= sessionsPerUser)
+      throw forbidden(`${login} already has ${held} sessions, the most one user may: log out of one first`);
     const s = core.sessions.authenticate(principal);
     // In memory only, for the session's life: the 4645 logs the user in with this password.
     if (!principal.admin) core.voicemail.remember(s.token, principal.login, password);
@@ -57,6 +88,14 @@ export async function bootstrapService(app: FastifyInstance): Promise<void> {
     const sessions = `${apiRoot(core, req)}/sessions`;
     return { credential: s.token, internalUrl: sessions, publicUrl: sessions };
   };
-  app.get("/api/rest/authenticate", authenticate);
-  app.get("/api/rest/1.0", authenticate);
+  const authenticateSchema = {
+    schema: {
+      summary: "HTTP Basic authentication: sets the AlcUserId cookie and names the sessions resource",
+      querystring: AuthenticateQuery,
+      response: { 200: AuthenticationSchema },
+      security: [{ basic: [] }],
+    },
+  };
+  app.get("/api/rest/authenticate", authenticateSchema, authenticate);
+  app.get("/api/rest/1.0", authenticateSchema, authenticate);
 }

@@ -3,64 +3,56 @@
  * stored in the database), queried with filters and pages, acknowledged, deleted; every change
  * told to the user's unifiedComLog subscribers, and to the event summary (missed calls).
  */
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Static } from "typebox";
 import type { GwUser } from "../../domain/directory.js";
-import { queryBoolean, queryInt, queryString, session, targetUser } from "../../http/context.js";
+import { session, targetUser } from "../../http/context.js";
 import { badRequest, notFound } from "../../http/errors.js";
-import type { ComlogFilter, ComlogPaging } from "../../store/index.js";
+import { ComRecordPageSchema, ComRecordSchema } from "../../store/comlog/schema.js";
+import type { ComlogFilter } from "../../store/index.js";
+import { LoginNameQuery, NoBody } from "../common/schemas.js";
+import {
+  AcknowledgeBody,
+  AcknowledgeQuery,
+  DeleteComlogQuery,
+  MAX_LIMIT,
+  QueryComlogQuery,
+  RecordParams,
+} from "./schemas.js";
 
-const MAX_LIMIT = 100;
-
-function date(req: FastifyRequest, name: string): Date | undefined {
-  const v = queryString(req, name);
+function date(name: string, v: string | undefined): Date | undefined {
   if (v === undefined) return undefined;
   const d = new Date(v);
-  // ISO 8601 only: Date also parses "2024" or "March 7", which a client would not mean.
-  if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) || Number.isNaN(d.getTime()))
-    throw badRequest(`${name} must be an ISO 8601 date, not "${v}"`);
+  // The schema checks the form; a month 13 or a 31st of February passes it.
+  if (Number.isNaN(d.getTime())) throw badRequest(`${name} must be an ISO 8601 date, not "${v}"`);
   return d;
 }
 
-export function filterOf(req: FastifyRequest): ComlogFilter {
+export function filterOf(
+  q: Static<typeof QueryComlogQuery> | Static<typeof DeleteComlogQuery>,
+): ComlogFilter {
   const f: ComlogFilter = {};
-  const after = date(req, "afterDate");
-  const before = date(req, "beforeDate");
+  const after = date("afterDate", q.afterDate);
+  const before = date("beforeDate", q.beforeDate);
   if (after) f.afterDate = after;
   if (before) f.beforeDate = before;
   if (after && before && after >= before) throw badRequest("afterDate must be before beforeDate");
-  const comRef = queryString(req, "comRef");
-  if (comRef !== undefined) {
-    if (comRef === "") throw badRequest("comRef is empty");
-    f.comRef = comRef;
-  }
-  const remote = queryString(req, "remotePartyId");
-  if (remote !== undefined) {
-    if (remote === "") throw badRequest("remotePartyId is empty");
-    f.remotePartyId = remote;
-  }
-  const role = queryString(req, "role");
-  if (role !== undefined) {
-    if (role !== "CALLER" && role !== "CALLEE")
-      throw badRequest(`role must be CALLER or CALLEE, not "${role}"`);
-    f.role = role;
-  }
-  const unack = queryBoolean(req, "unacknowledged");
-  const unanswered = queryBoolean(req, "unanswered");
-  if (unack) f.unacknowledged = true;
-  if (unanswered) f.unanswered = true;
+  if (q.comRef !== undefined) f.comRef = q.comRef;
+  if (q.remotePartyId !== undefined) f.remotePartyId = q.remotePartyId;
+  if (q.role !== undefined) f.role = q.role;
+  if (q.unacknowledged) f.unacknowledged = true;
+  if (q.unanswered) f.unanswered = true;
   return f;
 }
 
-function recordIdOf(s: string): number {
-  if (!/^\d{1,15}$/.test(s)) throw badRequest(`record id "${s}" is not a number`);
-  return Number(s);
-}
-
-export async function comlogService(app: FastifyInstance): Promise<void> {
+export async function comlogService(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const core = app.core;
   const repo = core.store.comlog;
 
-  const user = (req: FastifyRequest): GwUser => targetUser(core, req, session(core, req));
+  const user = (req: FastifyRequest, loginName: string | undefined): GwUser =>
+    targetUser(core, req, session(core, req), loginName);
 
   /** Records still on their way to the database belong to the answer. */
   const settled = () => repo.flush().catch(() => {});
@@ -75,73 +67,113 @@ export async function comlogService(app: FastifyInstance): Promise<void> {
     core.comlogChanged(login);
   }
 
-  app.get("/", async (req) => {
-    const u = user(req);
-    const filter = filterOf(req);
-    const paging: ComlogPaging = {};
-    const offset = queryInt(req, "offset", 0);
-    const limit = queryInt(req, "limit", 1);
-    if (offset !== undefined) paging.offset = offset;
-    paging.limit = Math.min(limit ?? MAX_LIMIT, MAX_LIMIT);
-    const optimized = queryBoolean(req, "optimized") ?? false;
-    await settled();
-    return repo.query(u.loginName, filter, paging, { optimized });
-  });
+  app.get(
+    "/",
+    {
+      schema: {
+        summary: "The user's records, filtered, newest first, a page at a time",
+        querystring: QueryComlogQuery,
+        response: { 200: ComRecordPageSchema },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const u = user(req, q.loginName);
+      const filter = filterOf(q);
+      const paging = { offset: q.offset, limit: Math.min(q.limit ?? MAX_LIMIT, MAX_LIMIT) };
+      await settled();
+      return repo.query(u.loginName, filter, paging, { optimized: q.optimized ?? false });
+    },
+  );
 
-  app.get<{ Params: { recordId: string } }>("/:recordId", async (req) => {
-    const u = user(req);
-    const id = recordIdOf(req.params.recordId);
-    await settled();
-    const r = await repo.get(u.loginName, id);
-    if (!r) throw notFound(`${u.loginName} has no record ${id}`);
-    return r;
-  });
+  app.get(
+    "/:recordId",
+    {
+      schema: {
+        summary: "One record",
+        params: RecordParams,
+        querystring: LoginNameQuery,
+        response: { 200: ComRecordSchema },
+      },
+    },
+    async (req) => {
+      const u = user(req, req.query.loginName);
+      const id = Number(req.params.recordId);
+      await settled();
+      const r = await repo.get(u.loginName, id);
+      if (!r) throw notFound(`${u.loginName} has no record ${id}`);
+      return r;
+    },
+  );
 
-  app.delete<{ Params: { recordId: string } }>("/:recordId", async (req, reply) => {
-    const u = user(req);
-    const id = recordIdOf(req.params.recordId);
-    await settled();
-    if (!(await repo.delete(u.loginName, id))) throw notFound(`${u.loginName} has no record ${id}`);
-    deleted(u.loginName, [id]);
-    return reply.code(200).send();
-  });
+  app.delete(
+    "/:recordId",
+    {
+      schema: {
+        summary: "Deletes one record",
+        params: RecordParams,
+        querystring: LoginNameQuery,
+        response: { 200: NoBody },
+      },
+    },
+    async (req, reply) => {
+      const u = user(req, req.query.loginName);
+      const id = Number(req.params.recordId);
+      await settled();
+      if (!(await repo.delete(u.loginName, id))) throw notFound(`${u.loginName} has no record ${id}`);
+      deleted(u.loginName, [id]);
+      return reply.code(200).send();
+    },
+  );
 
-  app.delete("/", async (req, reply) => {
-    const u = user(req);
-    const list = queryString(req, "recordIdList");
-    await settled();
-    if (list !== undefined) {
-      const ids = list.split(",").filter((s) => s !== "");
-      if (ids.length === 0) throw badRequest("recordIdList is empty");
-      deleted(u.loginName, await repo.deleteByIds(u.loginName, ids.map(recordIdOf)));
-    } else {
-      deleted(u.loginName, await repo.deleteByFilter(u.loginName, filterOf(req)));
-    }
-    return reply.code(200).send();
-  });
+  app.delete(
+    "/",
+    {
+      schema: {
+        summary: "Deletes the records of a list of ids, or those matching the filters",
+        querystring: DeleteComlogQuery,
+        response: { 200: NoBody },
+      },
+    },
+    async (req, reply) => {
+      const q = req.query;
+      const u = user(req, q.loginName);
+      await settled();
+      if (q.recordIdList !== undefined) {
+        const ids = q.recordIdList.split(",").filter((s) => s !== "");
+        deleted(u.loginName, await repo.deleteByIds(u.loginName, ids.map(Number)));
+      } else {
+        deleted(u.loginName, await repo.deleteByFilter(u.loginName, filterOf(q)));
+      }
+      return reply.code(200).send();
+    },
+  );
 
-  app.put("/", async (req, reply) => {
-    const u = user(req);
-    const ack = queryBoolean(req, "acknowledge");
-    if (ack === undefined) throw badRequest("acknowledge=true or acknowledge=false is required");
-    const body = req.body as { recordIds?: unknown } | undefined;
-    const raw = body?.recordIds;
-    if (!Array.isArray(raw) || raw.length === 0) throw badRequest("the body must be { recordIds: [ ... ] }");
-    const ids = raw.map((x) => {
-      if (typeof x === "number" && Number.isSafeInteger(x) && x >= 0) return x;
-      if (typeof x === "string") return recordIdOf(x);
-      throw badRequest(`record id ${JSON.stringify(x)} is not a number`);
-    });
-    await settled();
-    const changed = await repo.setAcknowledged(u.loginName, ids, ack);
-    if (changed.length > 0) {
-      core.bus.publish("unifiedComLog", u.loginName, {
-        eventName: ack ? "OnComRecordsAck" : "OnComRecordsUnAck",
-        loginName: u.loginName,
-        recordIds: changed,
-      });
-      core.comlogChanged(u.loginName);
-    }
-    return reply.code(200).send();
-  });
+  app.put(
+    "/",
+    {
+      schema: {
+        summary: "Acknowledges (acknowledge=true) or unacknowledges records",
+        querystring: AcknowledgeQuery,
+        body: AcknowledgeBody,
+        response: { 200: NoBody },
+      },
+    },
+    async (req, reply) => {
+      const u = user(req, req.query.loginName);
+      const ack = req.query.acknowledge;
+      const ids = req.body.recordIds.map(Number);
+      await settled();
+      const changed = await repo.setAcknowledged(u.loginName, ids, ack);
+      if (changed.length > 0) {
+        core.bus.publish("unifiedComLog", u.loginName, {
+          eventName: ack ? "OnComRecordsAck" : "OnComRecordsUnAck",
+          loginName: u.loginName,
+          recordIds: changed,
+        });
+        core.comlogChanged(u.loginName);
+      }
+      return reply.code(200).send();
+    },
+  );
 }

@@ -2,53 +2,65 @@
  * Maintenance: the gateway's and each node's status (links, CTI link state, monitored users),
  * for administrators. This is where a client watches the startup snapshot and a switchover.
  */
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { managementLicenseInfo } from "../../domain/licensing/index.js";
 import { requireAdmin, session } from "../../http/context.js";
 import { PRODUCT_VERSION } from "../bootstrap/index.js";
+import { type PbxStatusJson, type ServerAddressJson, SystemStatusSchema } from "./schemas.js";
 
-function serverAddress(hostPort: string | null) {
-  if (!hostPort) return undefined;
+function serverAddress(hostPort: string): ServerAddressJson {
   const host = hostPort.replace(/:\d+$/, "");
   return /^[\d.]+$/.test(host) ? { ip: host, fqdn: host } : { fqdn: host };
 }
 
-export async function maintenanceService(app: FastifyInstance): Promise<void> {
+export async function maintenanceService(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const core = app.core;
-  app.get("/status", async (req) => {
-    requireAdmin(session(core, req));
-    return {
-      logicalAddress: { fqdn: req.hostname, ip: req.socket.localAddress ?? "" },
-      startDate: core.startedAt.toISOString(),
-      ha: false,
-      primary: req.hostname,
-      primaryVersion: `${PRODUCT_VERSION.major}.${PRODUCT_VERSION.minor} (o2g-testbench)`,
-      primaryServicesStatus: {
-        services: [
-          { name: "rest", status: "RUNNING", mode: "ACTIVE" },
-          { name: "events", status: "RUNNING", mode: "ACTIVE" },
-        ],
-        globalIPAdress: req.socket.localAddress ?? "",
+  app.get(
+    "/status",
+    {
+      schema: {
+        summary: "The gateway's status and each node's: links, CTI link, monitored users, licenses",
+        "x-o2g-access": "administrator",
+        response: { 200: SystemStatusSchema },
       },
-      pbxs: [...core.nodes.values()].map((n) => {
-        const st = n.status();
-        const status: Record<string, unknown> = {
-          name: st.name,
-          nodeId: st.nodeId,
-          mainAddress: serverAddress(st.mainAddress),
-          version: st.version,
-          connected: st.connected,
-          loaded: st.loaded,
-          ctiLinkState: st.ctiLinkState,
-          secured: false,
-          monitoredUserNumber: st.monitoredUsers,
-        };
-        if (st.secondaryAddress) status.secondaryAddress = serverAddress(st.secondaryAddress);
-        return status;
-      }),
-      license: { type: "FLEXLM", status: "OK", lics: [managementLicenseInfo(core)] },
-      configurationType: "FULL_SERVICES",
-      subscriberFilter: "ALL",
-    };
-  });
+    },
+    async (req) => {
+      requireAdmin(session(core, req));
+      return {
+        logicalAddress: { fqdn: req.hostname, ip: req.socket.localAddress ?? "" },
+        startDate: core.startedAt.toISOString(),
+        ha: false,
+        primary: req.hostname,
+        primaryVersion: `${PRODUCT_VERSION.major}.${PRODUCT_VERSION.minor} (o2g-testbench)`,
+        primaryServicesStatus: {
+          services: [
+            { name: "rest", status: "RUNNING", mode: "ACTIVE" },
+            { name: "events", status: "RUNNING", mode: "ACTIVE" },
+          ],
+          globalIPAdress: req.socket.localAddress ?? "",
+        },
+        pbxs: [...core.nodes.values()].map((n) => {
+          const st = n.status();
+          const status: PbxStatusJson = {
+            name: st.name,
+            nodeId: st.nodeId,
+            mainAddress: serverAddress(st.mainAddress),
+            version: st.version,
+            connected: st.connected,
+            loaded: st.loaded,
+            ctiLinkState: st.ctiLinkState,
+            secured: false,
+            monitoredUserNumber: st.monitoredUsers,
+          };
+          if (st.secondaryAddress) status.secondaryAddress = serverAddress(st.secondaryAddress);
+          return status;
+        }),
+        license: { type: "FLEXLM" as const, status: "OK", lics: [managementLicenseInfo(core)] },
+        configurationType: "FULL_SERVICES" as const,
+        subscriberFilter: "ALL" as const,
+      };
+    },
+  );
 }

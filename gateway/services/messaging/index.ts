@@ -12,23 +12,42 @@
  *   DELETE /{mailboxId}/voicemails?msgIds=1;2    all of them, or none when one does not exist
  *   DELETE /{mailboxId}/voicemails/{id}
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { GwUser } from "../../domain/directory.js";
-import { type ListOptions, VoiceMailError, type VoiceMailService } from "../../domain/messaging/index.js";
-import { queryFlag, queryInt, queryString, session, targetUser } from "../../http/context.js";
+import {
+  type ListOptions,
+  MailboxInfoSchema,
+  VoiceMailError,
+  type VoiceMailService,
+} from "../../domain/messaging/index.js";
+import { session, targetUser } from "../../http/context.js";
 import { badRequest, forbidden, notFound, O2gError, unavailable } from "../../http/errors.js";
+import { LoginNameQuery, NoBody } from "../common/schemas.js";
+import {
+  DeleteMessagesQuery,
+  MailboxesAnswer,
+  MailboxInfoBody,
+  MailboxInfoQuery,
+  MailboxParams,
+  MessageParams,
+  RecordingAnswer,
+  VoiceMessagesAnswer,
+  VoiceMessagesQuery,
+} from "./schemas.js";
+
+/** A 4645 mailbox password is a few digits; far more is no password, and no line IMAP carries. */
+const MAX_MAILBOX_PASSWORD = 128;
 
 export interface MessagingServiceOptions {
   voicemail: VoiceMailService;
 }
 
-interface MailboxParams {
-  mailboxId: string;
-}
-
-interface MessageParams extends MailboxParams {
-  voicemailId: string;
-}
+/** What `owner` reads of a request, as the route schemas type it. */
+type MailboxRequest = FastifyRequest & {
+  params: { mailboxId: string };
+  query: { loginName?: string | undefined };
+};
 
 function errorOf(err: unknown): unknown {
   if (!(err instanceof VoiceMailError)) return err;
@@ -63,17 +82,19 @@ export function byteRange(header: string, size: number): { start: number; end: n
 }
 
 export async function messagingService(
-  app: FastifyInstance,
+  fastify: FastifyInstance,
   options: MessagingServiceOptions,
 ): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const core = app.core;
   const vm = options.voicemail;
 
-  const who = (req: FastifyRequest): GwUser => targetUser(core, req, session(core, req));
+  const who = (req: FastifyRequest, loginName: string | undefined): GwUser =>
+    targetUser(core, req, session(core, req), loginName);
 
   /** The caller's user, if `mailboxId` is that user's mailbox. */
-  const owner = (req: FastifyRequest<{ Params: MailboxParams }>): GwUser => {
-    const user = who(req);
+  const owner = (req: MailboxRequest): GwUser => {
+    const user = who(req, req.query.loginName);
     const id = req.params.mailboxId;
     const mine = vm.mailboxes(user).some((m) => m.id === id);
     if (mine) return user;
@@ -92,37 +113,82 @@ export async function messagingService(
     }
   };
 
-  app.get("/", async (req) => ({ mailboxes: vm.mailboxes(who(req)) }));
+  app.get(
+    "/",
+    {
+      schema: {
+        summary: "The user's mailboxes",
+        querystring: LoginNameQuery,
+        response: { 200: MailboxesAnswer },
+      },
+    },
+    async (req) => ({ mailboxes: vm.mailboxes(who(req, req.query.loginName)) }),
+  );
 
-  app.post<{ Params: MailboxParams }>("/:mailboxId", async (req) => {
-    const s = session(core, req);
-    const user = owner(req);
-    const body = req.body as unknown;
-    if (body !== undefined && body !== null) {
-      if (typeof body !== "object" || Array.isArray(body)) throw badRequest("the body must be {password}");
-      const { password } = body as { password?: unknown };
-      if (password !== undefined) {
-        if (typeof password !== "string" || password === "")
-          throw badRequest("password must be a non-empty text");
-        vm.remember(s.token, user.loginName, password);
+  app.post(
+    "/:mailboxId",
+    {
+      schema: {
+        summary: "Opens the mailbox (the session's password, or the one given) and counts its messages",
+        params: MailboxParams,
+        querystring: MailboxInfoQuery,
+        body: MailboxInfoBody,
+        response: { 200: MailboxInfoSchema },
+      },
+    },
+    async (req) => {
+      const s = session(core, req);
+      const user = owner(req);
+      const body = req.body as unknown;
+      if (body !== undefined && body !== null) {
+        if (typeof body !== "object" || Array.isArray(body)) throw badRequest("the body must be {password}");
+        const { password } = body as { password?: unknown };
+        if (password !== undefined) {
+          if (typeof password !== "string" || password === "")
+            throw badRequest("password must be a non-empty text");
+          // The 4645 drops a command line over its limit without a word: refuse here instead.
+          if (password.length > MAX_MAILBOX_PASSWORD)
+            throw badRequest(`password must be at most ${MAX_MAILBOX_PASSWORD} characters`);
+          vm.remember(s.token, user.loginName, password);
+        }
       }
-    }
-    return guarded(() => vm.info(user));
-  });
+      return guarded(() => vm.info(user));
+    },
+  );
 
-  app.get<{ Params: MailboxParams }>("/:mailboxId/voicemails", async (req) => {
-    const user = owner(req);
-    const o: ListOptions = {
-      newOnly: queryFlag(req, "newOnly"),
-      offset: queryInt(req, "offset", 0) ?? 0,
-      limit: queryInt(req, "limit", 1),
-    };
-    return { voicemails: await guarded(() => vm.messages(user, o)) };
-  });
+  app.get(
+    "/:mailboxId/voicemails",
+    {
+      schema: {
+        summary: "The mailbox's voice messages, newest first",
+        params: MailboxParams,
+        querystring: VoiceMessagesQuery,
+        response: { 200: VoiceMessagesAnswer },
+      },
+    },
+    async (req) => {
+      const user = owner(req);
+      const q = req.query;
+      const o: ListOptions = {
+        newOnly: q.newOnly === "true" || q.newOnly === "",
+        offset: q.offset ?? 0,
+        limit: q.limit,
+      };
+      return { voicemails: await guarded(() => vm.messages(user, o)) };
+    },
+  );
 
-  app.get<{ Params: MessageParams }>(
+  app.get(
     "/:mailboxId/voicemails/:voicemailId",
-    async (req, reply: FastifyReply) => {
+    {
+      schema: {
+        summary: "Downloads a voice message (audio/wav) and marks it heard; a Range gives those bytes only",
+        params: MessageParams,
+        querystring: LoginNameQuery,
+        response: RecordingAnswer,
+      },
+    },
+    async (req, reply) => {
       const user = owner(req);
       const id = req.params.voicemailId;
       const range = req.headers.range;
@@ -131,12 +197,11 @@ export async function messagingService(
         const wav = await guarded(() => vm.audioBytes(user, id));
         await guarded(() => vm.acknowledge(user, [id]));
         const r = byteRange(range, wav.length);
-        if (r === null) {
-          const e = new O2gError(416, `the recording has ${wav.length} bytes`, {
+        if (r === null)
+          throw new O2gError(416, `the recording has ${wav.length} bytes`, {
             type: "RANGE_NOT_SATISFIABLE",
+            headers: { "content-range": `bytes */${wav.length}` },
           });
-          return reply.code(416).header("content-range", `bytes */${wav.length}`).send(e.body());
-        }
         if (r === undefined) return reply.type("audio/wav").send(wav);
         return reply
           .code(206)
@@ -158,22 +223,42 @@ export async function messagingService(
     },
   );
 
-  app.delete<{ Params: MailboxParams }>("/:mailboxId/voicemails", async (req, reply) => {
-    const user = owner(req);
-    const raw = queryString(req, "msgIds");
-    if (raw === undefined) throw badRequest("msgIds is required: voice message ids joined with ;");
-    const ids = raw
-      .split(/[;,]/)
-      .map((x) => x.trim())
-      .filter(Boolean);
-    if (ids.length === 0) throw badRequest("msgIds names no voice message");
-    await guarded(() => vm.remove(user, ids));
-    return reply.code(204).send();
-  });
+  app.delete(
+    "/:mailboxId/voicemails",
+    {
+      schema: {
+        summary: "Deletes voice messages: all of them, or none when one does not exist",
+        params: MailboxParams,
+        querystring: DeleteMessagesQuery,
+        response: { 204: NoBody },
+      },
+    },
+    async (req, reply) => {
+      const user = owner(req);
+      const ids = req.query.msgIds
+        .split(/[;,]/)
+        .map((x) => x.trim())
+        .filter(Boolean);
+      if (ids.length === 0) throw badRequest("msgIds names no voice message");
+      await guarded(() => vm.remove(user, ids));
+      return reply.code(204).send();
+    },
+  );
 
-  app.delete<{ Params: MessageParams }>("/:mailboxId/voicemails/:voicemailId", async (req, reply) => {
-    const user = owner(req);
-    await guarded(() => vm.remove(user, [req.params.voicemailId]));
-    return reply.code(204).send();
-  });
+  app.delete(
+    "/:mailboxId/voicemails/:voicemailId",
+    {
+      schema: {
+        summary: "Deletes one voice message",
+        params: MessageParams,
+        querystring: LoginNameQuery,
+        response: { 204: NoBody },
+      },
+    },
+    async (req, reply) => {
+      const user = owner(req);
+      await guarded(() => vm.remove(user, [req.params.voicemailId]));
+      return reply.code(204).send();
+    },
+  );
 }

@@ -14,51 +14,54 @@
  *   PUT    /{nodeId}/instances/{path}           {attributes}  modify
  *   DELETE /{nodeId}/instances/{path}[?force]                 delete
  */
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import type { CmipValue, SchemaClass } from "../../../protocols/cmip/index.js";
 import {
   configurationLink,
-  guardManagementService,
   objectIdOf,
   objectModelJson,
   onNode,
   parseInstanceFilter,
-  parseNodeId,
   pbxObjectJson,
   resolveInstancePath,
   toCmipValue,
 } from "../../domain/pbx/index.js";
-import { queryString } from "../../http/context.js";
+import { ObjectModelSchema, PbxObjectIdsSchema, PbxObjectSchema } from "../../domain/pbx/schema.js";
 import { badRequest, notFound } from "../../http/errors.js";
 import type { NodeLink } from "../../links/index.js";
+import { fieldErrors } from "../common/field-errors.js";
+import { NoContent, QueryFlag } from "../common/schemas.js";
 
-interface AttributesBody {
-  attributes: { name: string; value?: string[] }[];
-}
-
-const attributesBody = {
-  body: {
-    type: "object",
-    required: ["attributes"],
-    properties: {
-      attributes: {
-        type: "array",
-        maxItems: 200,
-        items: {
-          type: "object",
-          required: ["name"],
-          properties: {
-            name: { type: "string", minLength: 1, maxLength: 128 },
-            value: { type: "array", maxItems: 100, items: { type: "string", maxLength: 1024 } },
-            complexValue: { type: "array" },
-          },
-        },
-      },
-    },
+const AttributesBody = Type.Object(
+  {
+    attributes: Type.Array(
+      Type.Object({
+        name: Type.String({ minLength: 1, maxLength: 128 }),
+        value: Type.Optional(Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 100 })),
+        complexValue: Type.Optional(
+          Type.Array(Type.Object({}), {
+            maxItems: 100,
+            description: "the members of a sequence attribute (the nodes served here have none)",
+          }),
+        ),
+      }),
+      { maxItems: 200 },
+    ),
   },
-};
+  { title: "PbxAttributes" },
+);
+type AttributesBody = Static<typeof AttributesBody>;
 
-type InstanceRoute = { Params: { nodeId: string; "*": string } };
+const NodeId = Type.Integer({ minimum: 1, maximum: 99999, description: "an OXE node number" });
+const NodeParams = Type.Object({ nodeId: NodeId });
+const PathParams = Type.Object({
+  nodeId: NodeId,
+  "*": Type.String({ maxLength: 1024, description: "object name, id, object name, id..." }),
+});
+/** Ajv would say "must be integer" of a node id; the rule says more. */
+const nodeIdErrors = fieldErrors({ "params/nodeId": "is not a node number (1 to 99999)" });
 
 function segments(raw: string): string[] {
   const parts = raw.split("/");
@@ -77,6 +80,11 @@ function attributeValues(node: NodeLink, cls: SchemaClass, body: AttributesBody)
   const out: Record<string, CmipValue> = {};
   for (const a of body.attributes) {
     if (a.name in out) throw badRequest(`attribute ${a.name} is given twice`);
+    // Accepted by the schema because the SDKs send it; refused here rather than silently dropped.
+    if (a.complexValue?.length)
+      throw badRequest(
+        `${a.name} takes a value, not a complexValue: no attribute of ${cls.name} is a sequence`,
+      );
     const def = cls.attributes.find((x) => x.name === a.name);
     if (!def)
       throw badRequest(
@@ -88,90 +96,162 @@ function attributeValues(node: NodeLink, cls: SchemaClass, body: AttributesBody)
   return out;
 }
 
-export async function pbxManagementService(app: FastifyInstance): Promise<void> {
+export async function pbxManagementService(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const core = app.core;
-  guardManagementService(app, { service: "PBX management", adminOnly: true });
 
-  const nodeOf = (req: FastifyRequest<{ Params: { nodeId: string } }>) =>
-    configurationLink(core, parseNodeId(req.params.nodeId));
+  const nodeOf = (req: { params: { nodeId: number } }) => configurationLink(core, req.params.nodeId);
 
-  app.get("/", async () => ({ nodeIds: [...core.nodes.keys()].sort((a, b) => a - b).map(String) }));
+  app.get(
+    "/",
+    {
+      schema: {
+        summary: "The OXE nodes this gateway serves",
+        response: { 200: Type.Object({ nodeIds: Type.Array(Type.String()) }, { title: "PbxNodeIds" }) },
+      },
+    },
+    async () => ({ nodeIds: [...core.nodes.keys()].sort((a, b) => a - b).map(String) }),
+  );
 
-  app.get<{ Params: { nodeId: string } }>("/:nodeId", async (req) => {
-    const nodeId = parseNodeId(req.params.nodeId);
-    const node = core.node(nodeId);
-    if (!node) throw notFound(`no OXE node ${nodeId} is connected to this gateway`);
-    return { nodeId, fqdn: node.config.cmip.host };
-  });
+  app.get(
+    "/:nodeId",
+    {
+      schemaErrorFormatter: nodeIdErrors,
+      schema: {
+        summary: "An OXE node: its number and address",
+        params: NodeParams,
+        response: { 200: Type.Object({ nodeId: Type.Integer(), fqdn: Type.String() }, { title: "Pbx" }) },
+      },
+    },
+    async (req) => {
+      const nodeId = req.params.nodeId;
+      const node = core.node(nodeId);
+      if (!node) throw notFound(`no OXE node ${nodeId} is connected to this gateway`);
+      return { nodeId, fqdn: node.config.cmip.host };
+    },
+  );
 
-  app.get<{ Params: { nodeId: string } }>("/:nodeId/model", async (req) => {
-    const node = nodeOf(req);
-    const cls = node.cmip.schema.get("Node");
-    if (!cls) throw notFound(`node ${node.nodeId} has no Node object in its model`);
-    return objectModelJson(node.cmip.schema, cls);
-  });
+  app.get(
+    "/:nodeId/model",
+    {
+      schemaErrorFormatter: nodeIdErrors,
+      schema: {
+        summary: "The node's object model, from the Node object down",
+        params: NodeParams,
+        response: { 200: ObjectModelSchema },
+      },
+    },
+    async (req) => {
+      const node = nodeOf(req);
+      const cls = node.cmip.schema.get("Node");
+      if (!cls) throw notFound(`node ${node.nodeId} has no Node object in its model`);
+      return objectModelJson(node.cmip.schema, cls);
+    },
+  );
 
-  app.get<InstanceRoute>("/:nodeId/model/*", async (req) => {
-    const node = nodeOf(req);
-    // "Subscriber" or a path to it ("Subscriber/Prog_Key"): the model of the last object named.
-    const name = segments(req.params["*"])
-      .filter((s) => s !== "" && !/^[0-9]+$/.test(s))
-      .at(-1);
-    const cls = name ? node.cmip.schema.get(name) : undefined;
-    if (!cls || cls.hidden) throw notFound(`node ${node.nodeId} has no object ${name ?? ""} in its model`);
-    return objectModelJson(node.cmip.schema, cls);
-  });
+  app.get(
+    "/:nodeId/model/*",
+    {
+      schemaErrorFormatter: nodeIdErrors,
+      schema: {
+        summary: "The model of one object (the last object named by the path)",
+        params: PathParams,
+        response: { 200: ObjectModelSchema },
+      },
+    },
+    async (req) => {
+      const node = nodeOf(req);
+      // "Subscriber" or a path to it ("Subscriber/Prog_Key"): the model of the last object named.
+      const name = segments(req.params["*"])
+        .filter((s) => s !== "" && !/^[0-9]+$/.test(s))
+        .at(-1);
+      const cls = name ? node.cmip.schema.get(name) : undefined;
+      if (!cls || cls.hidden) throw notFound(`node ${node.nodeId} has no object ${name ?? ""} in its model`);
+      return objectModelJson(node.cmip.schema, cls);
+    },
+  );
 
-  app.get<{ Params: { nodeId: string } }>("/:nodeId/instances", async (req) => {
-    const node = nodeOf(req);
-    const cls = node.cmip.schema.get("Node");
-    if (!cls) throw notFound(`node ${node.nodeId} has no Node object in its model`);
-    const attrs = await onNode(node, () => node.cmip.get("Node", node.cmip.root), "Node");
-    return pbxObjectJson(node.cmip.schema, cls, String(node.nodeId), attrs);
-  });
+  app.get(
+    "/:nodeId/instances",
+    {
+      schemaErrorFormatter: nodeIdErrors,
+      schema: { summary: "The node's Node object", params: NodeParams, response: { 200: PbxObjectSchema } },
+    },
+    async (req) => {
+      const node = nodeOf(req);
+      const cls = node.cmip.schema.get("Node");
+      if (!cls) throw notFound(`node ${node.nodeId} has no Node object in its model`);
+      const attrs = await onNode(node, () => node.cmip.get("Node", node.cmip.root), "Node");
+      return pbxObjectJson(node.cmip.schema, cls, String(node.nodeId), attrs);
+    },
+  );
 
-  app.get<InstanceRoute>("/:nodeId/instances/*", async (req) => {
-    const node = nodeOf(req);
-    const path = resolveInstancePath(node.cmip.schema, node.nodeId, segments(req.params["*"]));
-    const { cls } = path;
-    if (path.instance === undefined) {
-      if (queryString(req, "attributes") !== undefined)
-        throw badRequest("attributes selects what to read of one object: name the object's id");
-      const text = queryString(req, "filter");
-      const filter = text === undefined ? undefined : parseInstanceFilter(text, cls);
-      const naming = cls.namingAttribute;
-      const objects = await onNode(
-        node,
-        () =>
-          node.cmip.list(cls.name, {
-            base: path.superior,
-            attributes: [naming],
-            ...(filter ? { filter } : {}),
-          }),
-        cls.name,
-      );
-      return { objectIds: objects.map((o) => objectIdOf(o.instance)) };
-    }
-    if (queryString(req, "filter") !== undefined)
-      throw badRequest("filter applies to a list of objects, not to one");
-    const wanted = queryString(req, "attributes");
-    let names: string[] | undefined;
-    if (wanted !== undefined) {
-      names = wanted
-        .split(",")
-        .map((n) => n.trim())
-        .filter(Boolean);
-      for (const n of names)
-        if (!cls.attributes.some((a) => a.name === n))
-          throw badRequest(`${cls.name} has no attribute ${n}`, "noSuchAttribute");
-    }
-    const attrs = await onNode(node, () => node.cmip.get(cls.name, path.instance!, names), cls.name);
-    return pbxObjectJson(node.cmip.schema, cls, path.objectId!, attrs);
-  });
-
-  app.post<InstanceRoute & { Body: AttributesBody }>(
+  app.get(
     "/:nodeId/instances/*",
-    { schema: attributesBody },
+    {
+      schemaErrorFormatter: nodeIdErrors,
+      schema: {
+        summary: "The ids of the objects a path ends on (filtered), or one object's attributes",
+        description:
+          "A path that ends on an object name lists those objects' ids (`filter` selects some); one " +
+          "that ends on an id reads that object (`attributes` selects which, comma-separated).",
+        params: PathParams,
+        querystring: Type.Object({
+          filter: Type.Optional(Type.String({ maxLength: 4096, description: "O2G's instance filter" })),
+          attributes: Type.Optional(Type.String({ maxLength: 4096, description: "names, comma-separated" })),
+        }),
+        response: { 200: Type.Union([PbxObjectIdsSchema, PbxObjectSchema]) },
+      },
+    },
+    async (req) => {
+      const node = nodeOf(req);
+      const path = resolveInstancePath(node.cmip.schema, node.nodeId, segments(req.params["*"]));
+      const { cls } = path;
+      const { filter: filterText, attributes: wanted } = req.query;
+      if (path.instance === undefined) {
+        if (wanted !== undefined)
+          throw badRequest("attributes selects what to read of one object: name the object's id");
+        const filter = filterText === undefined ? undefined : parseInstanceFilter(filterText, cls);
+        const naming = cls.namingAttribute;
+        const objects = await onNode(
+          node,
+          () =>
+            node.cmip.list(cls.name, {
+              base: path.superior,
+              attributes: [naming],
+              ...(filter ? { filter } : {}),
+            }),
+          cls.name,
+        );
+        return { objectIds: objects.map((o) => objectIdOf(o.instance)) };
+      }
+      if (filterText !== undefined) throw badRequest("filter applies to a list of objects, not to one");
+      let names: string[] | undefined;
+      if (wanted !== undefined) {
+        names = wanted
+          .split(",")
+          .map((n) => n.trim())
+          .filter(Boolean);
+        for (const n of names)
+          if (!cls.attributes.some((a) => a.name === n))
+            throw badRequest(`${cls.name} has no attribute ${n}`, "noSuchAttribute");
+      }
+      const attrs = await onNode(node, () => node.cmip.get(cls.name, path.instance!, names), cls.name);
+      return pbxObjectJson(node.cmip.schema, cls, path.objectId!, attrs);
+    },
+  );
+
+  app.post(
+    "/:nodeId/instances/*",
+    {
+      schemaErrorFormatter: nodeIdErrors,
+      schema: {
+        summary: "Creates an object (the path ends on its object name)",
+        params: PathParams,
+        body: AttributesBody,
+        response: { 200: PbxObjectSchema },
+      },
+    },
     async (req) => {
       const node = nodeOf(req);
       const path = resolveInstancePath(node.cmip.schema, node.nodeId, segments(req.params["*"]));
@@ -186,9 +266,17 @@ export async function pbxManagementService(app: FastifyInstance): Promise<void> 
     },
   );
 
-  app.put<InstanceRoute & { Body: AttributesBody }>(
+  app.put(
     "/:nodeId/instances/*",
-    { schema: attributesBody },
+    {
+      schemaErrorFormatter: nodeIdErrors,
+      schema: {
+        summary: "Modifies an object (the path ends on its id)",
+        params: PathParams,
+        body: AttributesBody,
+        response: { 204: NoContent },
+      },
+    },
     async (req, reply) => {
       const node = nodeOf(req);
       const path = resolveInstancePath(node.cmip.schema, node.nodeId, segments(req.params["*"]));
@@ -198,18 +286,30 @@ export async function pbxManagementService(app: FastifyInstance): Promise<void> 
       const values = attributeValues(node, cls, req.body);
       if (Object.keys(values).length === 0) throw badRequest("give at least one attribute to change");
       await onNode(node, () => node.cmip.set(cls.name, path.instance!, values), cls.name);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
-  app.delete<InstanceRoute>("/:nodeId/instances/*", async (req, reply) => {
-    const node = nodeOf(req);
-    const path = resolveInstancePath(node.cmip.schema, node.nodeId, segments(req.params["*"]));
-    if (path.instance === undefined)
-      throw badRequest(`DELETE removes one object: name the ${path.cls.name}'s id`);
-    // `force` is O2G's FORCED_DELETE (a subscriber with voice mails): this node keeps no reason
-    // to refuse that force would override, so a plain delete is what it does.
-    await onNode(node, () => node.cmip.delete(path.cls.name, path.instance!), path.cls.name);
-    return reply.code(204).send();
-  });
+  app.delete(
+    "/:nodeId/instances/*",
+    {
+      schemaErrorFormatter: nodeIdErrors,
+      schema: {
+        summary: "Deletes an object (the path ends on its id)",
+        params: PathParams,
+        querystring: Type.Object({ force: Type.Optional(QueryFlag) }),
+        response: { 204: NoContent },
+      },
+    },
+    async (req, reply) => {
+      const node = nodeOf(req);
+      const path = resolveInstancePath(node.cmip.schema, node.nodeId, segments(req.params["*"]));
+      if (path.instance === undefined)
+        throw badRequest(`DELETE removes one object: name the ${path.cls.name}'s id`);
+      // `force` is O2G's FORCED_DELETE (a subscriber with voice mails): this node keeps no reason
+      // to refuse that force would override, so `force` is accepted and a plain delete is done.
+      await onNode(node, () => node.cmip.delete(path.cls.name, path.instance!), path.cls.name);
+      return reply.code(204).send(null);
+    },
+  );
 }

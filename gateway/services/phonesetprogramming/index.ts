@@ -18,16 +18,37 @@
  *   GET    /{loginName}/devices/{deviceId}/dynamicState           {lock, campon, associate}
  *   PUT    /{loginName}/devices/{deviceId}/associate              {associate}
  */
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { Type } from "typebox";
 import type { CmipValue, Filter } from "../../../protocols/cmip/index.js";
 import type { GwDevice, GwUser } from "../../domain/directory.js";
-import { configurationLink, guardManagementService, objectIdOf, onNode } from "../../domain/pbx/index.js";
-import { queryString, session, targetUser } from "../../http/context.js";
+import { configurationLink, objectIdOf, onNode } from "../../domain/pbx/index.js";
+import { type DeviceJson, DeviceSchema } from "../../domain/user-view.js";
+import { session, targetUser } from "../../http/context.js";
 import { badRequest, forbidden, notFound } from "../../http/errors.js";
 import type { NodeLink } from "../../links/index.js";
-
-type DeviceParams = { loginName: string; deviceId: string };
-type KeyParams = DeviceParams & { position: string };
+import { LoginName, NoContent } from "../common/schemas.js";
+import {
+  ActivateQuery,
+  AssociateBody,
+  activateErrors,
+  DeviceParams,
+  type DevicePath,
+  DevicesSchema,
+  type DynamicStateJson,
+  DynamicStateSchema,
+  type KeyJson,
+  KeyParams,
+  type KeyPath,
+  keyParamErrors,
+  PinBody,
+  PinSchema,
+  ProgrammeableKeyBody,
+  ProgrammeableKeysSchema,
+  SoftKeyBody,
+  SoftKeysSchema,
+} from "./schemas.js";
 
 const KEY_KINDS = {
   programmeableKeys: "Prog_Key",
@@ -35,88 +56,34 @@ const KEY_KINDS = {
 } as const;
 type KeyResource = keyof typeof KEY_KINDS;
 
-const text = (max: number) => ({ type: "string", maxLength: max }) as const;
-
-const progKeyBody = {
-  body: {
-    type: "object",
-    properties: {
-      position: { type: "integer", minimum: 1 },
-      number: text(64),
-      mnemonic: text(64),
-      locked: { type: "boolean" },
-    },
-  },
-};
-const softKeyBody = {
-  body: {
-    type: "object",
-    properties: { position: { type: "integer", minimum: 1 }, number: text(64), mnemonic: text(64) },
-  },
-};
-const pinBody = {
-  body: {
-    type: "object",
-    properties: {
-      Pin_Number: text(32),
-      With_Secret_Code: { type: "boolean" },
-      Pin_Type_Of_Control: text(64),
-      // The OXE's PIN groups are 0 to 255 (the Subscriber class's Pin_Group attribute).
-      Pin_Group: { type: "integer", minimum: 0, maximum: 255 },
-    },
-  },
-};
-const associateBody = {
-  body: {
-    type: "object",
-    required: ["associate"],
-    properties: { associate: { type: "string", minLength: 1, maxLength: 32 } },
-  },
-};
-
-interface KeyBody {
-  position?: number;
-  number?: string;
-  mnemonic?: string;
-  locked?: boolean;
-}
-
-interface PinBody {
-  Pin_Number?: string;
-  With_Secret_Code?: boolean;
-  Pin_Type_Of_Control?: string;
-  Pin_Group?: number;
-}
-
-const POSITION = /^[1-9][0-9]{0,2}$/;
-
-function deviceJson(d: GwDevice) {
+function deviceJson(d: GwDevice): DeviceJson {
   return { type: d.type, id: d.id, subType: d.subType };
 }
 
-function keyJson(a: Record<string, CmipValue>, withLock: boolean) {
-  const out: { position: number; number?: string; mnemonic?: string; locked?: boolean } = {
-    position: Number(a.Key_Position),
-  };
+function keyJson(a: Record<string, CmipValue>, withLock: boolean): KeyJson {
+  const out: KeyJson = { position: Number(a.Key_Position) };
   if (a.Key_Number) out.number = String(a.Key_Number);
   if (a.Key_Mnemonic) out.mnemonic = String(a.Key_Mnemonic);
   if (withLock) out.locked = a.Key_Locked === true;
   return out;
 }
 
-export async function phoneSetProgrammingService(app: FastifyInstance): Promise<void> {
+export async function phoneSetProgrammingService(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const core = app.core;
-  guardManagementService(app, { service: "Phone set programming", adminOnly: false });
 
   /** The user named in the path (a user session may only name itself) and one of their devices. */
-  function target(req: FastifyRequest<{ Params: DeviceParams }>): {
+  function target(
+    req: FastifyRequest,
+    params: DevicePath,
+  ): {
     user: GwUser;
     device: GwDevice;
     node: NodeLink;
   } {
     const s = session(core, req);
-    const user = targetUser(core, req, s, req.params.loginName);
-    const id = req.params.deviceId;
+    const user = targetUser(core, req, s, params.loginName);
+    const id = params.deviceId;
     const device = user.devices.find((d) => d.id === id);
     if (!device) {
       if (core.directory.devices.has(id))
@@ -128,21 +95,35 @@ export async function phoneSetProgrammingService(app: FastifyInstance): Promise<
 
   const subscriber = (node: NodeLink, device: GwDevice) => `${node.cmip.root}/Subscriber=${device.id}`;
 
-  function position(raw: string, body?: { position?: number }): number {
-    if (!POSITION.test(raw)) throw badRequest(`"${raw}" is not a key position (1, 2, ...)`);
-    const p = Number(raw);
+  /** The path's position, which the body may repeat but not contradict. */
+  function position(params: KeyPath, body?: { position?: number }): number {
+    const p = params.position;
     if (body?.position !== undefined && body.position !== p)
       throw badRequest(`the body's position ${body.position} is not the position in the path (${p})`);
     return p;
   }
 
-  app.get<{ Params: { loginName: string } }>("/:loginName/devices", async (req) => {
-    const user = targetUser(core, req, session(core, req), req.params.loginName);
-    return { devices: user.devices.map(deviceJson) };
-  });
+  app.get(
+    "/:loginName/devices",
+    {
+      schema: {
+        summary: "The user's devices",
+        params: Type.Object({ loginName: LoginName }),
+        response: { 200: DevicesSchema },
+      },
+    },
+    async (req) => {
+      const user = targetUser(core, req, session(core, req), req.params.loginName);
+      return { devices: user.devices.map(deviceJson) };
+    },
+  );
 
-  app.get<{ Params: DeviceParams }>("/:loginName/devices/:deviceId", async (req) =>
-    deviceJson(target(req).device),
+  app.get(
+    "/:loginName/devices/:deviceId",
+    {
+      schema: { summary: "One of the user's devices", params: DeviceParams, response: { 200: DeviceSchema } },
+    },
+    async (req) => deviceJson(target(req, req.params).device),
   );
 
   // ---- keys ------------------------------------------------------------------------------
@@ -189,11 +170,12 @@ export async function phoneSetProgrammingService(app: FastifyInstance): Promise<
   }
 
   async function listKeys(
-    req: FastifyRequest<{ Params: DeviceParams }>,
+    req: FastifyRequest,
+    params: DevicePath,
     resource: KeyResource,
     programmedOnly: boolean,
-  ) {
-    const { device, node } = target(req);
+  ): Promise<KeyJson[]> {
+    const { device, node } = target(req, params);
     const className = KEY_KINDS[resource];
     const withLock = resource === "programmeableKeys";
     const [keys, size] = await onNode(
@@ -211,7 +193,7 @@ export async function phoneSetProgrammingService(app: FastifyInstance): Promise<
     const held = keys.map((k) => keyJson(k.attributes, withLock));
     if (!size) return held;
     const count = resource === "programmeableKeys" ? size.prog : size.soft;
-    const out: ReturnType<typeof keyJson>[] = [];
+    const out: KeyJson[] = [];
     let j = 0;
     for (let p = 1; p <= count; p++) {
       if (held[j]?.position === p) out.push(held[j++]!);
@@ -220,15 +202,39 @@ export async function phoneSetProgrammingService(app: FastifyInstance): Promise<
     return out;
   }
 
-  app.get<{ Params: DeviceParams }>("/:loginName/devices/:deviceId/programmeableKeys", async (req) => ({
-    pkeys: await listKeys(req, "programmeableKeys", false),
-  }));
-  app.get<{ Params: DeviceParams }>("/:loginName/devices/:deviceId/programmedKeys", async (req) => ({
-    pkeys: await listKeys(req, "programmeableKeys", true),
-  }));
-  app.get<{ Params: DeviceParams }>("/:loginName/devices/:deviceId/softKeys", async (req) => ({
-    skeys: await listKeys(req, "softKeys", false),
-  }));
+  app.get(
+    "/:loginName/devices/:deviceId/programmeableKeys",
+    {
+      schema: {
+        summary: "Every programmable key of the set, blank ones included",
+        params: DeviceParams,
+        response: { 200: ProgrammeableKeysSchema },
+      },
+    },
+    async (req) => ({ pkeys: await listKeys(req, req.params, "programmeableKeys", false) }),
+  );
+  app.get(
+    "/:loginName/devices/:deviceId/programmedKeys",
+    {
+      schema: {
+        summary: "The programmable keys that hold something",
+        params: DeviceParams,
+        response: { 200: ProgrammeableKeysSchema },
+      },
+    },
+    async (req) => ({ pkeys: await listKeys(req, req.params, "programmeableKeys", true) }),
+  );
+  app.get(
+    "/:loginName/devices/:deviceId/softKeys",
+    {
+      schema: {
+        summary: "Every soft key of the set",
+        params: DeviceParams,
+        response: { 200: SoftKeysSchema },
+      },
+    },
+    async (req) => ({ skeys: await listKeys(req, req.params, "softKeys", false) }),
+  );
 
   /**
    * A key the administrator locked is not the user's to change: a user session is refused on it
@@ -238,7 +244,7 @@ export async function phoneSetProgrammingService(app: FastifyInstance): Promise<
     req: FastifyRequest,
     node: NodeLink,
     instance: string,
-    body?: KeyBody,
+    body?: ProgrammeableKeyBody,
   ): Promise<void> {
     if (session(core, req).principal.admin) return;
     if (body?.locked !== undefined) throw forbidden("only an administrator locks or unlocks a key");
@@ -247,12 +253,13 @@ export async function phoneSetProgrammingService(app: FastifyInstance): Promise<
   }
 
   async function setKey(
-    req: FastifyRequest<{ Params: KeyParams; Body: KeyBody | undefined }>,
+    req: FastifyRequest,
+    params: KeyPath,
+    body: ProgrammeableKeyBody,
     resource: KeyResource,
-  ) {
-    const body = req.body ?? {};
-    const pos = position(req.params.position, body);
-    const { device, node } = target(req);
+  ): Promise<void> {
+    const pos = position(params, body);
+    const { device, node } = target(req, params);
     const className = KEY_KINDS[resource];
     const instance = `${subscriber(node, device)}/${className}=${pos}`;
     // An administrator's request goes straight to the node: no lock to check.
@@ -268,9 +275,9 @@ export async function phoneSetProgrammingService(app: FastifyInstance): Promise<
     await onNode(node, () => node.cmip.set(className, instance, values), className);
   }
 
-  async function clearKey(req: FastifyRequest<{ Params: KeyParams }>, resource: KeyResource) {
-    const pos = position(req.params.position);
-    const { device, node } = target(req);
+  async function clearKey(req: FastifyRequest, params: KeyPath, resource: KeyResource): Promise<void> {
+    const pos = position(params);
+    const { device, node } = target(req, params);
     const className = KEY_KINDS[resource];
     const instance = `${subscriber(node, device)}/${className}=${pos}`;
     if (resource === "programmeableKeys" && !session(core, req).principal.admin)
@@ -283,19 +290,33 @@ export async function phoneSetProgrammingService(app: FastifyInstance): Promise<
   }
 
   for (const resource of Object.keys(KEY_KINDS) as KeyResource[]) {
-    app.put<{ Params: KeyParams; Body: KeyBody | undefined }>(
+    const what = resource === "programmeableKeys" ? "programmable key" : "soft key";
+    app.put(
       `/:loginName/devices/:deviceId/${resource}/:position`,
-      { schema: resource === "programmeableKeys" ? progKeyBody : softKeyBody },
+      {
+        schemaErrorFormatter: keyParamErrors,
+        schema: {
+          summary: `Programs a ${what}: a number to dial and its label (no number clears it)`,
+          params: KeyParams,
+          // Soft keys have no lock: their body does not list `locked`.
+          body: resource === "programmeableKeys" ? ProgrammeableKeyBody : SoftKeyBody,
+          response: { 204: NoContent },
+        },
+      },
       async (req, reply) => {
-        await setKey(req, resource);
-        return reply.code(204).send();
+        await setKey(req, req.params, req.body, resource);
+        return reply.code(204).send(null);
       },
     );
-    app.delete<{ Params: KeyParams }>(
+    app.delete(
       `/:loginName/devices/:deviceId/${resource}/:position`,
+      {
+        schemaErrorFormatter: keyParamErrors,
+        schema: { summary: `Clears a ${what}`, params: KeyParams, response: { 204: NoContent } },
+      },
       async (req, reply) => {
-        await clearKey(req, resource);
-        return reply.code(204).send();
+        await clearKey(req, req.params, resource);
+        return reply.code(204).send(null);
       },
     );
   }
@@ -304,79 +325,110 @@ export async function phoneSetProgrammingService(app: FastifyInstance): Promise<
 
   const PIN = ["Pin_Number", "With_Secret_Code", "Pin_Type_Of_Control", "Pin_Group"] as const;
 
-  app.get<{ Params: DeviceParams }>("/:loginName/devices/:deviceId/pin", async (req) => {
-    const { device, node } = target(req);
-    const a = await onNode(
-      node,
-      () => node.cmip.get("Subscriber", subscriber(node, device), [...PIN]),
-      "Subscriber",
-    );
-    return {
-      Pin_Number: String(a.Pin_Number ?? ""),
-      With_Secret_Code: a.With_Secret_Code === true,
-      Pin_Type_Of_Control: String(a.Pin_Type_Of_Control ?? ""),
-      Pin_Group: Number(a.Pin_Group ?? 0),
-    };
-  });
-
-  app.put<{ Params: DeviceParams; Body: PinBody | undefined }>(
+  app.get(
     "/:loginName/devices/:deviceId/pin",
-    { schema: pinBody },
-    async (req, reply) => {
-      const body = req.body ?? {};
-      const values: Record<string, CmipValue> = {};
-      for (const k of PIN) if (body[k] !== undefined) values[k] = body[k];
-      if (Object.keys(values).length === 0) throw badRequest(`give at least one of ${PIN.join(", ")}`);
-      const { device, node } = target(req);
-      await onNode(node, () => node.cmip.set("Subscriber", subscriber(node, device), values), "Subscriber");
-      return reply.code(204).send();
+    { schema: { summary: "The set's PIN", params: DeviceParams, response: { 200: PinSchema } } },
+    async (req) => {
+      const { device, node } = target(req, req.params);
+      const a = await onNode(
+        node,
+        () => node.cmip.get("Subscriber", subscriber(node, device), [...PIN]),
+        "Subscriber",
+      );
+      return {
+        Pin_Number: String(a.Pin_Number ?? ""),
+        With_Secret_Code: a.With_Secret_Code === true,
+        Pin_Type_Of_Control: String(a.Pin_Type_Of_Control ?? ""),
+        Pin_Group: Number(a.Pin_Group ?? 0),
+      };
     },
   );
 
-  const TOGGLES = { lock: "Locked", campon: "Camp_On", REActive: "Remote_Extension_Active" } as const;
-  for (const [resource, attribute] of Object.entries(TOGGLES)) {
-    app.put<{ Params: DeviceParams }>(`/:loginName/devices/:deviceId/${resource}`, async (req, reply) => {
-      const activate = queryString(req, "activate");
-      if (activate !== "true" && activate !== "false")
-        throw badRequest(
-          `activate must be true or false${activate === undefined ? " (it is missing)" : `, not "${activate}"`}`,
+  app.put(
+    "/:loginName/devices/:deviceId/pin",
+    {
+      schema: {
+        summary: "Changes the set's PIN: any of its fields, at least one",
+        params: DeviceParams,
+        body: PinBody,
+        response: { 204: NoContent },
+      },
+    },
+    async (req, reply) => {
+      const body: PinBody = req.body;
+      const values: Record<string, CmipValue> = {};
+      for (const k of PIN) if (body[k] !== undefined) values[k] = body[k];
+      if (Object.keys(values).length === 0) throw badRequest(`give at least one of ${PIN.join(", ")}`);
+      const { device, node } = target(req, req.params);
+      await onNode(node, () => node.cmip.set("Subscriber", subscriber(node, device), values), "Subscriber");
+      return reply.code(204).send(null);
+    },
+  );
+
+  const TOGGLES = {
+    lock: ["Locked", "Locks or unlocks the set"],
+    campon: ["Camp_On", "Turns camp-on on or off"],
+    REActive: ["Remote_Extension_Active", "Turns the remote extension on or off"],
+  } as const;
+  for (const [resource, [attribute, summary]] of Object.entries(TOGGLES)) {
+    app.put(
+      `/:loginName/devices/:deviceId/${resource}`,
+      {
+        schemaErrorFormatter: activateErrors,
+        schema: { summary, params: DeviceParams, querystring: ActivateQuery, response: { 204: NoContent } },
+      },
+      async (req, reply) => {
+        const { device, node } = target(req, req.params);
+        await onNode(
+          node,
+          () => node.cmip.set("Subscriber", subscriber(node, device), { [attribute]: req.query.activate }),
+          "Subscriber",
         );
-      const { device, node } = target(req);
-      await onNode(
-        node,
-        () => node.cmip.set("Subscriber", subscriber(node, device), { [attribute]: activate === "true" }),
-        "Subscriber",
-      );
-      return reply.code(204).send();
-    });
+        return reply.code(204).send(null);
+      },
+    );
   }
 
-  app.get<{ Params: DeviceParams }>("/:loginName/devices/:deviceId/dynamicState", async (req) => {
-    const { device, node } = target(req);
-    const a = await onNode(
-      node,
-      () => node.cmip.get("Subscriber", subscriber(node, device), ["Locked", "Camp_On", "Associated_Set"]),
-      "Subscriber",
-    );
-    const out: { lock: boolean; campon: boolean; associate?: string } = {
-      lock: a.Locked === true,
-      campon: a.Camp_On === true,
-    };
-    if (a.Associated_Set) out.associate = String(a.Associated_Set);
-    return out;
-  });
+  app.get(
+    "/:loginName/devices/:deviceId/dynamicState",
+    {
+      schema: {
+        summary: "Whether the set is locked, camps on, and its associated set",
+        params: DeviceParams,
+        response: { 200: DynamicStateSchema },
+      },
+    },
+    async (req) => {
+      const { device, node } = target(req, req.params);
+      const a = await onNode(
+        node,
+        () => node.cmip.get("Subscriber", subscriber(node, device), ["Locked", "Camp_On", "Associated_Set"]),
+        "Subscriber",
+      );
+      const out: DynamicStateJson = { lock: a.Locked === true, campon: a.Camp_On === true };
+      if (a.Associated_Set) out.associate = String(a.Associated_Set);
+      return out;
+    },
+  );
 
-  app.put<{ Params: DeviceParams; Body: { associate: string } }>(
+  app.put(
     "/:loginName/devices/:deviceId/associate",
-    { schema: associateBody },
+    {
+      schema: {
+        summary: "Sets the set's associated set",
+        params: DeviceParams,
+        body: AssociateBody,
+        response: { 204: NoContent },
+      },
+    },
     async (req, reply) => {
-      const { device, node } = target(req);
+      const { device, node } = target(req, req.params);
       await onNode(
         node,
         () => node.cmip.set("Subscriber", subscriber(node, device), { Associated_Set: req.body.associate }),
         "Subscriber",
       );
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 }

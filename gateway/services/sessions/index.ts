@@ -3,18 +3,15 @@
  * closed by DELETE or after `timeToLive` seconds of silence. The SessionInfo lists the services
  * this caller may use, and the SDK builds every service URL from it.
  */
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { GatewayCore } from "../../core.js";
 import { licensedManagementUsers } from "../../domain/licensing/index.js";
 import { apiRoot, credential, session } from "../../http/context.js";
-import { badRequest, forbidden, notFound } from "../../http/errors.js";
+import { forbidden, notFound } from "../../http/errors.js";
 import type { Session } from "../../http/sessions.js";
-
-interface ServiceEntry {
-  serviceName: string;
-  serviceVersion: string;
-  relativeUrl: string;
-}
+import { NoContent } from "../common/schemas.js";
+import { OpenSessionBody, type ServiceEntry, SessionInfoSchema } from "./schemas.js";
 
 /** The services a session may use: only those built and allowed for the caller. */
 export function servicesFor(s: Session, core?: GatewayCore): ServiceEntry[] {
@@ -59,66 +56,69 @@ function sessionInfo(core: GatewayCore, req: FastifyRequest, s: Session) {
     services: servicesFor(s, core),
     creationDate: s.created.toISOString(),
     expirationDate: core.sessions.expiresAt(s).toISOString(),
+    // No part of another session's token: even a prefix narrows the search for the credential.
     otherSessions: core.sessions.others(s).map((o) => ({
-      sessionId: o.token.slice(0, 8),
+      sessionId: o.id,
       creationDate: o.created.toISOString(),
       timeToLive: core.sessions.ttlSeconds,
     })),
   };
 }
 
-const openSchema = {
-  body: {
-    type: ["object", "null"],
-    properties: {
-      applicationName: { type: "string", maxLength: 128 },
-      supervisedAccount: {
-        type: "object",
-        required: ["id"],
-        properties: { id: { type: "string", minLength: 1 }, type: { enum: ["LOGIN_NAME", "PHONE_NUMBER"] } },
-      },
-    },
-  },
-};
-
-export async function sessionsService(app: FastifyInstance): Promise<void> {
+export async function sessionsService(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const core = app.core;
 
-  app.post("/", { schema: openSchema }, async (req) => {
-    const s = credential(core, req);
-    const body = (req.body ?? {}) as {
-      applicationName?: string;
-      supervisedAccount?: { id: string; type?: string };
-    };
-    if (body.supervisedAccount) {
-      if (!s.principal.admin) throw forbidden("only an administrator may supervise another account");
-      const { id, type = "LOGIN_NAME" } = body.supervisedAccount;
-      const user = type === "PHONE_NUMBER" ? core.directory.byPhone(id) : core.directory.users.get(id);
-      if (!user) throw notFound(`no user ${id}`);
-      s.supervised = user.loginName;
-    }
-    s.applicationName = body.applicationName ?? null;
-    s.open = true;
-    req.log.info(
-      `session opened for ${s.principal.login}${s.supervised ? ` supervising ${s.supervised}` : ""}`,
-    );
-    return sessionInfo(core, req, s);
-  });
+  app.post(
+    "/",
+    {
+      schema: {
+        summary: "Opens a session on the authenticated credential (an administrator may supervise a user)",
+        body: OpenSessionBody,
+        response: { 200: SessionInfoSchema },
+      },
+    },
+    async (req) => {
+      const s = credential(core, req);
+      const body = req.body ?? {};
+      if (body.supervisedAccount) {
+        if (!s.principal.admin) throw forbidden("only an administrator may supervise another account");
+        const { id, type = "LOGIN_NAME" } = body.supervisedAccount;
+        const user = type === "PHONE_NUMBER" ? core.directory.byPhone(id) : core.directory.users.get(id);
+        if (!user) throw notFound(`no user ${id}`);
+        s.supervised = user.loginName;
+      }
+      s.applicationName = body.applicationName ?? null;
+      s.open = true;
+      req.log.info(
+        `session opened for ${s.principal.login}${s.supervised ? ` supervising ${s.supervised}` : ""}`,
+      );
+      return sessionInfo(core, req, s);
+    },
+  );
 
-  app.get("/", async (req) => sessionInfo(core, req, session(core, req)));
+  app.get(
+    "/",
+    { schema: { summary: "The session's information", response: { 200: SessionInfoSchema } } },
+    async (req) => sessionInfo(core, req, session(core, req)),
+  );
 
-  app.post("/keepalive", async (req, reply) => {
-    session(core, req);
-    return reply.code(204).send();
-  });
+  app.post(
+    "/keepalive",
+    { schema: { summary: "Keeps the session alive", response: { 204: NoContent } } },
+    async (req, reply) => {
+      session(core, req);
+      return reply.code(204).send(null);
+    },
+  );
 
-  app.delete("/", async (req, reply) => {
-    const s = credential(core, req);
-    core.sessions.close(s);
-    return reply.code(204).send();
-  });
-
-  app.all("/*", async (req) => {
-    throw badRequest(`no operation ${req.method} ${req.url.split("?")[0]}`);
-  });
+  app.delete(
+    "/",
+    { schema: { summary: "Closes the session (and its subscriptions)", response: { 204: NoContent } } },
+    async (req, reply) => {
+      const s = credential(core, req);
+      core.sessions.close(s);
+      return reply.code(204).send(null);
+    },
+  );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call } from "../store.suite.js";
+import { call } from "../../../test/support/store/store.suite.js";
 import { derive, optimizeParticipants, rowToRecord, whereClause } from "./records.js";
 import { binaryChunks } from "./repository.js";
 import type { ComRecord } from "./types.js";

@@ -1,9 +1,9 @@
 /** The writer when the database fails: pg-mem behind a switch that makes transactions fail. */
 import { afterEach, describe, expect, it } from "vitest";
+import { call, silentLog } from "../../../test/support/store/store.suite.js";
 import { openMemory } from "../memory.js";
 import { migrate } from "../migrations.js";
 import type { Database } from "../sql.js";
-import { call, silentLog } from "../store.suite.js";
 import { ComlogRepository } from "./repository.js";
 
 interface Flaky extends Database {

@@ -1,79 +1,31 @@
 /**
  * The communication log as O2G's clients read it. Field names and enum values are the wire's
  * (the SDK's ComHistoryRecordJson, ComRecordParticipantJson, PartyInfoJson): the service can send
- * these objects as they are.
+ * these objects as they are. The wire shapes are schemas (schema.ts); the types follow from them.
  */
+import type { Static } from "typebox";
+import type {
+  ComRecordPageSchema,
+  ComRecordParticipantSchema,
+  ComRecordSchema,
+  IdentifierSchema,
+  PartyInfoSchema,
+  PartyTypeSchema,
+  ReasonSchema,
+  RoleSchema,
+} from "./schema.js";
 
-export type Role = "CALLER" | "CALLEE" | "UNKNOWN";
-
+export type Role = Static<typeof RoleSchema>;
 /** Why a participant's communication was established, rerouted or released. */
-export type Reason =
-  | "ALL_TRUNK_BUSY"
-  | "INVALID_NUMBER"
-  | "ABANDONED"
-  | "BUSY"
-  | "CONFERENCED"
-  | "PICKUP"
-  | "FORWARDED"
-  | "REDIRECTED"
-  | "RELEASED_ON_REDIRECT"
-  | "TRANSFERRED"
-  | "RELEASED_ON_TRANSFER"
-  | "VOICEMAIL"
-  | "NORMAL"
-  | "UNKNOWN";
-
-export type PartyType = "USER" | "DEVICE" | "SERVICE" | "EXTERNAL" | "UNKNOWN";
-
-export interface Identifier {
-  loginName?: string;
-  phoneNumber?: string;
-  multiLine?: boolean;
-}
-
-export interface PartyInfo {
-  id: Identifier;
-  firstName?: string;
-  lastName?: string;
-  /** absent when first and last names are given */
-  displayName?: string;
-  type?: { main: PartyType; subType?: string };
-}
-
-export interface ComRecordParticipant {
-  role?: Role;
-  answered?: boolean;
-  identity: PartyInfo;
-  anonymous?: boolean;
-  /** the number first dialled when this participant entered the call */
-  initialCalled?: PartyInfo;
-  reason?: Reason;
-  /** the device leg in the call when it is not the user's main device */
-  leg?: string;
-}
-
+export type Reason = Static<typeof ReasonSchema>;
+export type PartyType = Static<typeof PartyTypeSchema>;
+export type Identifier = Static<typeof IdentifierSchema>;
+export type PartyInfo = Static<typeof PartyInfoSchema>;
+export type ComRecordParticipant = Static<typeof ComRecordParticipantSchema>;
 /** One call in one user's log. Dates are ISO 8601 in UTC with milliseconds. */
-export interface ComRecord {
-  recordId: number;
-  comRef: string;
-  acknowledged: boolean;
-  participants: ComRecordParticipant[];
-  beginDate: string;
-  endDate?: string;
-  convDate?: string;
-  holdDuration?: number;
-  transferredBy?: string;
-  associatedData?: string;
-}
-
+export type ComRecord = Static<typeof ComRecordSchema>;
 /** The answer to a query, as the wire's ComHistoryRecordsJson. */
-export interface ComRecordPage {
-  offset: number;
-  limit: number;
-  /** records matching the filter, all pages together */
-  totalCount: number;
-  comHistoryRecords: ComRecord[];
-}
+export type ComRecordPage = Static<typeof ComRecordPageSchema>;
 
 /** What the gateway hands the log when a call ends for a user. */
 export interface NewComRecord {

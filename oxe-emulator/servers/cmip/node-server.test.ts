@@ -336,3 +336,61 @@ describe("M-CREATE and M-DELETE", () => {
     await client.delete("Entity", "Node=1/Entity=42");
   });
 });
+
+describe("CMIP functional units (X.711 CMIPUserInfo)", () => {
+  it("answers the manager's CMIPUserInfo with the version and units it agrees on", async () => {
+    const { RoseClient } = await import("../../../gateway/links/rose-client.js");
+    const cmip = await import("../../../protocols/cmip/index.js");
+    const answered = (userInformation?: import("../../../protocols/acse/index.js").UserInformation[]) => {
+      const c = new RoseClient<CmipError>({
+        name: "raw",
+        endpoints: [{ host: "127.0.0.1", port: server.port }],
+        applicationContext: cmip.CMIP_APPLICATION_CONTEXT,
+        ...(userInformation ? { userInformation } : {}),
+        login: "o2g",
+        password: "pw",
+        operations: cmip.CMIP_OPERATIONS.byCode,
+        errors: cmip.cmipErrorCodec,
+        invokeTimeoutMs: 2000,
+        connectTimeoutMs: 2000,
+        reconnectMinMs: 50,
+        reconnectMaxMs: 500,
+        log: () => {},
+      });
+      return new Promise<typeof c>((r) => {
+        c.once("up", () => r(c));
+        c.start();
+      });
+    };
+    const scopedGet = {
+      objectClass: 2,
+      instance: "Node=1",
+      scope: "firstLevelOnly" as const,
+      attributeIds: [1],
+    };
+    // No CMIPUserInfo: X.711's defaults, the kernel alone; a scoped get is beyond it.
+    const bare = await answered();
+    const e = await refusal(bare.invoke(cmip.mGet, scopedGet));
+    expect(e.error).toBe("complexityLimitation");
+    expect(e.text).toMatch(/multipleObjectSelection/);
+    bare.stop();
+    // Proposing the units (as the gateway does) makes the same request work.
+    const full = await answered([
+      cmip.cmipUserInformation({
+        protocolVersions: ["version2"],
+        functionalUnits: ["multipleObjectSelection", "filter", "multipleReply"],
+      }),
+    ]);
+    const linked: unknown[] = [];
+    await new Promise<void>((resolve, reject) =>
+      full.link!.invoke(
+        cmip.mGet,
+        scopedGet,
+        (err) => (err ? reject(err) : resolve()),
+        (_apdu, arg) => linked.push(arg),
+      ),
+    );
+    expect(linked.length).toBeGreaterThan(0);
+    full.stop();
+  });
+});

@@ -12,9 +12,13 @@ import {
   CMIP_OPERATIONS,
   type CmipError,
   CmipEventType,
+  type CmipUserInfo,
   type CreateArgument,
   cmipErrorCodec,
+  cmipUserInformation,
   encodeEventAttributes,
+  type FunctionalUnit,
+  findCmipUserInfo,
   type GetArgument,
   mActionConfirmed,
   mCreate,
@@ -23,6 +27,7 @@ import {
   mGet,
   mLinkedReply,
   mSetConfirmed,
+  negotiateCmipUserInfo,
   type SetArgument,
 } from "../../../protocols/cmip/index.js";
 import type { OperationSpec } from "../../../protocols/rose/index.js";
@@ -42,6 +47,12 @@ type CmipAssociation = Association<CmipError>;
 
 const CHECK_PASSWORD = SUBSCRIBER_CLASS.actions.find((a) => a.name === "Check_Password")!.id;
 
+/** What this node's CMIP supports: scoped and filtered M-GETs with linked replies; no M-CANCEL-GET. */
+const SUPPORTED: CmipUserInfo = {
+  protocolVersions: ["version1", "version2"],
+  functionalUnits: ["multipleObjectSelection", "filter", "multipleReply"],
+};
+
 /** X.701 systems management, and any context under { joint-iso-itu-t(2) ms(9) }. */
 function acceptsContext(oid: string): boolean {
   return oid.startsWith("2.9.");
@@ -51,6 +62,8 @@ export class CmipNodeServer extends RoseNodeServer<CmipError> {
   readonly mib: NodeMib;
   /** change notifications sent (every association counts once) */
   eventsReported = 0;
+  /** the functional units each association agreed on in its AARQ/AARE */
+  private readonly agreed = new WeakMap<CmipAssociation, ReadonlySet<FunctionalUnit>>();
 
   constructor(
     private readonly directory: Directory,
@@ -63,6 +76,21 @@ export class CmipNodeServer extends RoseNodeServer<CmipError> {
         operations: CMIP_OPERATIONS.byCode,
         errors: cmipErrorCodec,
         acceptsContext,
+        negotiate: (a, aarq) => {
+          // No CMIPUserInfo means its DEFAULTs: version1 and the kernel functional unit only.
+          let proposed: CmipUserInfo = { protocolVersions: ["version1"], functionalUnits: [] };
+          try {
+            proposed = findCmipUserInfo(aarq.userInformation) ?? proposed;
+          } catch {
+            this.log(`association ${a.id}: malformed CMIPUserInfo, taking the defaults`);
+          }
+          const answer = negotiateCmipUserInfo(proposed, SUPPORTED) ?? {
+            protocolVersions: ["version2"],
+            functionalUnits: [],
+          };
+          this.agreed.set(a, new Set(answer.functionalUnits));
+          return [cmipUserInformation(answer)];
+        },
         invoked: (a, op, invokeId, arg) => this.onInvoke(a, op, invokeId, arg),
       },
     );
@@ -128,7 +156,26 @@ export class CmipNodeServer extends RoseNodeServer<CmipError> {
     }
   }
 
+  /** The functional unit a request needs and the association did not agree on, if any. */
+  private missingUnit(a: CmipAssociation, arg: BaseObject): FunctionalUnit | undefined {
+    const agreed = this.agreed.get(a);
+    if (arg.scope !== undefined && arg.scope !== "baseObject") {
+      if (!agreed?.has("multipleObjectSelection")) return "multipleObjectSelection";
+      if (!agreed.has("multipleReply")) return "multipleReply";
+    }
+    if (arg.filter && !agreed?.has("filter")) return "filter";
+    return undefined;
+  }
+
   private get(a: CmipAssociation, invokeId: number, arg: GetArgument): void {
+    const missing = this.missingUnit(a, arg);
+    if (missing) {
+      a.link.replyError(invokeId, {
+        error: "complexityLimitation",
+        text: `the association did not agree on the ${missing} functional unit`,
+      });
+      return;
+    }
     const scoped = arg.scope !== undefined && arg.scope !== "baseObject";
     if (!scoped) {
       const [o] = [...this.mib.select(arg.objectClass, arg.instance, "baseObject", arg.filter)];

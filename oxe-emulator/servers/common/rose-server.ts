@@ -5,7 +5,13 @@
  * of the application context and what to do with invocations.
  */
 import type net from "node:net";
-import { type Aarq, AcseServiceUserDiagnostic, AssociateResult } from "../../../protocols/acse/index.js";
+import {
+  type Aarq,
+  AcseServiceUserDiagnostic,
+  AssociateResult,
+  PASSWORD_MECHANISM,
+  type UserInformation,
+} from "../../../protocols/acse/index.js";
 import { type ErrorCodec, type OperationSpec, RoseLink } from "../../../protocols/rose/index.js";
 import { FaultyWriter, type LinkFaults, noFaults } from "./faults.js";
 import { closeTcp, listenTcp } from "./listen.js";
@@ -19,6 +25,8 @@ export interface RoseServerOptions {
   login: string;
   password: string;
   maxLinks: number;
+  /** ms a frame may take to arrive whole before the link resynchronizes past it (RoseLink's default when unset) */
+  partialFrameTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -37,6 +45,11 @@ export interface RoseServerHooks<E> {
   acceptsContext(oid: string): boolean;
   invoked(a: Association<E>, op: OperationSpec<unknown, unknown>, invokeId: number, arg: unknown): void;
   opened?(a: Association<E>): void;
+  /**
+   * The user-information of the AARE (CMIP: the CMIPUserInfo agreed); called for an AARQ about
+   * to be accepted, so the protocol can keep what it agreed on the association.
+   */
+  negotiate?(a: Association<E>, aarq: Aarq): UserInformation[] | undefined;
   closed?(a: Association<E>): void;
 }
 
@@ -126,7 +139,14 @@ export class RoseNodeServer<E> {
       accepted: false,
       timers: [],
       link: new RoseLink<E>(
-        { operations: this.hooks.operations, errors: this.hooks.errors, invokeTimeoutMs: 10_000 },
+        {
+          operations: this.hooks.operations,
+          errors: this.hooks.errors,
+          invokeTimeoutMs: 10_000,
+          ...(this.options.partialFrameTimeoutMs
+            ? { partialFrameTimeoutMs: this.options.partialFrameTimeoutMs }
+            : {}),
+        },
         {
           output: (bytes) => writer.send(bytes),
           associationRequested: (aarq) => this.onAarq(a, aarq),
@@ -135,7 +155,11 @@ export class RoseNodeServer<E> {
           },
           protocolError: (message, fatal) =>
             this.log(`association ${id}: ${message}${fatal ? " (closing)" : ""}`),
-          close: () => socket.destroy(),
+          // end(), not destroy(): the RLRE or ABRT just written must reach the peer first
+          close: () => {
+            socket.end();
+            setTimeout(() => socket.destroy(), 1000).unref();
+          },
           released: () => this.log(`association ${id} released`),
         },
       ),
@@ -164,6 +188,15 @@ export class RoseNodeServer<E> {
       a.link.rejectAssociation(ctxName, D.authenticationRequired);
       return;
     }
+    if (aarq.mechanismName === undefined) {
+      a.link.rejectAssociation(ctxName, D.authenticationMechanismNameRequired);
+      return;
+    }
+    if (aarq.mechanismName !== PASSWORD_MECHANISM) {
+      this.log(`association ${a.id}: unknown authentication mechanism ${aarq.mechanismName}`);
+      a.link.rejectAssociation(ctxName, D.authenticationMechanismNameNotRecognized);
+      return;
+    }
     if (c.login !== this.options.login || c.password !== this.options.password) {
       this.log(`association ${a.id}: authentication failed for "${c.login}"`);
       a.link.rejectAssociation(ctxName, D.authenticationFailure);
@@ -175,7 +208,7 @@ export class RoseNodeServer<E> {
       return;
     }
     a.accepted = true;
-    a.link.accept(ctxName, "o2g-testbench OXE emulator");
+    a.link.accept(ctxName, "o2g-testbench OXE emulator", this.hooks.negotiate?.(a, aarq));
     this.log(`association ${a.id} open (${this.linkCount}/${this.options.maxLinks} links)`);
     this.hooks.opened?.(a);
   }

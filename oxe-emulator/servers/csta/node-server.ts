@@ -72,6 +72,13 @@ const FORWARD_FROM_CSTA: Record<string, "immediate" | "busy" | "noAnswer"> = {
 
 export class CstaNodeServer extends RoseNodeServer<CstaFailure> {
   readonly monitors: MonitorRegistry<CstaAssociation>;
+  /**
+   * Report events this long after the answer to the request that caused them (in order), as a
+   * loaded switch does: lets tests make a client's next request overtake a call's events.
+   * Off (0) by default: the events then leave in the same write as the answer.
+   */
+  eventLagMs = 0;
+  private readonly lagged: { due: number; report: () => void }[] = [];
   private readonly unsubscribe: () => void;
   private readonly handlers = new Map<OperationSpec<unknown, unknown>, Handler>();
 
@@ -336,6 +343,24 @@ export class CstaNodeServer extends RoseNodeServer<CstaFailure> {
 
   // ---- events ----------------------------------------------------------------------------
 
+  /** Run `report` eventLagMs from now, in order with the events queued before it. */
+  private later(report: () => void): void {
+    this.lagged.push({ due: Date.now() + this.eventLagMs, report });
+    if (this.lagged.length === 1) this.drainLater();
+  }
+
+  private drainLater(): void {
+    const head = this.lagged[0];
+    if (!head) return;
+    setTimeout(() => {
+      const now = Date.now();
+      let n = 0;
+      while (n < this.lagged.length && this.lagged[n]!.due <= now) n++;
+      for (const e of this.lagged.splice(0, n)) e.report();
+      this.drainLater();
+    }, head.due - Date.now()).unref();
+  }
+
   private onModelEvent(ev: ModelEvent): void {
     if (this.monitors.size === 0) return;
     for (const observer of ev.observers) {
@@ -344,7 +369,9 @@ export class CstaNodeServer extends RoseNodeServer<CstaFailure> {
       if (!monitors) continue;
       const event = translateEvent(this.net, this.cstaOptions.nodeId, ev, observer);
       for (const m of monitors as Monitor<CstaAssociation>[]) {
-        m.owner.link.notify(cstaEventReport, { crossRefId: m.crossRefId, event });
+        const report = () => m.owner.link.notify(cstaEventReport, { crossRefId: m.crossRefId, event });
+        if (this.eventLagMs <= 0 && this.lagged.length === 0) report();
+        else this.later(report);
       }
     }
   }

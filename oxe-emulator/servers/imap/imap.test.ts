@@ -445,3 +445,23 @@ describe.skipIf(!hasCurlImap)("with curl's imap://", () => {
     expect(refused.code).toBe(67);
   });
 });
+
+describe("a non-synchronizing literal too large to read", () => {
+  it("is refused with BAD, then BYE, and the connection closes instead of swallowing a gigabyte", async () => {
+    const socket = net.connect(port, "127.0.0.1");
+    let text = "";
+    socket.on("data", (c: Buffer) => {
+      text += c.toString("latin1");
+    });
+    socket.on("error", () => {}); // the server may close before our last write
+    const closed = new Promise<void>((r) => socket.once("close", () => r()));
+    await new Promise<void>((r) => socket.once("connect", () => r()));
+    socket.write("a1 LOGIN {999999999+}\r\n");
+    socket.write(Buffer.alloc(4096, 0x41));
+    socket.write("\r\na2 NOOP\r\n");
+    await closed;
+    expect(text).toMatch(/^\* OK /);
+    expect(text).toContain("a1 BAD Literal too large\r\n* BYE ");
+    expect(text).not.toContain("a2 ");
+  });
+});

@@ -126,6 +126,7 @@ export class ImapNodeServer {
       command: (segments) => session.onCommand(segments),
       continueLiteral: () => session.onContinueLiteral(),
       tooLong: (partial) => session.onTooLong(partial),
+      literalTooLarge: (partial) => session.onLiteralTooLarge(partial),
     });
     socket.on("data", (chunk: Buffer) => {
       try {

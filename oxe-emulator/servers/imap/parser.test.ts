@@ -22,6 +22,7 @@ function reader() {
     },
     continueLiteral: () => events.push("+"),
     tooLong: (partial, wouldContinue) => events.push(`too long:${partial.slice(0, 5)}:${wouldContinue}`),
+    literalTooLarge: (partial) => events.push(`literal too large:${partial.slice(0, 5)}`),
   });
   return { r, commands, events };
 }
@@ -57,19 +58,20 @@ describe("CommandReader", () => {
     const { r, commands, events } = reader();
     r.feed(Buffer.from(`a1 NOOP ${"x".repeat(MAX_LINE + 10)}\r\na2 NOOP\r\n`));
     r.feed(Buffer.from("a3 LOGIN {99999999}\r\na4 NOOP\r\n"));
-    r.feed(Buffer.from("a5 LOGIN {70000+}\r\n"));
-    r.feed(Buffer.alloc(70_000, 0x41));
-    r.feed(Buffer.from(" tail\r\na6 NOOP\r\n"));
-    expect(commands.map((c) => c.map((x) => x.slice(0, 20)))).toEqual([
-      ["a2 NOOP"],
-      ["a4 NOOP"],
-      ["a6 NOOP"],
-    ]);
+    expect(commands.map((c) => c.map((x) => x.slice(0, 20)))).toEqual([["a2 NOOP"], ["a4 NOOP"]]);
     expect(events.filter((e) => e.startsWith("too long"))).toEqual([
       "too long:a1 NO:false",
       "too long:a3 LO:false",
-      "too long:a5 LO:true",
     ]);
+  });
+
+  it("gives up at once on a non-synchronizing literal too large to read, rather than discard it", () => {
+    const { r, commands, events } = reader();
+    r.feed(Buffer.from("a5 LOGIN {999999999+}\r\n"));
+    r.feed(Buffer.alloc(70_000, 0x41));
+    r.feed(Buffer.from(" tail\r\na6 NOOP\r\n"));
+    expect(events.filter((e) => e.startsWith("literal too large"))).toEqual(["literal too large:a5 LO"]);
+    expect(commands).toEqual([]);
   });
 });
 

@@ -21,6 +21,12 @@ export interface ReaderHooks {
   continueLiteral(): void;
   /** the command is too long: it is dropped (with its literal, if one was announced) */
   tooLong(partialLine: string, wouldContinue: boolean): void;
+  /**
+   * A non-synchronizing literal above MAX_LITERAL was announced: its bytes come regardless
+   * (RFC 7888), and reading up to 4 GB of them to find the next command would hold the
+   * connection for nothing. The reader stops; the owner answers BYE and closes.
+   */
+  literalTooLarge(partialLine: string): void;
 }
 
 const LITERAL_AT_END = /\{(\d+)(\+?)\}$/;
@@ -39,7 +45,11 @@ export class CommandReader {
 
   constructor(private readonly hooks: ReaderHooks) {}
 
+  /** set once the reader gave up on the connection (literalTooLarge): input is ignored */
+  private closed = false;
+
   feed(chunk: Buffer): void {
+    if (this.closed) return;
     this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
     for (;;) {
       if (this.inLiteral) {
@@ -88,6 +98,12 @@ export class CommandReader {
         this.size = 0;
         this.hooks.command(segments);
         continue;
+      }
+      if (!sync && n > MAX_LITERAL) {
+        this.closed = true;
+        this.pending = Buffer.alloc(0);
+        this.hooks.literalTooLarge(line.subarray(0, 80).toString("latin1"));
+        return;
       }
       if (this.size + n > MAX_LINE || n > MAX_LITERAL) {
         this.refuse(line.subarray(0, 80).toString("latin1"), !sync);

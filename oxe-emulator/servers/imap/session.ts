@@ -167,6 +167,14 @@ export class ImapSession {
     this.send(`${tag && /^[\x21-\x7e]+$/.test(tag) ? tag : "*"} BAD Command line too long\r\n`);
   }
 
+  /** A non-synchronizing literal too large to read: refuse the command and close (RFC 7888 §4). */
+  onLiteralTooLarge(partial: string): void {
+    const tag = /^([^\s]+)\s/.exec(partial)?.[1];
+    this.send(`${tag && /^[\x21-\x7e]+$/.test(tag) ? tag : "*"} BAD Literal too large\r\n`);
+    this.send("* BYE Literal too large, closing\r\n");
+    this.socket.end();
+  }
+
   timeout(): void {
     this.send("* BYE Autologout; idle for too long\r\n");
     this.socket.end();

@@ -1,9 +1,9 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { openStore } from "../store.js";
-import { call, silentLog } from "../store.suite.js";
+import { openStore } from "../../../gateway/store/store.js";
 import { describeWithPostgres } from "./describe-postgres.js";
 import { planPostgresTests, providePostgres } from "./postgres.js";
+import { call, silentLog } from "./store.suite.js";
 
 describe("planPostgresTests", () => {
   const none = { PATH: "" };

@@ -2,16 +2,20 @@
  * Communication log throughput and latency, on pg-mem and on PostgreSQL (a private server, or
  * DATABASE_URL when set).
  *
- *   npx tsx gateway/store/testing/bench-comlog.ts [--backend pg|pg-mem|both] [--records 100000] [--users 500] [--batch 256]
+ *   npx tsx bench/comlog/bench-comlog.ts [--backend pg|pg-mem|both] [--records 100000] [--users 500] [--batch 256]
  *
  * Records go round-robin over the users, as many calls ending at once would; with more than
  * 100 per user the trim works on every batch.
  */
 import { parseArgs } from "node:util";
 import { pino } from "pino";
-import type { NewComRecord } from "../comlog/types.js";
-import { openStore, type Store } from "../store.js";
-import { type PostgresProvider, planPostgresTests, providePostgres } from "./postgres.js";
+import type { NewComRecord } from "../../gateway/store/comlog/types.js";
+import { openStore, type Store } from "../../gateway/store/store.js";
+import {
+  type PostgresProvider,
+  planPostgresTests,
+  providePostgres,
+} from "../../test/support/store/postgres.js";
 
 const { values } = parseArgs({
   options: {

@@ -4,10 +4,10 @@
  */
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { type ComlogOptions, RECORD_ID_BLOCK } from "./comlog/repository.js";
-import type { ComRecord, NewComRecord, Role } from "./comlog/types.js";
-import { MIGRATIONS } from "./migrations.js";
-import { openStore, type Store, type StoreOptions } from "./store.js";
+import { type ComlogOptions, RECORD_ID_BLOCK } from "../../../gateway/store/comlog/repository.js";
+import type { ComRecord, NewComRecord, Role } from "../../../gateway/store/comlog/types.js";
+import { MIGRATIONS } from "../../../gateway/store/migrations.js";
+import { openStore, type Store, type StoreOptions } from "../../../gateway/store/store.js";
 
 export interface FreshDatabase {
   /** opens a store on this database; call again after close() to simulate a gateway restart */

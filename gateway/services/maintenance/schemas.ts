@@ -1,0 +1,64 @@
+/** The Maintenance service's answer (the SDK's SystemStatusJson), as this gateway fills it. */
+import { type Static, Type } from "typebox";
+
+const ServerAddress = Type.Object(
+  { fqdn: Type.String(), ip: Type.Optional(Type.String({ description: "when the address is an IPv4 one" })) },
+  { title: "ServerAddress" },
+);
+
+const ServiceStatus = Type.Object(
+  { name: Type.String(), status: Type.String(), mode: Type.String() },
+  { title: "ServiceStatus" },
+);
+
+const PbxStatus = Type.Object(
+  {
+    name: Type.String(),
+    nodeId: Type.Integer(),
+    mainAddress: ServerAddress,
+    secondaryAddress: Type.Optional(ServerAddress),
+    version: Type.String(),
+    connected: Type.Boolean(),
+    loaded: Type.Boolean(),
+    ctiLinkState: Type.Union([
+      Type.Literal("CONNECTED_MAIN"),
+      Type.Literal("CONNECTED_SECONDARY"),
+      Type.Literal("DISCONNECTED"),
+    ]),
+    secured: Type.Boolean(),
+    monitoredUserNumber: Type.Integer({ minimum: 0 }),
+  },
+  { title: "PbxStatus" },
+);
+
+const License = Type.Object(
+  { name: Type.String(), total: Type.Integer(), currentUsed: Type.Integer() },
+  { title: "License" },
+);
+
+export const SystemStatusSchema = Type.Object(
+  {
+    logicalAddress: Type.Object({ fqdn: Type.String(), ip: Type.String() }),
+    startDate: Type.String({ format: "date-time" }),
+    ha: Type.Boolean(),
+    primary: Type.String(),
+    primaryVersion: Type.String(),
+    primaryServicesStatus: Type.Object({
+      services: Type.Array(ServiceStatus),
+      // sic: the SDK's spelling
+      globalIPAdress: Type.String(),
+    }),
+    pbxs: Type.Array(PbxStatus),
+    license: Type.Object({
+      type: Type.Union([Type.Literal("FLEXLM"), Type.Literal("LMS")]),
+      status: Type.String(),
+      lics: Type.Array(License),
+    }),
+    configurationType: Type.Union([Type.Literal("FULL_SERVICES"), Type.Literal("PBX_MANAGEMENT")]),
+    subscriberFilter: Type.Union([Type.Literal("ALL"), Type.Literal("A4980"), Type.Literal("NONE")]),
+  },
+  { title: "SystemStatus" },
+);
+export type SystemStatusJson = Static<typeof SystemStatusSchema>;
+export type ServerAddressJson = Static<typeof ServerAddress>;
+export type PbxStatusJson = Static<typeof PbxStatus>;
