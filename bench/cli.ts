@@ -8,13 +8,15 @@
  *   set-programming  10,000 Set + 10,000 Get of Phone Set Programming with 1, 2, 4, 8 client workers
  *   directory  directory search on 100,000 users: the index against a scan of every entry
  *   gate       the short CI profile compared to bench/baseline.json (exit 1 on regression)
+ *   gate-selftest  the gate's profile of the snapshot, REST and set programming, as they are and
+ *              slowed down 2x: exit 1 unless the gate passes the first and fails the second
  *   fuzz       1,000,000 generated inputs through every decoder and the link engine (exit 1 on a crash)
  */
 import { parseArgs } from "node:util";
 import { emit } from "./report/index.js";
 import { SNAPSHOT_POINTS, snapshotBench } from "./snapshot/index.js";
 
-const USAGE = `usage: npm run bench -- <snapshot|rest|events|switchover|codec|set-programming|directory|gate|fuzz> [options] [--json out.json] [--md out.md]
+const USAGE = `usage: npm run bench -- <snapshot|rest|events|switchover|codec|set-programming|directory|gate|gate-selftest|fuzz> [options] [--json out.json] [--md out.md]
   snapshot  --points 1000,3000,...   --repeat N   --window N
   rest      --duration S   --connections N
   events    --rates 100,500   --duration S
@@ -24,8 +26,18 @@ const USAGE = `usage: npm run bench -- <snapshot|rest|events|switchover|codec|se
             --inflight N (requests at a time per worker; default 1, the vendor's client thread)
   directory --users N (default 100000)   --samples N (queries per kind, default 200)
   gate      --baseline bench/baseline.json   [--update [--runs 3]] (write the baseline: worst of the runs)
-            --inject window=1   (a deliberate regression, to see the gate fail)
+            --inject window=1 | slow=snapshot | slow=rest | slow=set-programming
+                      (a deliberate regression, to see the gate fail)   --parts rest,snapshot,...
+  gate-selftest  --baseline bench/baseline.json   --parts snapshot,rest,set-programming
   fuzz      --inputs N (default 1000000)   --seed S (default 1)`;
+
+/** A comma-separated list of parts, each one of `known`. */
+function gateParts<T extends string>(list: string, known: readonly T[]): T[] {
+  const parts = list.split(",").map((x) => x.trim());
+  const bad = parts.filter((x) => !known.includes(x as T));
+  if (bad.length) throw new Error(`unknown part(s) ${bad.join(", ")}: expected ${known.join(", ")}`);
+  return parts as T[];
+}
 
 async function main(): Promise<number> {
   const name = process.argv[2];
@@ -55,6 +67,7 @@ async function main(): Promise<number> {
         heartbeat: { type: "string" },
         inputs: { type: "string" },
         seed: { type: "string" },
+        parts: { type: "string" },
       },
     }));
   } catch (err) {
@@ -195,12 +208,25 @@ async function main(): Promise<number> {
       return failed ? 1 : 0;
     }
     case "gate": {
-      const { runGate } = await import("./gate/index.js");
+      const { runGate, GATE_PARTS } = await import("./gate/index.js");
       return runGate({
         baseline: String(values.baseline ?? "bench/baseline.json"),
         update: values.update === true,
         ...(values.runs ? { runs: Number(values.runs) } : {}),
         ...(values.inject ? { inject: String(values.inject) } : {}),
+        ...(values.parts ? { parts: gateParts(String(values.parts), GATE_PARTS) } : {}),
+        ...out,
+        progress,
+      });
+    }
+    case "gate-selftest": {
+      const { runGateSelftest } = await import("./gate/selftest.js");
+      const { SLOW_PATHS } = await import("./gate/index.js");
+      return runGateSelftest({
+        baseline: String(values.baseline ?? "bench/baseline.json"),
+        ...(values.parts
+          ? { parts: gateParts(String(values.parts), Object.keys(SLOW_PATHS) as (keyof typeof SLOW_PATHS)[]) }
+          : {}),
         ...out,
         progress,
       });

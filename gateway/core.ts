@@ -14,11 +14,12 @@ import { EventSummaryCounters, MissedCallCounter } from "./domain/eventsummary/i
 import { VoiceMailService } from "./domain/messaging/index.js";
 import { ExternalContacts, PhoneBook } from "./domain/phonebook/index.js";
 import { RoutingManager, type RoutingNode } from "./domain/routing/index.js";
+import { type Principal, SessionStore } from "./domain/sessions.js";
 import { TelephonyEngine } from "./domain/telephony/index.js";
 import { EventBus } from "./events/index.js";
-import { type Principal, SessionStore } from "./http/sessions.js";
-import { type LinkLog, NodeLink } from "./links/index.js";
-import { routingNode, subscriberRouting } from "./links/routing-node.js";
+import type { LinkLog } from "./links/index.js";
+import { NodeLink, routingNode, subscriberRouting } from "./nodes/index.js";
+
 import type { Store } from "./store/index.js";
 
 function sameSecret(a: string, b: string): boolean {

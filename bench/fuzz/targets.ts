@@ -169,7 +169,7 @@ const cmipSeeds = [
     mLinkedReply.encodeArgument!(w, { kind: "getResult", result: { attributes: [{ id: 1, value: 7 }] } }),
   ),
   ber((w) => {
-    cmipErrorCodec.encode(w, { error: "invalidAttributeValue", attributeId: 3, value: "x", text: "no" });
+    cmipErrorCodec.encode(w, { error: "invalidAttributeValue", attribute: { id: 3, value: "x" } });
   }),
   encodeCmipUserInfo({
     protocolVersions: ["version1", "version2"],
@@ -265,7 +265,8 @@ export const TARGETS: FuzzTarget[] = [
     seeds: cmipSeeds,
     run: (input) => {
       decodeAll(CMIP_OPERATIONS.byCode, input);
-      for (const code of [1, 6, 10]) {
+      // every X.711 error code: each reads its own parameter type
+      for (let code = 0; code <= 23; code++) {
         try {
           cmipErrorCodec.decode(code, new BerReader(input));
         } catch (err) {

@@ -62,3 +62,9 @@ export function judge(current: Record<string, Metric>, baseline: Baseline): Verd
   }
   return out;
 }
+
+/** The verdicts of a partial profile (`--parts`): only the metrics it measured are compared. */
+export function judgeMeasured(current: Record<string, Metric>, baseline: Baseline): Verdict[] {
+  const metrics = Object.fromEntries(Object.entries(baseline.metrics).filter(([k]) => k in current));
+  return judge(current, { ...baseline, metrics });
+}

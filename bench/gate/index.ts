@@ -15,17 +15,52 @@ import { measureRest } from "../rest/index.js";
 import { measureSetProgramming } from "../set-programming/index.js";
 import { measureSnapshot } from "../snapshot/index.js";
 import { measureSwitchover } from "../switchover/index.js";
-import { type Baseline, judge, type Metric } from "./compare.js";
+import { type Baseline, judge, judgeMeasured, type Metric } from "./compare.js";
 
 export interface GateOptions {
   baseline: string;
   update: boolean;
   /** with update: profile runs whose worst figure per metric becomes the baseline */
   runs?: number;
+  /** a deliberate regression, to see the gate fail (see parseInject) */
   inject?: string;
+  /** measure only these parts of the profile (default: all) */
+  parts?: readonly GatePart[];
   json?: string;
   md?: string;
   progress: (line: string) => void;
+}
+
+export const GATE_PARTS = ["codec", "snapshot", "rest", "switchover", "set-programming", "events"] as const;
+export type GatePart = (typeof GATE_PARTS)[number];
+
+/** The paths a `slow=` injection can slow down 2x, and how (bench/support/slow.ts). */
+export const SLOW_PATHS = {
+  snapshot: "node-links",
+  rest: "http:^/api/rest",
+  "set-programming": "http:^/api/rest/1.0/phonesetprogramming/",
+} as const satisfies Partial<Record<GatePart, string>>;
+export type SlowPath = keyof typeof SLOW_PATHS;
+
+export interface Injection {
+  /** the startup snapshot with this many requests in flight */
+  window?: number;
+  /** this path answering every exchange twice as late */
+  slow?: SlowPath;
+}
+
+/**
+ * --inject window=N: the startup snapshot with N requests in flight per node.
+ * --inject slow=snapshot|rest|set-programming: that path 2x slower, in the benchmark's gateway
+ * process only (bench/support/slow.ts: the snapshot's exchanges with the node answered as late
+ * again as they took; the REST or set-programming requests costing the event loop twice).
+ */
+export function parseInject(s: string | undefined): Injection {
+  if (!s) return {};
+  const [k, v] = s.split("=", 2);
+  if (k === "window" && Number(v) >= 1) return { window: Number(v) };
+  if (k === "slow" && v && v in SLOW_PATHS) return { slow: v as SlowPath };
+  throw new Error(`unknown --inject ${s} (try window=1, slow=${Object.keys(SLOW_PATHS).join("|slow=")})`);
 }
 
 /**
@@ -54,10 +89,22 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 export async function measureGate(opts: GateOptions): Promise<Record<string, Metric>> {
   const p = opts.progress;
-  const window = opts.inject?.startsWith("window=") ? Number(opts.inject.slice(7)) : undefined;
-  if (opts.inject && window === undefined) throw new Error(`unknown --inject ${opts.inject} (try window=1)`);
+  const { window, slow } = parseInject(opts.inject);
+  const slowFor = (part: SlowPath) => (slow === part ? SLOW_PATHS[part] : undefined);
+  const on = (part: GatePart) => !opts.parts || opts.parts.includes(part);
   const m: Record<string, Metric> = {};
+  if (on("codec")) measureCodecPart(m, p);
+  if (on("snapshot")) await measureSnapshotPart(m, p, window, slowFor("snapshot"));
+  if (on("rest")) await measureRestPart(m, p, slowFor("rest"));
+  if (on("switchover")) await measureSwitchoverPart(m, p);
+  if (on("set-programming")) await measureSetProgrammingPart(m, p, slowFor("set-programming"));
+  if (on("events")) await measureEventsPart(m, p);
+  return m;
+}
 
+type Progress = (line: string) => void;
+
+function measureCodecPart(m: Record<string, Metric>, p: Progress): void {
   p("gate: codec...");
   const codec = measureCodec(60_000);
   const hand = codec[0]!;
@@ -71,14 +118,22 @@ export async function measureGate(opts: GateOptions): Promise<Record<string, Met
     unit: "x",
     what: "protocols/ber encode+decode rate / the asn1 (ldapjs) library's, same PDUs, same run",
   };
+}
 
+async function measureSnapshotPart(
+  m: Record<string, Metric>,
+  p: Progress,
+  window: number | undefined,
+  slow: string | undefined,
+): Promise<void> {
+  const injected = [window ? `window=${window}` : "", slow ? `slow ${slow}` : ""].filter(Boolean).join(", ");
   for (const users of [20_000, 50_000]) {
     const runs: number[] = [];
     const norm: number[] = [];
     for (let i = 0; i < 3; i++) {
-      p(`gate: snapshot ${users} users, run ${i + 1}/3${window ? ` (injected: window=${window})` : ""}...`);
+      p(`gate: snapshot ${users} users, run ${i + 1}/3${injected ? ` (injected: ${injected})` : ""}...`);
       const cal = calibrate();
-      const r = await measureSnapshot(users, window);
+      const r = await measureSnapshot(users, window, slow);
       runs.push(r.ms);
       norm.push(r.ms / cal);
     }
@@ -90,9 +145,21 @@ export async function measureGate(opts: GateOptions): Promise<Record<string, Met
       what: `startup snapshot of ${users / 1000}k users (median of 3) / a fixed CPU workload timed just before (${median(runs)} ms raw)`,
     };
   }
+}
 
-  p("gate: rest...");
-  const rest = await measureRest({ durationS: 2, rounds: 2, connections: 16, progress: p });
+async function measureRestPart(
+  m: Record<string, Metric>,
+  p: Progress,
+  slow: string | undefined,
+): Promise<void> {
+  p(`gate: rest...${slow ? ` (injected: slow ${slow})` : ""}`);
+  const rest = await measureRest({
+    durationS: 2,
+    rounds: 2,
+    connections: 16,
+    ...(slow ? { slow } : {}),
+    progress: p,
+  });
   for (const r of rest) {
     const key = String(r.endpoint).startsWith("GET telephony/calls")
       ? "restCallsRatio"
@@ -116,7 +183,9 @@ export async function measureGate(opts: GateOptions): Promise<Record<string, Met
       what: `${r.endpoint}: failed or non-2xx answers`,
     };
   }
+}
 
+async function measureSwitchoverPart(m: Record<string, Metric>, p: Progress): Promise<void> {
   p("gate: switchover of 5k users, clean and silent...");
   {
     const cal = calibrate();
@@ -145,14 +214,21 @@ export async function measureGate(opts: GateOptions): Promise<Record<string, Met
       what: "users left unmonitored and calls lost over both switchovers",
     };
   }
+}
 
-  p("gate: set-programming with 4 workers...");
+async function measureSetProgrammingPart(
+  m: Record<string, Metric>,
+  p: Progress,
+  slow: string | undefined,
+): Promise<void> {
+  p(`gate: set-programming with 4 workers...${slow ? ` (injected: slow ${slow})` : ""}`);
   // Any failed operation throws: a gate with errors is a failed gate.
   const sp = await measureSetProgramming({
     workers: [4],
     ops: 2000,
     users: 1000,
     referenceWorkers: 4,
+    ...(slow ? { slow } : {}),
     progress: p,
   });
   const spRow = sp.rows[0]!;
@@ -164,7 +240,9 @@ export async function measureGate(opts: GateOptions): Promise<Record<string, Met
     unit: "x users GET",
     what: `Phone Set Programming Set+Get ops/s with 4 one-at-a-time workers / GET users/{login} ops/s with the same workers, same run (${spRow.opsPerSec} vs ${spRef})`,
   };
+}
 
+async function measureEventsPart(m: Record<string, Metric>, p: Progress): Promise<void> {
   p("gate: events at 200 calls/s...");
   const ev = await measureEvents({ rates: [200], durationS: 4, findMax: false, progress: p });
   const e = ev.rows[0]!;
@@ -183,7 +261,6 @@ export async function measureGate(opts: GateOptions): Promise<Record<string, Met
     unit: "calls",
     what: "calls whose OnCallCreated never reached the client",
   };
-  return m;
 }
 
 /**
@@ -226,7 +303,8 @@ export async function runGate(opts: GateOptions): Promise<number> {
     return 2;
   }
   const baseline = JSON.parse(readFileSync(opts.baseline, "utf8")) as Baseline;
-  const verdicts = judge(current, baseline);
+  // A partial profile (--parts) is compared on what it measured; the whole one on everything.
+  const verdicts = opts.parts ? judgeMeasured(current, baseline) : judge(current, baseline);
   const rows: Row[] = verdicts.map((v) => ({
     metric: v.name,
     value: v.value,

@@ -16,6 +16,8 @@ export interface RestOptions {
   connections: number;
   /** gateway/baseline rounds per endpoint; the best of each is kept */
   rounds?: number;
+  /** a deliberate slowdown of the gateway (bench/support/slow.ts), for the gate's self-test */
+  slow?: string;
   progress?: (line: string) => void;
 }
 
@@ -42,13 +44,34 @@ function cannon(url: string, ca: string, e: Endpoint, opts: RestOptions): Promis
   });
 }
 
+/** Callers (every other number from `from`, each calling the next) lent to one sequence at a time. */
+function makeCallerPool(from: number, size: number) {
+  const all = Array.from({ length: size }, (_, i) => from + 2 * i);
+  let free = [...all];
+  return {
+    all,
+    take(): number {
+      // More sequences than callers only if some never gave theirs back (cut at the end of a
+      // round): share the first then rather than stop.
+      return free.shift() ?? all[0]!;
+    },
+    give(caller: number): void {
+      if (!free.includes(caller)) free.push(caller);
+    },
+    reset(): void {
+      free = [...all];
+    },
+  };
+}
+
 export async function measureRest(opts: RestOptions): Promise<Row[]> {
   const pairs = opts.connections;
-  const emu = await spawnEmulator(Math.max(1000, pairs * 2 + 10), 1);
+  // The callers (2 x connections pairs, from first + 10) and whom they call.
+  const emu = await spawnEmulator(Math.max(1000, pairs * 4 + 12), 1);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "o2g-rest-"));
   const stops: (() => Promise<void>)[] = [emu.stop];
   try {
-    const gw = await spawnGateway(emu.ready, { dataDir });
+    const gw = await spawnGateway(emu.ready, { dataDir, ...(opts.slow ? { slow: opts.slow } : {}) });
     stops.unshift(gw.stop);
     const ca = readFileSync(gw.ready.caFile, "utf8");
     const first = 10000;
@@ -85,14 +108,18 @@ export async function measureRest(opts: RestOptions): Promise<Row[]> {
     const base = await spawnTs<{ url: string }>("bench/support/baseline-server.ts", [dataDir, bodiesFile]);
     stops.unshift(base.stop);
 
-    // make call + release: connection i places a call from user 2i+10 to 2i+11 and releases it.
-    let nextPair = 0;
+    // make call + release. autocannon starts each connection's sequence afresh with an empty
+    // context, so a caller is not "the connection's": each sequence borrows a free pair and gives
+    // it back once its call is released. Two sequences never share a caller (one device placing
+    // two calls at once is a consultation, not what this measures), and a failed POST skips the
+    // DELETE instead of releasing "calls/undefined".
+    const callers = makeCallerPool(first + 10, pairs * 2);
     const makeAndRelease: autocannon.Request[] = [
       {
         method: "POST",
         setupRequest: (req, context) => {
           const ctx = context as { caller?: number };
-          ctx.caller ??= first + 10 + 2 * (nextPair++ % pairs);
+          ctx.caller ??= callers.take();
           return {
             ...req,
             path: `/api/rest/1.0/telephony/calls?loginName=oxe${ctx.caller}`,
@@ -100,22 +127,50 @@ export async function measureRest(opts: RestOptions): Promise<Row[]> {
           };
         },
         onResponse: (status, body, context) => {
-          if (status >= 400 && process.env.DEBUG_REST) console.log("POST", status, body.slice(0, 300));
-          (context as { ref?: string }).ref = (JSON.parse(body) as { callRef: string }).callRef;
+          const ctx = context as { caller: number; ref?: string };
+          if (status !== 200) {
+            if (process.env.DEBUG_REST) console.log("POST", status, body.slice(0, 300));
+            callers.give(ctx.caller);
+            return;
+          }
+          ctx.ref = (JSON.parse(body) as { callRef: string }).callRef;
         },
       },
       {
         method: "DELETE",
         setupRequest: (req, context) => {
-          const ctx = context as { caller: number; ref: string };
+          const ctx = context as { caller: number; ref?: string };
+          // A falsy request ends the sequence here (autocannon counts it as a reset).
+          if (!ctx.ref) return null as unknown as autocannon.Request;
           return { ...req, path: `/api/rest/1.0/telephony/calls/${ctx.ref}?loginName=oxe${ctx.caller}` };
         },
         onResponse: (status, body, context) => {
+          const ctx = context as { caller: number; ref: string };
           if (status >= 400 && process.env.DEBUG_REST)
-            console.log("DELETE", status, (context as { ref: string }).ref, body.slice(0, 300));
+            console.log("DELETE", status, ctx.ref, body.slice(0, 300));
+          callers.give(ctx.caller);
         },
       },
     ];
+    /**
+     * autocannon stops mid-sequence: calls placed and never released (ringing for a minute)
+     * would turn the next round's POSTs into consultation calls. Release them between rounds.
+     */
+    const releaseLeftovers = async () => {
+      for (const caller of callers.all) {
+        const { calls } = (
+          await admin.get<{ calls: { callRef: string }[] }>("telephony", "calls", {
+            loginName: `oxe${caller}`,
+          })
+        ).body;
+        for (const c of calls) {
+          await admin
+            .send("DELETE", admin.url("telephony", `calls/${c.callRef}`, { loginName: `oxe${caller}` }))
+            .catch(() => undefined);
+        }
+      }
+      callers.reset();
+    };
     const endpoints: Endpoint[] = [
       { name: "GET /api/rest (discovery)", requests: [{ method: "GET", path: "/api/rest" }], headers: {} },
       {
@@ -142,13 +197,13 @@ export async function measureRest(opts: RestOptions): Promise<Row[]> {
       let bl: autocannon.Result | undefined;
       for (let round = 1; round <= (opts.rounds ?? 1); round++) {
         opts.progress?.(`rest: ${e.name} on the gateway for ${opts.durationS} s (round ${round})...`);
-        nextPair = 0;
         const gr = await cannon(gw.ready.url, ca, e, opts);
+        if (e.requests === makeAndRelease) await releaseLeftovers();
         opts.progress?.(
           `rest: ${e.name} on the bare fastify baseline for ${opts.durationS} s (round ${round})...`,
         );
-        nextPair = 0;
         const br = await cannon(base.ready.url, ca, e, opts);
+        callers.reset();
         if (!g || gr.requests.average > g.requests.average) g = gr;
         if (!bl || br.requests.average > bl.requests.average) bl = br;
       }

@@ -34,6 +34,8 @@ export interface SetProgrammingOptions {
   referenceWorkers?: number;
   /** requests in flight per worker (default 1, the vendor's client thread) */
   inflight?: number;
+  /** a deliberate slowdown of the gateway (bench/support/slow.ts), for the gate's self-test */
+  slow?: string;
   progress?: (line: string) => void;
 }
 
@@ -146,7 +148,7 @@ export async function measureSetProgramming(opts: SetProgrammingOptions): Promis
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "o2g-setprog-"));
   const stops: (() => Promise<void>)[] = [emu.stop];
   try {
-    const gw = await spawnGateway(emu.ready, { dataDir });
+    const gw = await spawnGateway(emu.ready, { dataDir, ...(opts.slow ? { slow: opts.slow } : {}) });
     stops.unshift(gw.stop);
     // The same seed gives the same users: the sets with a key field are the targets.
     const dir = generateDirectory({ users: opts.users, nodes: 1, seed: 1 });

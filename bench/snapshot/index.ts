@@ -34,12 +34,18 @@ export interface SnapshotOptions {
 export async function measureSnapshot(
   users: number,
   window?: number,
+  /** a deliberate slowdown of the gateway (bench/support/slow.ts), for the gate's self-test */
+  slow?: string,
 ): Promise<{ ms: number; rssMB: number; nodes: number; monitored: number }> {
   const nodes = Math.max(1, Math.ceil(users / 20_000));
   const emu = await spawnEmulator(users, nodes);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "o2g-bench-"));
   try {
-    const gw = await spawnGateway(emu.ready, { dataDir, ...(window ? { snapshotWindow: window } : {}) });
+    const gw = await spawnGateway(emu.ready, {
+      dataDir,
+      ...(window ? { snapshotWindow: window } : {}),
+      ...(slow ? { slow } : {}),
+    });
     await gw.stop();
     if (gw.ready.monitored !== users)
       throw new Error(`only ${gw.ready.monitored} of ${users} users were monitored`);

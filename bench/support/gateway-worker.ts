@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { DEFAULT_GATEWAY_CONFIG, loadGatewayConfig, parseNodes } from "../../gateway/config/index.js";
 import { installLastResort, startGateway } from "../../gateway/index.js";
+import { installSlowdown, parseSlow } from "./slow.js";
 
 const { values } = parseArgs({
   options: {
@@ -37,8 +38,13 @@ const config = loadGatewayConfig({
 });
 const log = pino({ level: "warn" });
 installLastResort(log);
+// The gate's self-test: a deliberate slowdown of one path (bench/support/slow.ts).
+const slow = parseSlow(env.O2G_BENCH_SLOW);
+const removeSlowdown = slow ? installSlowdown(slow) : undefined;
 const gw = await startGateway(config, log);
 await gw.ready();
+// node-links slows the startup snapshot only: what the process serves afterwards is not measured.
+if (slow?.kind === "node-links") removeSlowdown?.();
 global.gc?.();
 const monitored = [...gw.core.nodes.values()].reduce((s, n) => s + n.status().monitoredUsers, 0);
 console.log(

@@ -124,6 +124,8 @@ export function spawnGateway(
     httpsPort?: number;
     heartbeatMs?: number;
     heartbeatMisses?: number;
+    /** a deliberate slowdown (O2G_BENCH_SLOW, see ./slow.ts), for the gate's self-test */
+    slow?: string;
   },
 ): Promise<Spawned<GatewayReady>> {
   const args = [
@@ -140,5 +142,6 @@ export function spawnGateway(
   return spawnTs<GatewayReady>("bench/support/gateway-worker.ts", args, 300_000, {
     O2G_LINK_LOGIN: emulator.login,
     O2G_LINK_PASSWORD: emulator.password,
+    ...(opts.slow ? { O2G_BENCH_SLOW: opts.slow } : {}),
   });
 }

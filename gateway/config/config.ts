@@ -3,10 +3,9 @@
  * environment variables and command-line flags. Printed at start with secrets masked.
  */
 import { readFileSync } from "node:fs";
-import type { AnalyticsConfig } from "../domain/analytics/index.js";
-import type { VoiceMailSettings } from "../domain/messaging/index.js";
 import { DEFAULT_WEBHOOK_DENY } from "../events/webhook-policy.js";
 import { maskUrl } from "../store/index.js";
+import type { AnalyticsConfig, VoiceMailSettings } from "./settings.js";
 
 export interface Endpoint {
   host: string;

@@ -17,6 +17,7 @@ import { DomainError } from "../domain/errors.js";
 import { analyticsService } from "../services/analytics/index.js";
 import { bootstrapService, PRODUCT_VERSION } from "../services/bootstrap/index.js";
 import { comlogService } from "../services/comlog/index.js";
+import { O2gError, o2gErrorOf, statusName } from "../services/common/errors.js";
 import { directoryService } from "../services/directory/index.js";
 import { eventSummaryService } from "../services/eventsummary/index.js";
 import { maintenanceService } from "../services/maintenance/index.js";
@@ -35,7 +36,6 @@ import {
   registerContract,
   validatorCompiler,
 } from "./contract/index.js";
-import { O2gError, o2gErrorOf, statusName } from "./errors.js";
 import { limitServer, serverOptions } from "./listeners.js";
 import { guarded } from "./management-guard.js";
 import { type TlsMaterial, tlsServerOptions } from "./tls.js";

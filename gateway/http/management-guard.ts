@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { checkManagementLicense } from "../domain/licensing/index.js";
-import { requireAdmin, session } from "./context.js";
+import { requireAdmin, session } from "../services/common/request.js";
 
 export interface GuardOptions {
   /** the service's name, for messages */

@@ -112,6 +112,16 @@ export class CmipClient {
    * Be told of the node's configuration changes (of objects of `className` only, when given: the
    * others are not even decoded); returns the function that stops it.
    */
+  get isUp(): boolean {
+    return this.rose.isUp;
+  }
+
+  /** Be told each time the association comes (back) up: the node's model may have changed. */
+  onUp(listener: () => void): () => void {
+    this.rose.on("up", listener);
+    return () => this.rose.off("up", listener);
+  }
+
   onEvent(listener: (e: CmipEvent) => void, className?: string): () => void {
     const entry = { className, listener };
     this.eventListeners.add(entry);

@@ -18,11 +18,17 @@ import {
   cstaEventReport,
   deflectCall,
   type EventReport,
+  type ForwardEntry,
+  type ForwardingType,
   generateDigits,
+  getDoNotDisturb,
+  getForwarding,
   holdCall,
   makeCall,
   reconnectCall,
   retrieveCall,
+  setDoNotDisturb,
+  setForwarding,
   singleStepTransfer,
   systemStatus,
   transferCall,
@@ -152,6 +158,34 @@ export class CstaClient {
 
   async generateDigits(connection: ConnectionId, digits: string): Promise<void> {
     await this.rose.invoke(generateDigits, { connection, digits });
+  }
+
+  // ---- the switch's routing of a device (ECMA-269 §22: forwarding and do-not-disturb) ------
+
+  async getForwarding(device: string): Promise<readonly ForwardEntry[]> {
+    return (await this.rose.invoke(getForwarding, { device })).forwards;
+  }
+
+  /** Activate a forward of `forwardingType` to `destination`, or cancel it (destination null). */
+  async setForwarding(
+    device: string,
+    forwardingType: ForwardingType,
+    destination: string | null,
+  ): Promise<void> {
+    await this.rose.invoke(
+      setForwarding,
+      destination === null
+        ? { device, forwardingType, activateForward: false }
+        : { device, forwardingType, activateForward: true, forwardDN: destination },
+    );
+  }
+
+  async getDoNotDisturb(device: string): Promise<boolean> {
+    return (await this.rose.invoke(getDoNotDisturb, { device })).doNotDisturbOn;
+  }
+
+  async setDoNotDisturb(device: string, on: boolean): Promise<void> {
+    await this.rose.invoke(setDoNotDisturb, { device, doNotDisturbOn: on });
   }
 
   /** Stop the heartbeat and release the association (see RoseClient.stop). */

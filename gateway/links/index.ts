@@ -1,4 +1,3 @@
 export { CmipClient, type NamedAttributes } from "./cmip-client.js";
 export { type CallPair, CstaClient, type LinkLog, type MakeCallOptions } from "./csta-client.js";
-export { type CtiLinkState, NodeLink, type NodeStatus } from "./node-link.js";
 export { RoseClient, type RoseClientState } from "./rose-client.js";

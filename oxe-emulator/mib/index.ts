@@ -21,10 +21,12 @@ export {
 } from "./schema.js";
 export { type NodeConfigStore, nodeConfig } from "./store.js";
 export {
+  instanceError,
+  invalidValue,
   type ManagedObject,
   type MibChange,
   MibError,
-  type MibErrorDetail,
   type MibResult,
+  processingFailure,
 } from "./types.js";
 export { valueProblem } from "./values.js";

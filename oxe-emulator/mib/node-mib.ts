@@ -15,14 +15,17 @@
  */
 import {
   type Attribute,
+  type AttributeError,
   type BaseObject,
   type CmipValue,
   type CreateArgument,
   classCapabilities,
   type Filter,
+  type GetInfoStatus,
   type SchemaClass,
   type Scope,
   type SetArgument,
+  type SetInfoStatus,
 } from "../../protocols/cmip/index.js";
 import { type Directory, type Subscriber, stationTypeByName } from "../directory/index.js";
 import type { Device, Network } from "../model/index.js";
@@ -54,7 +57,15 @@ import {
   softKeyCount,
 } from "./schema.js";
 import { allocateSubscriberIndex, type NodeConfigStore, nodeConfig } from "./store.js";
-import { type ManagedObject, type MibChange, MibError, type MibResult } from "./types.js";
+import {
+  instanceError,
+  invalidValue,
+  type ManagedObject,
+  type MibChange,
+  MibError,
+  type MibResult,
+  processingFailure,
+} from "./types.js";
 import { sameValue, valueProblem } from "./values.js";
 
 /** "Node=1/Subscriber=10001/Prog_Key=3" as [["Node","1"],["Subscriber","10001"],["Prog_Key","3"]]. */
@@ -117,7 +128,12 @@ export class NodeMib implements NodeContext {
 
   private numberedObject(cls: SchemaClass, n: number): MibObject {
     const e = (cls === ENTITY_CLASS ? this.store.entities : this.store.costCenters).get(n);
-    if (!e) throw new MibError("noSuchObjectInstance", `no ${cls.name} ${n} on node ${this.nodeId}`);
+    if (!e)
+      throw instanceError(
+        "noSuchObjectInstance",
+        `${this.root}/${cls.name}=${n}`,
+        `no ${cls.name} ${n} on node ${this.nodeId}`,
+      );
     return new NumberedObject(this, cls, n, e);
   }
 
@@ -126,7 +142,11 @@ export class NodeMib implements NodeContext {
   private subscriberOf(dn: string): Subscriber {
     const s = this.directory.byNumber.get(dn);
     if (!s || s.nodeId !== this.nodeId)
-      throw new MibError("noSuchObjectInstance", `no Subscriber ${dn} on node ${this.nodeId}`);
+      throw instanceError(
+        "noSuchObjectInstance",
+        `${this.root}/Subscriber=${dn}`,
+        `no Subscriber ${dn} on node ${this.nodeId}`,
+      );
     return s;
   }
 
@@ -134,14 +154,18 @@ export class NodeMib implements NodeContext {
   resolve(instance: string): MibObject {
     const path = parseInstance(instance);
     if (!path || path[0]![0] !== "Node")
-      throw new MibError("invalidObjectInstance", `"${instance}" is not an instance name of this node`);
+      throw instanceError(
+        "invalidObjectInstance",
+        instance,
+        `"${instance}" is not an instance name of this node`,
+      );
     if (path[0]![1] !== String(this.nodeId))
-      throw new MibError("noSuchObjectInstance", `${instance}: this is node ${this.nodeId}`);
+      throw instanceError("noSuchObjectInstance", instance, `${instance}: this is node ${this.nodeId}`);
     if (path.length === 1) return this.nodeObject();
     const [cls1, id1] = path[1]!;
     const cls = classByName(cls1);
     if (cls?.parent !== "Node")
-      throw new MibError("invalidObjectInstance", `${instance}: no class ${cls1} below Node`);
+      throw instanceError("invalidObjectInstance", instance, `${instance}: no class ${cls1} below Node`);
     if (path.length === 2) {
       switch (cls) {
         case SUBSCRIBER_CLASS:
@@ -159,7 +183,7 @@ export class NodeMib implements NodeContext {
           break;
         }
       }
-      throw new MibError("noSuchObjectInstance", `no ${cls.name} ${id1} on node ${this.nodeId}`);
+      throw instanceError("noSuchObjectInstance", instance, `no ${cls.name} ${id1} on node ${this.nodeId}`);
     }
     if (path.length === 3 && cls === SUBSCRIBER_CLASS) {
       const [cls2, id2] = path[2]!;
@@ -170,27 +194,35 @@ export class NodeMib implements NodeContext {
             ? SOFT_KEY_CLASS
             : undefined;
       if (!keyCls)
-        throw new MibError("invalidObjectInstance", `${instance}: no class ${cls2} below Subscriber`);
+        throw instanceError(
+          "invalidObjectInstance",
+          instance,
+          `${instance}: no class ${cls2} below Subscriber`,
+        );
       const s = this.subscriberOf(id1);
       const count = keyCls === PROG_KEY_CLASS ? s.stationType.keys : softKeyCount(s.stationType.name);
       const pos = POSITION.test(id2) ? Number(id2) : 0;
       if (pos < 1 || pos > count)
-        throw new MibError(
+        throw instanceError(
           "noSuchObjectInstance",
+          instance,
           `Subscriber ${id1} (${s.stationType.name}) has ${count} ${keyCls.name} position(s); there is no ${id2}`,
         );
       return this.keyObject(keyCls, s, pos);
     }
-    throw new MibError("invalidObjectInstance", `"${instance}" names no object of this node`);
+    throw instanceError("invalidObjectInstance", instance, `"${instance}" names no object of this node`);
   }
 
   /** The object named `instance`, which must be of class `classId`. */
   lookup(classId: number, instance: string): MibObject {
     const cls = classById(classId);
-    if (!cls) throw new MibError("noSuchObjectClass", `no class ${classId}`);
+    if (!cls) throw new MibError({ error: "noSuchObjectClass", objectClass: classId }, `no class ${classId}`);
     const o = this.resolve(instance);
     if (o.cls !== cls)
-      throw new MibError("classInstanceConflict", `${instance} is a ${o.cls.name}, not a ${cls.name}`);
+      throw new MibError(
+        { error: "classInstanceConflict", objectClass: classId, instance },
+        `${instance} is a ${o.cls.name}, not a ${cls.name}`,
+      );
     return o;
   }
 
@@ -217,7 +249,7 @@ export class NodeMib implements NodeContext {
       return;
     }
     const cls = classById(classId);
-    if (!cls) throw new MibError("noSuchObjectClass", `no class ${classId}`);
+    if (!cls) throw new MibError({ error: "noSuchObjectClass", objectClass: classId }, `no class ${classId}`);
     const b = this.resolve(base);
     const keep = (o: ManagedObject) => !filter || matches(o, filter);
     if (cls === b.cls) {
@@ -228,10 +260,10 @@ export class NodeMib implements NodeContext {
     if (cls.parent !== b.cls.name) {
       if (b.cls === NODE_CLASS && cls.parent === SUBSCRIBER_CLASS.name)
         throw new MibError(
-          "complexityLimitation",
+          { error: "complexityLimitation", limitation: { scope } },
           `${cls.name} objects are listed per Subscriber: scope the request at a Subscriber`,
         );
-      throw new MibError("invalidScope", `there are no ${cls.name} objects below ${base}`);
+      throw new MibError({ error: "invalidScope", scope }, `there are no ${cls.name} objects below ${base}`);
     }
     switch (cls) {
       case SUBSCRIBER_CLASS:
@@ -292,14 +324,29 @@ export class NodeMib implements NodeContext {
   attributes(o: ManagedObject, ids?: number[]): Attribute[] {
     const out: Attribute[] = [];
     if (ids) {
+      // X.711 answers an attribute the class lacks with a getListError that lists, attribute by
+      // attribute, the values read and the ids refused (m-Get has no noSuchAttribute error).
+      const infos: GetInfoStatus[] = [];
+      let refused = false;
       for (const id of ids) {
         const def = o.cls.attributes.find((d) => d.id === id);
-        if (!def)
-          throw new MibError("noSuchAttribute", `${o.cls.name} has no attribute ${id}`, { attributeId: id });
+        if (!def) {
+          refused = true;
+          infos.push({ attributeIdError: { errorStatus: "noSuchAttribute", attributeId: id } });
+          continue;
+        }
         if (def.writeOnly) continue;
         const v = o.value(id);
-        if (v !== undefined) out.push({ id, value: v });
+        if (v !== undefined) {
+          out.push({ id, value: v });
+          infos.push({ attribute: { id, value: v } });
+        }
       }
+      if (refused)
+        throw new MibError(
+          { error: "getListError", objectClass: o.cls.id, instance: o.instance, getInfoList: infos },
+          `${o.cls.name} lacks some of the attributes ${ids.join(", ")}`,
+        );
       return out;
     }
     for (const def of o.cls.attributes) {
@@ -315,47 +362,73 @@ export class NodeMib implements NodeContext {
   /** M-SET on one object: every modification is checked before any is applied. */
   set(arg: SetArgument): MibResult {
     if (arg.scope && arg.scope !== "baseObject")
-      throw new MibError("invalidScope", "this node modifies one object per M-SET (base object scope)");
+      throw new MibError(
+        { error: "invalidScope", scope: arg.scope },
+        "this node modifies one object per M-SET (base object scope)",
+      );
     const o = this.lookup(arg.objectClass, arg.instance);
     if (arg.filter && !matches(o, arg.filter))
       return { result: { objectClass: o.cls.id, instance: o.instance, attributes: [] }, changes: [] };
     if (!classCapabilities(o.cls).set || !o.write)
-      throw new MibError("accessDenied", `${o.cls.name} objects cannot be modified`);
+      throw new MibError({ error: "accessDenied" }, `${o.cls.name} objects cannot be modified`);
+    // m-Set-Confirmed has no attribute-level errors of its own: X.711 refuses attributes in a
+    // setListError, one AttributeError per attribute at fault (none is applied).
+    const refused: SetInfoStatus[] = [];
+    const reasons: string[] = [];
+    const refuse = (e: AttributeError, why: string) => {
+      refused.push({ attributeError: e });
+      reasons.push(why);
+    };
     const next = new Map<number, CmipValue>();
     for (const m of arg.modifications) {
       const def = o.cls.attributes.find((d) => d.id === m.id);
-      if (!def)
-        throw new MibError("noSuchAttribute", `${o.cls.name} has no attribute ${m.id}`, {
-          attributeId: m.id,
-        });
-      if (def.readOnly || def.name === o.cls.namingAttribute)
-        throw new MibError(
-          "setListError",
-          def.readOnly
-            ? `${def.name} is read-only`
-            : `${def.name} names the object and cannot change: delete it and create another`,
-          { attributeId: def.id },
-        );
       const op = m.operator ?? "replace";
-      let v: CmipValue;
-      if (op === "setToDefault") {
-        if (def.defaultValue === undefined)
-          throw new MibError("setListError", `${def.name} has no default value`, { attributeId: def.id });
-        v = def.defaultValue;
-      } else if (op === "replace") {
-        if (m.value === undefined)
-          throw new MibError("missingAttributeValue", `no value for ${def.name}`, { attributeId: def.id });
-        v = m.value;
-        const problem = valueProblem(def, v);
-        if (problem) throw new MibError("invalidAttributeValue", problem, { attributeId: def.id, value: v });
-      } else {
-        throw new MibError("setListError", `${def.name} holds one value: ${op} does not apply`, {
-          attributeId: def.id,
-        });
+      const given = m.value !== undefined ? { attributeValue: m.value } : {};
+      if (!def) {
+        refuse({ errorStatus: "noSuchAttribute", attributeId: m.id, ...given }, `no attribute ${m.id}`);
+        continue;
       }
-      next.set(def.id, v);
+      if (def.readOnly || def.name === o.cls.namingAttribute) {
+        refuse({ errorStatus: "accessDenied", attributeId: def.id, ...given }, `${def.name} cannot change`);
+        continue;
+      }
+      if (op === "setToDefault") {
+        if (def.defaultValue === undefined) {
+          refuse(
+            { errorStatus: "invalidOperation", modifyOperator: op, attributeId: def.id },
+            `${def.name} has no default value`,
+          );
+          continue;
+        }
+        next.set(def.id, def.defaultValue);
+      } else if (op === "replace") {
+        const problem = m.value === undefined ? `no value for ${def.name}` : valueProblem(def, m.value);
+        if (problem) {
+          refuse({ errorStatus: "invalidAttributeValue", attributeId: def.id, ...given }, problem);
+          continue;
+        }
+        next.set(def.id, m.value!);
+      } else {
+        refuse(
+          { errorStatus: "invalidOperation", modifyOperator: op, attributeId: def.id, ...given },
+          `${def.name} holds one value: ${op} does not apply`,
+        );
+      }
     }
-    o.check?.((id) => (next.has(id) ? next.get(id) : o.value(id)));
+    if (refused.length === 0) {
+      try {
+        o.check?.((id) => (next.has(id) ? next.get(id) : o.value(id)));
+      } catch (err) {
+        if (!(err instanceof MibError) || err.error.error !== "invalidAttributeValue") throw err;
+        const { id, value } = err.error.attribute;
+        refuse({ errorStatus: "invalidAttributeValue", attributeId: id, attributeValue: value }, err.message);
+      }
+    }
+    if (refused.length)
+      throw new MibError(
+        { error: "setListError", objectClass: o.cls.id, instance: o.instance, setInfoList: refused },
+        reasons.join("; "),
+      );
     const before = this.attributes(o);
     for (const [id, v] of next) o.write(id, v);
     const after = this.attributes(o);
@@ -380,10 +453,14 @@ export class NodeMib implements NodeContext {
   /** M-CREATE: the attributes are checked, then the object joins the node (and the network). */
   create(arg: CreateArgument): MibResult {
     const cls = classById(arg.objectClass);
-    if (!cls) throw new MibError("noSuchObjectClass", `no class ${arg.objectClass}`);
+    if (!cls)
+      throw new MibError(
+        { error: "noSuchObjectClass", objectClass: arg.objectClass },
+        `no class ${arg.objectClass}`,
+      );
     if (!classCapabilities(cls).create)
       throw new MibError(
-        "accessDenied",
+        { error: "accessDenied" },
         `${cls.name} objects cannot be created${cls.parent === "Subscriber" ? ": every position exists, set it" : ""}`,
       );
     const naming = attr(cls, cls.namingAttribute);
@@ -393,16 +470,22 @@ export class NodeMib implements NodeContext {
       const cut = arg.instance.lastIndexOf("/");
       const last = arg.instance.slice(cut + 1);
       if (cut < 0 || !last.startsWith(`${cls.name}=`))
-        throw new MibError("invalidObjectInstance", `"${arg.instance}" does not name a ${cls.name}`);
+        throw instanceError(
+          "invalidObjectInstance",
+          arg.instance,
+          `"${arg.instance}" does not name a ${cls.name}`,
+        );
       superior = arg.instance.slice(0, cut);
       namedValue = last.slice(cls.name.length + 1);
     }
-    if (superior === undefined)
-      throw new MibError("invalidObjectInstance", "M-CREATE needs the new object's instance or its superior");
+    // Neither instance nor superior (both OPTIONAL in X.711): the node names the object, below
+    // itself, from its naming attribute; the result then tells the manager the instance.
+    superior ??= this.root;
     const parent = this.resolve(superior);
     if (parent.cls.name !== cls.parent)
-      throw new MibError(
+      throw instanceError(
         "invalidObjectInstance",
+        arg.instance ?? superior,
         `a ${cls.name} is created below a ${cls.parent}, not below ${superior}`,
       );
 
@@ -410,38 +493,35 @@ export class NodeMib implements NodeContext {
     for (const x of arg.attributes) {
       const def = cls.attributes.find((d) => d.id === x.id);
       if (!def)
-        throw new MibError("noSuchAttribute", `${cls.name} has no attribute ${x.id}`, { attributeId: x.id });
-      if (def.readOnly)
-        throw new MibError("setListError", `${def.name} is read-only: the node sets it`, {
-          attributeId: def.id,
-        });
+        throw new MibError(
+          { error: "noSuchAttribute", attributeId: x.id },
+          `${cls.name} has no attribute ${x.id}`,
+        );
+      // m-Create has no setListError: a value for an attribute the node sets is an invalid value.
+      if (def.readOnly) throw invalidValue(def.id, x.value, `${def.name} is read-only: the node sets it`);
       const problem = valueProblem(def, x.value);
-      if (problem)
-        throw new MibError("invalidAttributeValue", problem, { attributeId: def.id, value: x.value });
+      if (problem) throw invalidValue(def.id, x.value, problem);
       values.set(def.id, x.value);
     }
     if (namedValue !== undefined) {
       const v = naming.type === "integer" && /^[0-9]+$/.test(namedValue) ? Number(namedValue) : namedValue;
       const given = values.get(naming.id);
       if (given !== undefined && given !== v)
-        throw new MibError(
-          "invalidAttributeValue",
+        throw invalidValue(
+          naming.id,
+          given,
           `${naming.name} ${given} contradicts the instance ${arg.instance}`,
-          {
-            attributeId: naming.id,
-            value: given,
-          },
         );
       const problem = valueProblem(naming, v);
-      if (problem) throw new MibError("invalidAttributeValue", problem, { attributeId: naming.id, value: v });
+      if (problem) throw invalidValue(naming.id, v, problem);
       values.set(naming.id, v);
     }
-    for (const def of cls.attributes) {
-      if (def.mandatory && !values.has(def.id))
-        throw new MibError("missingAttributeValue", `${def.name} is mandatory to create a ${cls.name}`, {
-          attributeId: def.id,
-        });
-    }
+    const missing = cls.attributes.filter((def) => def.mandatory && !values.has(def.id));
+    if (missing.length)
+      throw new MibError(
+        { error: "missingAttributeValue", attributeIds: missing.map((def) => def.id) },
+        `${missing.map((def) => def.name).join(", ")} mandatory to create a ${cls.name}`,
+      );
     let o: MibObject;
     switch (cls) {
       case SUBSCRIBER_CLASS:
@@ -452,20 +532,17 @@ export class NodeMib implements NodeContext {
         const n = Number(values.get(1));
         const map = cls === ENTITY_CLASS ? this.store.entities : this.store.costCenters;
         if (map.has(n))
-          throw new MibError(
+          throw instanceError(
             "duplicateManagedObjectInstance",
+            `${this.root}/${cls.name}=${n}`,
             `${cls.name} ${n} already exists on node ${this.nodeId}`,
-            {
-              attributeId: 1,
-              value: n,
-            },
           );
         map.set(n, { name: String(values.get(2)) });
         o = this.numberedObject(cls, n);
         break;
       }
       default:
-        throw new MibError("accessDenied", `${cls.name} objects cannot be created`);
+        throw new MibError({ error: "accessDenied" }, `${cls.name} objects cannot be created`);
     }
     const attributes = this.attributes(o);
     return {
@@ -477,26 +554,24 @@ export class NodeMib implements NodeContext {
   private createSubscriber(values: Map<number, CmipValue>): MibObject {
     const dn = String(values.get(SUB.Directory_Number!));
     if (dn.length !== this.planDigits)
-      throw new MibError(
-        "invalidAttributeValue",
+      throw invalidValue(
+        SUB.Directory_Number!,
+        dn,
         `${dn} is outside the numbering plan: directory numbers have ${this.planDigits} digits`,
-        { attributeId: SUB.Directory_Number!, value: dn },
       );
+    const instance = `${this.root}/Subscriber=${dn}`;
     if (this.network?.devices.get(dn)?.service)
-      throw new MibError(
+      throw instanceError(
         "duplicateManagedObjectInstance",
+        instance,
         `${dn} is a service number of the network (voice mail)`,
-        {
-          attributeId: SUB.Directory_Number!,
-          value: dn,
-        },
       );
     const existing = this.directory.byNumber.get(dn);
     if (existing)
-      throw new MibError(
+      throw instanceError(
         "duplicateManagedObjectInstance",
+        instance,
         `${dn} is already the number of a subscriber${existing.nodeId === this.nodeId ? "" : ` of node ${existing.nodeId}`}`,
-        { attributeId: SUB.Directory_Number!, value: dn },
       );
     const get = (name: string) => {
       const id = SUB[name]!;
@@ -504,7 +579,7 @@ export class NodeMib implements NodeContext {
     };
     const stationType = stationTypeByName(String(get("Station_Type")));
     if (!stationType)
-      throw new MibError("invalidAttributeValue", "unknown Station_Type", { attributeId: SUB.Station_Type! });
+      throw invalidValue(SUB.Station_Type!, get("Station_Type") ?? null, "unknown Station_Type");
     const s: Subscriber = {
       index: allocateSubscriberIndex(this.directory),
       directoryNumber: dn,
@@ -556,7 +631,11 @@ export class NodeMib implements NodeContext {
         this.network.removeDevice(dn);
       } catch (err) {
         if (err instanceof ModelError)
-          throw new MibError("processingFailure", `Subscriber ${dn} cannot be deleted now: ${err.message}`);
+          throw processingFailure(
+            SUBSCRIBER_CLASS.id,
+            `${this.root}/Subscriber=${dn}`,
+            `Subscriber ${dn} cannot be deleted now: ${err.message}`,
+          );
         throw err;
       }
     }
@@ -573,12 +652,15 @@ export class NodeMib implements NodeContext {
   /** M-DELETE of one object. */
   delete(arg: BaseObject): MibResult {
     if (arg.scope && arg.scope !== "baseObject")
-      throw new MibError("invalidScope", "this node deletes one object per M-DELETE (base object scope)");
+      throw new MibError(
+        { error: "invalidScope", scope: arg.scope },
+        "this node deletes one object per M-DELETE (base object scope)",
+      );
     const o = this.lookup(arg.objectClass, arg.instance);
     if (arg.filter && !matches(o, arg.filter))
       return { result: { objectClass: o.cls.id, instance: o.instance, attributes: [] }, changes: [] };
     if (!classCapabilities(o.cls).delete || !o.remove)
-      throw new MibError("accessDenied", `${o.cls.name} objects cannot be deleted`);
+      throw new MibError({ error: "accessDenied" }, `${o.cls.name} objects cannot be deleted`);
     o.remove();
     return {
       result: { objectClass: o.cls.id, instance: o.instance, attributes: [] },

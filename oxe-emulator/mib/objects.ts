@@ -29,7 +29,7 @@ import {
   softKeyCount,
 } from "./schema.js";
 import type { NamedEntry, NodeConfigStore, Overrides } from "./store.js";
-import { type ManagedObject, MibError } from "./types.js";
+import { invalidValue, type ManagedObject, MibError, processingFailure } from "./types.js";
 
 export const EMULATED_OXE_VERSION = "M5.3 (o2g-testbench emulation)";
 
@@ -235,28 +235,15 @@ export class SubscriberObject implements MibObject {
     const { store, nodeId } = this.node;
     const entity = Number(value(SUB.Entity_Number!));
     if (!store.entities.has(entity))
-      throw new MibError("invalidAttributeValue", `there is no Entity ${entity} on node ${nodeId}`, {
-        attributeId: SUB.Entity_Number!,
-        value: entity,
-      });
+      throw invalidValue(SUB.Entity_Number!, entity, `there is no Entity ${entity} on node ${nodeId}`);
     const cc = Number(value(SUB.Cost_Center!));
     if (cc !== 0 && !store.costCenters.has(cc))
-      throw new MibError("invalidAttributeValue", `there is no Cost_Center ${cc} on node ${nodeId}`, {
-        attributeId: SUB.Cost_Center!,
-        value: cc,
-      });
+      throw invalidValue(SUB.Cost_Center!, cc, `there is no Cost_Center ${cc} on node ${nodeId}`);
     const pin = String(value(SUB.Pin_Number!) ?? "");
-    if (pin.length > 0 && pin.length < 4)
-      throw new MibError("invalidAttributeValue", "a PIN has 4 to 8 digits", {
-        attributeId: SUB.Pin_Number!,
-        value: pin,
-      });
+    if (pin.length > 0 && pin.length < 4) throw invalidValue(SUB.Pin_Number!, pin, "a PIN has 4 to 8 digits");
     const dn = this.s.directoryNumber;
     if (value(SUB.Associated_Set!) === dn)
-      throw new MibError("invalidAttributeValue", `${dn} cannot be its own associated set`, {
-        attributeId: SUB.Associated_Set!,
-        value: dn,
-      });
+      throw invalidValue(SUB.Associated_Set!, dn, `${dn} cannot be its own associated set`);
   }
 
   remove(): void {
@@ -307,21 +294,15 @@ export class KeyObject implements MibObject {
     const fn = String(value(KEY.Key_Function!));
     const number = String(value(KEY.Key_Number!) ?? "");
     if (fn !== "Not_Assigned" && number === "")
-      throw new MibError("invalidAttributeValue", `a ${fn} key needs a Key_Number`, {
-        attributeId: KEY.Key_Number!,
-        value: number,
-      });
+      throw invalidValue(KEY.Key_Number!, number, `a ${fn} key needs a Key_Number`);
     if (fn === "Not_Assigned" && (number !== "" || value(KEY.Key_Mnemonic!) !== ""))
-      throw new MibError(
-        "invalidAttributeValue",
+      throw invalidValue(
+        KEY.Key_Function!,
+        fn,
         "a Not_Assigned key has neither number nor mnemonic: give its Key_Function too",
-        { attributeId: KEY.Key_Function!, value: fn },
       );
     if (fn === "Supervision" && !this.node.directory.byNumber.has(number))
-      throw new MibError("invalidAttributeValue", `there is no subscriber ${number} to supervise`, {
-        attributeId: KEY.Key_Number!,
-        value: number,
-      });
+      throw invalidValue(KEY.Key_Number!, number, `there is no subscriber ${number} to supervise`);
   }
 }
 
@@ -350,8 +331,9 @@ export class NumberedObject implements MibObject {
     let users = 0;
     for (const s of this.node.subscribers()) if ((entity ? s.entity : s.costCenter) === this.n) users++;
     if (users > 0)
-      throw new MibError(
-        "processingFailure",
+      throw processingFailure(
+        this.cls.id,
+        this.instance,
         `${this.cls.name} ${this.n} is still used by ${users} subscriber(s) of node ${this.node.nodeId}`,
       );
     (entity ? this.node.store.entities : this.node.store.costCenters).delete(this.n);
@@ -374,6 +356,6 @@ export class PhoneBookObject implements MibObject {
   }
 
   write(): void {
-    throw new MibError("accessDenied", "the phone book is maintained on the node");
+    throw new MibError({ error: "accessDenied" }, "the phone book is maintained on the node");
   }
 }

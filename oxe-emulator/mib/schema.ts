@@ -71,17 +71,37 @@ export const SUBSCRIBER_CLASS: SchemaClass = {
   parent: "Node",
   namingAttribute: "Directory_Number",
   attributes: [
-    a(1, "Directory_Number", "string", { mandatory: true, min: 1, max: 8, pattern: "^[0-9]+$" }),
+    a(1, "Directory_Number", "string", {
+      mandatory: true,
+      min: 1,
+      max: 8,
+      pattern: "^[0-9]+$",
+      note: "a number of the numbering plan (as many digits as the node's numbers) that no one in the network has",
+    }),
     a(2, "Annu_Name", "string", { mandatory: true, min: 1, max: 40 }),
     a(3, "Annu_First_Name", "string", { max: 40, defaultValue: "" }),
     a(4, "Station_Type", "enum", { mandatory: true, values: STATION_TYPES.map((t) => t.name) }),
     a(5, "Class_Of_Service", "integer", { min: 0, max: 63, defaultValue: 0 }),
-    // 0: no cost center; otherwise a Cost_Center of the node.
-    a(6, "Cost_Center", "integer", { min: 0, max: 999, defaultValue: 0 }),
-    a(7, "Entity_Number", "integer", { min: 1, max: 99, defaultValue: 1 }),
+    a(6, "Cost_Center", "integer", {
+      min: 0,
+      max: 999,
+      defaultValue: 0,
+      note: "0 (no cost center) or the number of an existing Cost_Center of the node",
+    }),
+    a(7, "Entity_Number", "integer", {
+      min: 1,
+      max: 99,
+      defaultValue: 1,
+      note: "the number of an existing Entity of the node",
+    }),
     a(8, "Login_Name", "string", { readOnly: true }),
     a(9, "Password", "string", { min: 4, max: 8, pattern: "^[0-9]+$", writeOnly: true }),
-    a(10, "Pin_Number", "string", { max: 8, pattern: "^[0-9]*$", defaultValue: "" }),
+    a(10, "Pin_Number", "string", {
+      max: 8,
+      pattern: "^[0-9]*$",
+      defaultValue: "",
+      note: "empty (no PIN) or 4 to 8 digits",
+    }),
     a(11, "With_Secret_Code", "boolean", { defaultValue: false }),
     a(12, "Pin_Type_Of_Control", "enum", {
       values: [...PIN_CONTROLS],
@@ -90,7 +110,12 @@ export const SUBSCRIBER_CLASS: SchemaClass = {
     a(13, "Pin_Group", "integer", { min: 0, max: 255, defaultValue: 0 }),
     a(14, "Locked", "boolean", { defaultValue: false }),
     a(15, "Camp_On", "boolean", { defaultValue: false }),
-    a(16, "Associated_Set", "string", { max: 20, pattern: "^[0-9]*$", defaultValue: "" }),
+    a(16, "Associated_Set", "string", {
+      max: 20,
+      pattern: "^[0-9]*$",
+      defaultValue: "",
+      note: "another number than the set's own: a set cannot be its own associated set",
+    }),
     a(17, "Remote_Extension_Active", "boolean", { defaultValue: false }),
     a(18, "Prog_Key_Count", "integer", { readOnly: true }),
     a(19, "Soft_Key_Count", "integer", { readOnly: true }),
@@ -113,8 +138,17 @@ export const PROG_KEY_CLASS: SchemaClass = {
   namingAttribute: "Key_Position",
   attributes: [
     a(1, "Key_Position", "integer", { readOnly: true, min: 1, max: 40 }),
-    a(2, "Key_Function", "enum", { values: [...KEY_FUNCTIONS], defaultValue: "Not_Assigned" }),
-    a(3, "Key_Number", "string", { max: 32, pattern: "^[0-9*#+]*$", defaultValue: "" }),
+    a(2, "Key_Function", "enum", {
+      values: [...KEY_FUNCTIONS],
+      defaultValue: "Not_Assigned",
+      note: "a Not_Assigned key has neither number nor mnemonic: give the key's function with them",
+    }),
+    a(3, "Key_Number", "string", {
+      max: 32,
+      pattern: "^[0-9*#+]*$",
+      defaultValue: "",
+      note: "every key but a Not_Assigned one needs a Key_Number; a Supervision key's is the number of a subscriber",
+    }),
     a(4, "Key_Mnemonic", "string", { max: 16, defaultValue: "" }),
     // Locked by the administrator: the user cannot reprogram it.
     a(5, "Key_Locked", "boolean", { defaultValue: false }),

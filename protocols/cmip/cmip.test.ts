@@ -116,7 +116,7 @@ describe("CMIP operations round-trip", () => {
   });
 
   it("errors with their parameters", () => {
-    const e: CmipError = { error: "invalidAttributeValue", attributeId: 4, value: "x", text: "too long" };
+    const e: CmipError = { error: "invalidAttributeValue", attribute: { id: 4, value: "x" } };
     const w = new BerWriter();
     const code = cmipErrorCodec.encode(w, e);
     expect(code).toBe(6);

@@ -2,8 +2,11 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { BerError, BerReader, BerWriter } from "../ber/index.js";
+import { writeReturnError } from "../rose/index.js";
 import {
   CMIP_ABSTRACT_SYNTAX,
+  type CmipError,
+  cmipErrorCodec,
   decodeCmipUserInfo,
   encodeCmipUserInfo,
   findCmipUserInfo,
@@ -125,6 +128,66 @@ describe("CMIP results and linked replies as X.711 defines them", () => {
       expect.stringMatching(/^d=2 .* cons: {3}SEQUENCE$/),
       expect.stringMatching(/^d=3 .* prim: {4}OBJECT +:2\.9\.3\.2\.7\.1$/), // errorId
       expect.stringMatching(/^d=3 .* prim: {4}UTF8STRING +:busy$/), // errorInfo
+    ]);
+  });
+});
+
+describe("CMIP errors as X.711 defines their parameters", () => {
+  /** A whole ROSE returnError APDU, as RoseLink.replyError puts it on the wire. */
+  function returnError(invokeId: number, e: CmipError): Buffer {
+    const param = new BerWriter();
+    const code = cmipErrorCodec.encode(param, e);
+    const w = new BerWriter();
+    writeReturnError(w, invokeId, code, (ww: BerWriter, bytes: Buffer) => ww.raw(bytes), param.toBuffer());
+    return w.toBuffer();
+  }
+  const parsed = (der: Buffer) =>
+    opensslAsn1parse(der)!
+      .trim()
+      .split("\n")
+      .map((l) => l.replace(/^\s*\d+:/, "").replace(/\s+$/, ""));
+
+  it.skipIf(!hasOpenssl)("noSuchObjectInstance carries the ObjectInstance, nothing else", () => {
+    const lines = parsed(
+      returnError(7, { error: "noSuchObjectInstance", instance: "Node=1/Subscriber=19999" }),
+    );
+    expect(lines).toEqual([
+      expect.stringMatching(/^d=0 .* cons: cont \[ 3 \]$/), // returnError [3]
+      expect.stringMatching(/^d=1 .* prim: {2}INTEGER +:07$/), // invokeId
+      expect.stringMatching(/^d=1 .* prim: {2}INTEGER +:01$/), // errcode local:1 noSuchObjectInstance
+      expect.stringMatching(/^d=1 .* prim: {2}cont \[ 3 \]$/), // parameter: nonSpecificForm [3] IMPLICIT OCTET STRING
+    ]);
+  });
+
+  it.skipIf(!hasOpenssl)("accessDenied has no parameter at all", () => {
+    expect(parsed(returnError(8, { error: "accessDenied" }))).toEqual([
+      expect.stringMatching(/^d=0 .* cons: cont \[ 3 \]$/),
+      expect.stringMatching(/^d=1 .* prim: {2}INTEGER +:08$/),
+      expect.stringMatching(/^d=1 .* prim: {2}INTEGER +:02$/),
+    ]);
+  });
+
+  it.skipIf(!hasOpenssl)("setListError is a SetListError with its AttributeErrors", () => {
+    const lines = parsed(
+      returnError(9, {
+        error: "setListError",
+        objectClass: 2,
+        instance: "Node=1/Subscriber=10001",
+        setInfoList: [
+          { attributeError: { errorStatus: "invalidAttributeValue", attributeId: 5, attributeValue: 99 } },
+        ],
+      }),
+    );
+    expect(lines.slice(2)).toEqual([
+      expect.stringMatching(/^d=1 .* prim: {2}INTEGER +:08$/), // errcode local:8
+      expect.stringMatching(/^d=1 .* cons: {2}SEQUENCE$/), // SetListError
+      expect.stringMatching(/^d=2 .* prim: {3}cont \[ 1 \]$/), // managedObjectClass localForm
+      expect.stringMatching(/^d=2 .* prim: {3}cont \[ 3 \]$/), // managedObjectInstance nonSpecificForm
+      expect.stringMatching(/^d=2 .* cons: {3}cont \[ 6 \]$/), // setInfoList [6] IMPLICIT SET OF
+      expect.stringMatching(/^d=3 .* cons: {4}cont \[ 0 \]$/), // attributeError [0] IMPLICIT AttributeError
+      expect.stringMatching(/^d=4 .* prim: {5}ENUMERATED +:06$/), // errorStatus invalidAttributeValue(6)
+      expect.stringMatching(/^d=4 .* prim: {5}cont \[ 1 \]$/), // attributeId localForm
+      expect.stringMatching(/^d=4 .* prim: {5}INTEGER +:63$/), // attributeValue 99
     ]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * CMIP (ITU-T X.711) operations over ROSE, BER-encoded, as the OXE configuration link carries
- * them. Transcribed from the X.711 CMIP-1 module (IMPLICIT TAGS); only the components both our
- * ends use are modelled, the rest is skipped on input.
+ * them. Transcribed from the X.711 CMIP-1 module, whose tag default is EXPLICIT (its header says
+ * no other): a tag is implicit only where the module writes IMPLICIT, and a tagged CHOICE is
+ * explicit always. Only the components both our ends use are modelled, the rest is skipped on input.
  *
  *   ObjectClass    ::= CHOICE { globalForm [0] IMPLICIT OBJECT IDENTIFIER, localForm [1] IMPLICIT INTEGER }
  *   ObjectInstance ::= CHOICE { distinguishedName [2], nonSpecificForm [3] IMPLICIT OCTET STRING,
@@ -100,18 +101,18 @@ function writeAttributeBody(w: BerWriter, a: Attribute): void {
   writeValue(w, a.value);
 }
 
-function writeAttribute(w: BerWriter, a: Attribute, outer = U.SEQUENCE): void {
+export function writeAttribute(w: BerWriter, a: Attribute, outer = U.SEQUENCE): void {
   w.begin(outer);
   writeAttributeBody(w, a);
   w.end();
 }
 
-function readAttributeId(r: BerReader): number {
+export function readAttributeId(r: BerReader): number {
   if (r.isNext(ctx(1))) return r.integer(ctx(1));
   throw new BerError("unexpectedTag", "AttributeId must use the local form", r.offset);
 }
 
-function readAttribute(r: BerReader, outer = U.SEQUENCE): Attribute {
+export function readAttribute(r: BerReader, outer = U.SEQUENCE): Attribute {
   r.enter(outer);
   const id = readAttributeId(r);
   const value = r.atEnd() ? null : readValue(r);
@@ -135,46 +136,55 @@ function readAttributeSet(r: BerReader, outer: number): Attribute[] {
 
 // ---- identifiers -------------------------------------------------------------------------
 
-function writeClass(w: BerWriter, cls: number): void {
+export function writeClass(w: BerWriter, cls: number): void {
   w.integer(cls, ctx(1));
 }
 
-function readClass(r: BerReader): number {
+export function readClass(r: BerReader): number {
   if (r.isNext(ctx(1))) return r.integer(ctx(1));
   throw new BerError("unexpectedTag", "ObjectClass must use the local form", r.offset);
 }
 
-function writeInstance(w: BerWriter, inst: string): void {
+export function writeInstance(w: BerWriter, inst: string): void {
   w.string(inst, ctx(3));
 }
 
-function readInstance(r: BerReader): string {
+export function readInstance(r: BerReader): string {
   if (r.isNext(ctx(3))) return r.string(ctx(3));
   throw new BerError("unexpectedTag", "ObjectInstance must use the nonSpecificForm", r.offset);
 }
 
-const isClassTag = (t: number) => t === ctx(0) || t === ctx(1);
-const isInstanceTag = (t: number) => t === ctxC(2) || t === ctx(3) || t === ctxC(4);
+export const isClassTag = (t: number) => t === ctx(0) || t === ctx(1);
+export const isInstanceTag = (t: number) => t === ctxC(2) || t === ctx(3) || t === ctxC(4);
 
 // ---- scope and filter --------------------------------------------------------------------
 
-function writeScope(w: BerWriter, s: Scope): void {
-  w.begin(ctxC(7)).integer(SCOPES.indexOf(s)).end();
+/** The Scope CHOICE itself (namedNumbers), as an error parameter carries it. */
+export function writeScopeValue(w: BerWriter, s: Scope): void {
+  w.integer(SCOPES.indexOf(s));
 }
 
-function readScope(r: BerReader): Scope {
-  r.enter(ctxC(7));
-  let s: Scope = "baseObject";
+export function readScopeValue(r: BerReader): Scope {
   if (r.isNext(U.INTEGER)) {
     const v = r.integer();
     const named = SCOPES[v];
     if (!named) throw new BerError("badValue", `scope ${v}`, r.offset);
-    s = named;
-  } else {
-    // individualLevels / baseToNthLevel: treated as the whole subtree below the base
-    r.skip();
-    s = "wholeSubtree";
+    return named;
   }
+  // individualLevels / baseToNthLevel: treated as the whole subtree below the base
+  r.skip();
+  return "wholeSubtree";
+}
+
+function writeScope(w: BerWriter, s: Scope): void {
+  w.begin(ctxC(7));
+  writeScopeValue(w, s);
+  w.end();
+}
+
+function readScope(r: BerReader): Scope {
+  r.enter(ctxC(7));
+  const s = readScopeValue(r);
   r.leave();
   return s;
 }
@@ -372,7 +382,12 @@ export const mGet = defineOperation<GetArgument, ObjectResult>({
 });
 
 export type ModifyOperator = "replace" | "addValues" | "removeValues" | "setToDefault";
-const MODIFY_OPERATORS: ModifyOperator[] = ["replace", "addValues", "removeValues", "setToDefault"];
+export const MODIFY_OPERATORS: readonly ModifyOperator[] = [
+  "replace",
+  "addValues",
+  "removeValues",
+  "setToDefault",
+];
 
 export interface SetArgument extends BaseObject {
   modifications: { operator?: ModifyOperator; id: number; value?: CmipValue }[];
@@ -620,47 +635,55 @@ export const mEventReport = defineOperation<EventReportArgument, undefined>({
  *     managedObjectInstance ObjectInstance OPTIONAL, specificErrorInfo [5] SpecificErrorInfo, ... }
  *   SpecificErrorInfo ::= SEQUENCE { errorId OBJECT IDENTIFIER, errorInfo ANY DEFINED BY errorId }
  */
+export interface ProcessingFailure {
+  objectClass: number;
+  instance?: string;
+  specificErrorInfo: { errorId: string; errorInfo: CmipValue };
+}
+
 export type LinkedReply =
   | { kind: "getResult"; result: ObjectResult }
-  | {
-      kind: "processingFailure";
-      objectClass: number;
-      instance?: string;
-      specificErrorInfo: { errorId: string; errorInfo: CmipValue };
-    };
+  | ({ kind: "processingFailure" } & ProcessingFailure);
+
+/** ProcessingFailure: a linked reply's [5] IMPLICIT, or the processingFailure error's parameter. */
+export function writeProcessingFailure(w: BerWriter, f: ProcessingFailure, outer: number = U.SEQUENCE): void {
+  w.begin(outer);
+  writeClass(w, f.objectClass);
+  if (f.instance !== undefined) writeInstance(w, f.instance);
+  w.begin(ctxC(5)).begin(U.SEQUENCE).oid(f.specificErrorInfo.errorId);
+  writeValue(w, f.specificErrorInfo.errorInfo);
+  w.end().end();
+  w.end();
+}
+
+export function readProcessingFailure(r: BerReader, outer: number = U.SEQUENCE): ProcessingFailure {
+  r.enter(outer);
+  const objectClass = readClass(r);
+  const instance = isInstanceTag(r.peekTag()) ? readInstance(r) : undefined;
+  r.enter(ctxC(5)).enter(U.SEQUENCE);
+  const errorId = r.oid();
+  const errorInfo = readValue(r);
+  r.leave().leave();
+  while (!r.atEnd()) r.skip(); // the extension marker's later additions
+  r.leave();
+  return {
+    objectClass,
+    ...(instance !== undefined ? { instance } : {}),
+    specificErrorInfo: { errorId, errorInfo },
+  };
+}
 
 export const mLinkedReply = defineOperation<LinkedReply, undefined>({
   name: "m-Linked-Reply",
   opcode: 2,
   encodeArgument(w, a) {
     if (a.kind === "getResult") writeObjectResult(w, a.result, ctxC(0));
-    else {
-      w.begin(ctxC(5));
-      writeClass(w, a.objectClass);
-      if (a.instance !== undefined) writeInstance(w, a.instance);
-      w.begin(ctxC(5)).begin(U.SEQUENCE).oid(a.specificErrorInfo.errorId);
-      writeValue(w, a.specificErrorInfo.errorInfo);
-      w.end().end();
-      w.end();
-    }
+    else writeProcessingFailure(w, a, ctxC(5));
   },
   decodeArgument(r) {
     const t = r.peekTag();
     if (t === ctxC(0)) return { kind: "getResult", result: readObjectResult(r, t) };
     if (t !== ctxC(5)) throw new BerError("unexpectedTag", "a linked reply we do not model", r.offset);
-    r.enter(t);
-    const objectClass = readClass(r);
-    const instance = isInstanceTag(r.peekTag()) ? readInstance(r) : undefined;
-    r.enter(ctxC(5)).enter(U.SEQUENCE);
-    const errorId = r.oid();
-    const errorInfo = readValue(r);
-    r.leave().leave();
-    r.leave();
-    return {
-      kind: "processingFailure",
-      objectClass,
-      ...(instance !== undefined ? { instance } : {}),
-      specificErrorInfo: { errorId, errorInfo },
-    };
+    return { kind: "processingFailure", ...readProcessingFailure(r, t) };
   },
 });

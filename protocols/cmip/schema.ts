@@ -6,7 +6,7 @@
  *   class     ::= [ id, name, parent ("" for the root), namingAttribute, [attribute...], [action...],
  *                   [create, delete, set, hidden]? ]
  *   attribute ::= [ id, name, type, min|null, max|null, [value...], mandatory, readOnly, writeOnly, pattern|null,
- *                   default|null? ]
+ *                   default|null?, note|null? ]
  *   action    ::= [ id, name ]
  *
  * The trailing elements marked `?` came later: a reader of the older shape ignores them, and
@@ -32,6 +32,13 @@ export interface SchemaAttribute {
   pattern?: string;
   /** the value an object takes when created without it (and after setToDefault) */
   defaultValue?: CmipValue;
+  /**
+   * What the node also requires of a value, in words, beyond what type, range, pattern and
+   * enumeration say (a reference to another object, a rule between attributes). X.711's
+   * invalidAttributeValue carries only the attribute and value refused: a manager explains
+   * the refusal with this.
+   */
+  note?: string;
 }
 
 export interface SchemaAction {
@@ -93,6 +100,7 @@ export function encodeSchema(classes: readonly SchemaClass[]): CmipValue {
       a.writeOnly,
       a.pattern ?? null,
       a.defaultValue ?? null,
+      a.note ?? null,
     ]),
     c.actions.map((x) => [x.id, x.name]),
     (({ create, delete: del, set, hidden }) => [create, del, set, hidden])(classCapabilities(c)),
@@ -136,6 +144,7 @@ export function decodeSchema(v: CmipValue): SchemaClass[] {
         if (values.length) attr.values = values;
         if (typeof x[9] === "string") attr.pattern = x[9];
         if (x[10] !== undefined && x[10] !== null) attr.defaultValue = x[10];
+        if (typeof x[11] === "string") attr.note = x[11];
         return attr;
       }),
       actions: list(c[5], `${name} actions`).map((xv) => {
@@ -152,4 +161,47 @@ export function decodeSchema(v: CmipValue): SchemaClass[] {
     }
     return cls;
   });
+}
+
+const patterns = new WeakMap<SchemaAttribute, RegExp>();
+
+/** Why `v` is not a valid value of `def` (type, length, range, pattern, enumeration), or null. */
+export function valueProblem(def: SchemaAttribute, v: CmipValue): string | null {
+  switch (def.type) {
+    case "string": {
+      if (typeof v !== "string") return `${def.name} must be a string, not ${describe(v)}`;
+      if (def.min !== undefined && v.length < def.min)
+        return `${def.name} must have at least ${def.min} character(s)`;
+      if (def.max !== undefined && v.length > def.max)
+        return `${def.name} must have at most ${def.max} character(s)`;
+      if (def.pattern) {
+        let re = patterns.get(def);
+        if (!re) {
+          re = new RegExp(def.pattern);
+          patterns.set(def, re);
+        }
+        if (!re.test(v)) return `${def.name} "${v}" does not match ${def.pattern}`;
+      }
+      return null;
+    }
+    case "integer":
+      if (typeof v !== "number" || !Number.isSafeInteger(v))
+        return `${def.name} must be an integer, not ${describe(v)}`;
+      if (def.min !== undefined && v < def.min) return `${def.name} ${v} is below ${def.min}`;
+      if (def.max !== undefined && v > def.max) return `${def.name} ${v} is above ${def.max}`;
+      return null;
+    case "boolean":
+      return typeof v === "boolean" ? null : `${def.name} must be a boolean, not ${describe(v)}`;
+    case "enum":
+      if (typeof v !== "string") return `${def.name} must be one of its names, not ${describe(v)}`;
+      return def.values?.includes(v)
+        ? null
+        : `${def.name} "${v}" is not one of ${(def.values ?? []).join(", ")}`;
+  }
+}
+
+function describe(v: CmipValue): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  return `${typeof v} ${JSON.stringify(v)}`;
 }

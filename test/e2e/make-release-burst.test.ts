@@ -29,7 +29,12 @@ interface Failure {
   body: unknown;
 }
 
-async function burst(client: O2gClient, caller: string, callee: string, failures: Failure[]): Promise<number> {
+async function burst(
+  client: O2gClient,
+  caller: string,
+  callee: string,
+  failures: Failure[],
+): Promise<number> {
   let made = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const mk = await client.send<{ callRef?: string }>("POST", client.url("telephony", "calls"), {
@@ -42,7 +47,8 @@ async function burst(client: O2gClient, caller: string, callee: string, failures
     }
     made++;
     const rel = await client.send("DELETE", client.url("telephony", `calls/${mk.body.callRef}`));
-    if (rel.status !== 204) failures.push({ caller, round, step: "release", status: rel.status, body: rel.body });
+    if (rel.status !== 204)
+      failures.push({ caller, round, step: "release", status: rel.status, body: rel.body });
   }
   return made;
 }

@@ -351,7 +351,7 @@ describe("bad input", () => {
       "1/instances/Subscriber/10003/Prog_Key/77",
       undefined,
       404,
-      /no 77/,
+      /no Prog_Key 77/,
     ],
     [
       "an object below a key",
@@ -449,7 +449,7 @@ describe("bad input", () => {
       "1/instances/Subscriber",
       { attributes: attrs({ Directory_Number: "10001", Annu_Name: "X", Station_Type: "ALE-300" }) },
       409,
-      /already the number/,
+      /already a Subscriber 10001/,
     ],
     [
       "a number outside the numbering plan",
@@ -472,7 +472,8 @@ describe("bad input", () => {
         }),
       },
       400,
-      /no Entity 88/,
+      // X.711 carries the attribute and value refused; the object model's note says the rule
+      /Entity_Number 88 is refused by OXE node 1: the number of an existing Entity/,
     ],
     [
       "creating a key",

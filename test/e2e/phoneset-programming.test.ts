@@ -131,7 +131,8 @@ describe("programmable keys", () => {
       () => dev(me, "/programmeableKeys/41"),
       { number: "1" },
       404,
-      /40 Prog_Key position/,
+      // noSuchObjectInstance names the key position only (X.711's ObjectInstance), not the set's count
+      /no Prog_Key 41 on OXE node 1/,
     ],
     [
       "a position that is not a number",

@@ -268,6 +268,8 @@ describe("the Users service", () => {
     expect((await u.send("GET", `${usersUrl()}?companyPhone=${mine!.directoryNumber}`)).status).toBe(200);
     expect((await u.send("GET", `${usersUrl()}?companyPhone=${other!.directoryNumber}`)).status).toBe(403);
     expect((await u.send("GET", loginsUrl())).status).toBe(403);
+    // Refused for who it is, before anything is said of its query.
+    expect((await u.send("GET", loginsUrl("?onlyACD=maybe"))).status).toBe(403);
   });
 
   it("answers 401 before it looks at the query", async () => {

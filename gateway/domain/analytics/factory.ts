@@ -3,6 +3,8 @@
  * account and what reads through it. Typed by shape, so the configuration module needs nothing
  * of this one.
  */
+
+import type { AnalyticsConfig } from "../../config/settings.js";
 import { type SshEndpoint, SshLink, type SshLog } from "../../links/ssh/index.js";
 import { NodeAnalytics } from "./node-analytics.js";
 
@@ -16,30 +18,7 @@ export interface AnalyticsNodeConfig {
   maintenance?: { login?: string; password?: string; privateKey?: string; hostKeys?: string[] };
 }
 
-export interface AnalyticsConfig {
-  /** SSH links to the nodes' maintenance account */
-  ssh: {
-    login: string;
-    password: string;
-    keepaliveMs: number;
-    /** unanswered keepalives before the link is declared dead */
-    keepaliveCountMax: number;
-    /** commands running at once on a node */
-    maxChannels: number;
-    commandTimeoutMs: number;
-  };
-  analytics: {
-    /** charging files one request may read (O2G's limit) */
-    maxChargingFiles: number;
-    /** parsed tickets kept across requests, per node */
-    cachedTickets: number;
-    /** incidents held per node */
-    maxIncidents: number;
-    /** how long a request waits for a dropped SSH link to come back */
-    retryWithinMs: number;
-  };
-  links: { connectTimeoutMs: number; reconnectMinMs: number; reconnectMaxMs: number };
-}
+export type { AnalyticsConfig };
 
 /** The analytics of a node, or undefined when no SSH address is configured for it. */
 export function nodeAnalyticsFor(

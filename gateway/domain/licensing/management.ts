@@ -9,16 +9,16 @@
  * soon as the nodes grow, and stop biting as soon as they shrink.
  */
 import type { GatewayConfig } from "../../config/index.js";
-import type { NodeLink } from "../../links/index.js";
 import type { UserDirectory } from "../directory.js";
 import { forbidden } from "../errors.js";
+import type { ConfigurationNode } from "../pbx/access.js";
 import { provisioningOf } from "../pbx/provisioning.js";
 
 /** What the license reads of the gateway (the gateway core is one). */
 export interface LicensedGateway {
   readonly config: GatewayConfig;
   readonly directory: UserDirectory;
-  readonly nodes: ReadonlyMap<number, NodeLink>;
+  readonly nodes: ReadonlyMap<number, ConfigurationNode>;
 }
 
 /** Licensed users when the configuration does not say: O2G's maximum, so a sandbox is never limited. */
@@ -53,7 +53,7 @@ export function countManagedUsers(core: LicensedGateway): number {
   const prov = provisioningOf(core.directory);
   let used = 0;
   for (const node of core.nodes.values()) {
-    if (!node.cmip.rose.isUp) continue;
+    if (!node.cmip.isUp) continue;
     // Subscribers whose O2G user was deleted are still the node's users.
     used += core.directory.usersOfNode(node.nodeId).length + prov.removedOf(node.nodeId).size;
   }

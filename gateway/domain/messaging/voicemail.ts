@@ -8,6 +8,7 @@
  * Voice message ids are the messages' IMAP UIDs, which the server never reuses in a mailbox.
  */
 import type { Readable } from "node:stream";
+import type { VoiceMailSettings } from "../../config/settings.js";
 import {
   type ImapEndpoint,
   type ImapLog,
@@ -28,22 +29,7 @@ import type {
   VoiceMessageJson,
 } from "./schema.js";
 
-export interface VoiceMailSettings {
-  /** IMAPS (TLS from the first byte) rather than plain IMAP */
-  secure: boolean;
-  /** a mailbox nobody used (or watches) for this long is logged out */
-  idleCloseMs: number;
-  /** IDLE starts this long after the last command */
-  autoIdleMs: number;
-  connectTimeoutMs: number;
-  /** one request waits this long for the voice mail (the login included), then fails alone */
-  commandTimeoutMs: number;
-  reconnectMinMs: number;
-  reconnectMaxMs: number;
-  /** mailboxes open at once, at most */
-  maxConnections: number;
-  downloadChunkBytes: number;
-}
+export type { VoiceMailSettings };
 
 export interface VoiceMailServiceOptions {
   directory: UserDirectory;
@@ -289,6 +275,8 @@ export class VoiceMailService {
           name: `node ${user.nodeId} IMAP ${login}`,
           endpoints,
           secure: s.secure,
+          startTls: s.startTls ?? (s.ca ? "offered" : "never"),
+          ...(s.ca ? { ca: s.ca } : {}),
           login,
           password,
           connectTimeoutMs: s.connectTimeoutMs,

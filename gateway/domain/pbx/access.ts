@@ -4,13 +4,19 @@
  * configuration link with its object model read (503 otherwise). Who may call them is checked
  * at the HTTP edge (http/management-guard.ts).
  */
-import type { NodeLink } from "../../links/index.js";
+import type { CmipClient } from "../../links/index.js";
 import { invalid, notFound } from "../errors.js";
 import { fromCmip, nodeUnreachable } from "./errors.js";
 
+/** What these functions need of a node: its number and its configuration link. */
+export interface ConfigurationNode {
+  readonly nodeId: number;
+  readonly cmip: CmipClient;
+}
+
 /** The nodes a request may name (the gateway core is one). */
-export interface NodeLookup {
-  node(nodeId: number): NodeLink | undefined;
+export interface NodeLookup<N extends ConfigurationNode = ConfigurationNode> {
+  node(nodeId: number): N | undefined;
 }
 
 const NODE_ID = /^[1-9][0-9]{0,4}$/;
@@ -21,10 +27,10 @@ export function parseNodeId(raw: string): number {
 }
 
 /** The link to node `nodeId`, ready for configuration requests. */
-export function configurationLink(core: NodeLookup, nodeId: number): NodeLink {
+export function configurationLink<N extends ConfigurationNode>(core: NodeLookup<N>, nodeId: number): N {
   const node = core.node(nodeId);
   if (!node) throw notFound(`no OXE node ${nodeId} is connected to this gateway`);
-  if (!node.cmip.rose.isUp || node.cmip.schema.size === 0) throw nodeUnreachable(nodeId);
+  if (!node.cmip.isUp || node.cmip.schema.size === 0) throw nodeUnreachable(nodeId);
   return node;
 }
 
@@ -32,7 +38,11 @@ export function configurationLink(core: NodeLookup, nodeId: number): NodeLink {
  * Run a CMIP request on `node`, answering its failure as O2G does (`className`: the class whose
  * attribute a refusal names).
  */
-export function onNode<T>(node: NodeLink, request: () => Promise<T>, className?: string): Promise<T> {
+export function onNode<T>(
+  node: ConfigurationNode,
+  request: () => Promise<T>,
+  className?: string,
+): Promise<T> {
   const fail = (err: unknown): never => {
     throw fromCmip(err, node.nodeId, className ? node.cmip.schema.get(className) : undefined);
   };

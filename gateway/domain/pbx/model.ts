@@ -16,7 +16,7 @@ import {
   type SchemaClass,
 } from "../../../protocols/cmip/index.js";
 import { invalid, notFound } from "../errors.js";
-import type { AttributeModelJson, ObjectModelJson, PbxObjectJson } from "./schema.js";
+import { type AttributeModelJson, MODEL_DEPTH, type ObjectModelJson, type PbxObjectJson } from "./schema.js";
 import { toRestValue } from "./values.js";
 
 export type { AttributeModelJson, ObjectModelJson, PbxAttributeJson, PbxObjectJson } from "./schema.js";
@@ -52,7 +52,7 @@ export function childClasses(schema: ReadonlyMap<string, SchemaClass>, parent: s
 export function objectModelJson(
   schema: ReadonlyMap<string, SchemaClass>,
   cls: SchemaClass,
-  depth = 8,
+  depth = MODEL_DEPTH,
 ): ObjectModelJson {
   const caps = classCapabilities(cls);
   return {

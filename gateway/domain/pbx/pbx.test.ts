@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { CLASSES } from "../../../oxe-emulator/mib/index.js";
-import type { CmipError, SchemaClass } from "../../../protocols/cmip/index.js";
+import {
+  type AttributeError,
+  type CmipError,
+  NODE_DIAGNOSTIC_ERROR_ID,
+  type SchemaClass,
+} from "../../../protocols/cmip/index.js";
 import { RemoteOperationError } from "../../../protocols/rose/index.js";
-import { o2gErrorOf } from "../../http/errors.js";
+import { o2gErrorOf } from "../../services/common/errors.js";
 import { DomainError } from "../errors.js";
 import { fromCmip } from "./errors.js";
 import { parseInstanceFilter } from "./filter.js";
@@ -151,25 +156,138 @@ describe("the object model as O2G shows it", () => {
 });
 
 describe("the node's refusals as O2G errors", () => {
-  const refused = (e: CmipError) =>
-    new RemoteOperationError<CmipError>("m-Set-Confirmed", { kind: "error", error: e });
-  it.each([
+  const refused = (e: CmipError, op = "m-Set-Confirmed") =>
+    new RemoteOperationError<CmipError>(op, { kind: "error", error: e });
+  const PROG_KEY = schema.get("Prog_Key")!;
+  const diagnostic = (text: string): CmipError => ({
+    error: "processingFailure",
+    failure: {
+      objectClass: SUB.id,
+      instance: "Node=1/Subscriber=10001",
+      specificErrorInfo: { errorId: NODE_DIAGNOSTIC_ERROR_ID, errorInfo: text },
+    },
+  });
+  const setList = (attributeError: AttributeError): CmipError => ({
+    error: "setListError",
+    setInfoList: [{ attributeError }],
+  });
+  it.each<[string, CmipError, string, SchemaClass, number, string, RegExp]>([
     [
-      { error: "invalidAttributeValue", attributeId: 5, text: "too high" } as CmipError,
+      "a value out of range, worded from the schema",
+      { error: "invalidAttributeValue", attribute: { id: id("Class_Of_Service"), value: 99 } },
+      "m-Create",
+      SUB,
       400,
       "invalidAttributeValue (Class_Of_Service)",
+      /^Class_Of_Service 99 is above 63$/,
     ],
-    [{ error: "noSuchObjectInstance", text: "no Subscriber 1" } as CmipError, 404, "noSuchObjectInstance"],
     [
-      { error: "duplicateManagedObjectInstance", text: "taken" } as CmipError,
+      "a value the schema allows but the node refuses, worded with the attribute's note",
+      { error: "invalidAttributeValue", attribute: { id: id("Pin_Number"), value: "12" } },
+      "m-Create",
+      SUB,
+      400,
+      "invalidAttributeValue (Pin_Number)",
+      /^Pin_Number "12" is refused by OXE node 1: empty \(no PIN\) or 4 to 8 digits$/,
+    ],
+    [
+      "an attribute error in a set list error",
+      setList({
+        errorStatus: "invalidAttributeValue",
+        attributeId: id("Annu_Name"),
+        attributeValue: "x".repeat(41),
+      }),
+      "m-Set-Confirmed",
+      SUB,
+      400,
+      "invalidAttributeValue (Annu_Name)",
+      /^Annu_Name must have at most 40 character\(s\)$/,
+    ],
+    [
+      "a read-only attribute in a set list error",
+      setList({ errorStatus: "accessDenied", attributeId: id("Login_Name"), attributeValue: "me" }),
+      "m-Set-Confirmed",
+      SUB,
+      400,
+      "accessDenied (Login_Name)",
+      /^Login_Name is read-only$/,
+    ],
+    [
+      "the naming attribute in a set list error",
+      setList({ errorStatus: "accessDenied", attributeId: id("Directory_Number") }),
+      "m-Set-Confirmed",
+      SUB,
+      400,
+      "accessDenied (Directory_Number)",
+      /names the object/,
+    ],
+    [
+      "an instance that does not exist, from its ObjectInstance",
+      { error: "noSuchObjectInstance", instance: "Node=1/Subscriber=19999" },
+      "m-Delete",
+      SUB,
+      404,
+      "noSuchObjectInstance",
+      /^no Subscriber 19999 on OXE node 1$/,
+    ],
+    [
+      "a duplicate, from its ObjectInstance",
+      { error: "duplicateManagedObjectInstance", instance: "Node=1/Subscriber=10001" },
+      "m-Create",
+      SUB,
       409,
       "duplicateManagedObjectInstance",
+      /^there is already a Subscriber 10001$/,
     ],
-    [{ error: "processingFailure", text: "in a call" } as CmipError, 409, "processingFailure"],
-    [{ error: "accessDenied", text: "no" } as CmipError, 403, "accessDenied"],
-  ])("%j is a %i", (e, code, inner) => {
-    const o = o2gErrorOf(fromCmip(refused(e), 1, SUB) as DomainError);
-    expect(o.body()).toMatchObject({ code, innerMessage: inner, helpMessage: e.text, canRetry: false });
+    [
+      "missing mandatory attributes",
+      { error: "missingAttributeValue", attributeIds: [id("Annu_Name"), id("Station_Type")] },
+      "m-Create",
+      SUB,
+      400,
+      "missingAttributeValue",
+      /^Annu_Name, Station_Type are mandatory to create a Subscriber$/,
+    ],
+    [
+      "a processing failure, with the node's own diagnostic",
+      diagnostic("Subscriber 10001 cannot be deleted now: in a call"),
+      "m-Delete",
+      SUB,
+      409,
+      "processingFailure",
+      /^Subscriber 10001 cannot be deleted now: in a call$/,
+    ],
+    [
+      "a processing failure without a parameter",
+      { error: "processingFailure" },
+      "m-Delete",
+      SUB,
+      409,
+      "processingFailure",
+      /^OXE node 1 failed to process the m-Delete$/,
+    ],
+    [
+      "an access denied, worded after the operation",
+      { error: "accessDenied" },
+      "m-Create",
+      PROG_KEY,
+      403,
+      "accessDenied",
+      /^Prog_Key objects cannot be created on OXE node 1$/,
+    ],
+    [
+      "an access denied to a delete",
+      { error: "accessDenied" },
+      "m-Delete",
+      PROG_KEY,
+      403,
+      "accessDenied",
+      /^Prog_Key objects cannot be deleted/,
+    ],
+  ])("answers %s", (_what, e, op, cls, code, inner, help) => {
+    const o = o2gErrorOf(fromCmip(refused(e, op), 1, cls) as DomainError);
+    expect(o.body()).toMatchObject({ code, innerMessage: inner, canRetry: false });
+    expect(o.helpMessage).toMatch(help);
   });
 
   it("makes a link failure a 503 to retry", () => {

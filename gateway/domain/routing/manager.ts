@@ -9,13 +9,6 @@
  * switch changes for one request (a forward on busy or no answer is two settings) reach the
  * user's subscribers as one OnRoutingStateChanged.
  */
-import {
-  getDoNotDisturb,
-  getForwarding,
-  setDoNotDisturb,
-  setForwarding,
-} from "../../../protocols/csta/index.js";
-import type { OperationSpec } from "../../../protocols/rose/index.js";
 import type { EventPublisher } from "../../events/types.js";
 import type { GwUser, UserDirectory } from "../directory.js";
 import {
@@ -37,12 +30,24 @@ export interface RoutingNode {
   readonly cstaUp: boolean;
   /** the node's voice mail pilot number, when it has one */
   readonly voiceMailNumber: string | undefined;
-  invokeCsta<A, R>(op: OperationSpec<A, R>, arg: A): Promise<R>;
+  /** the switch's forwards of a device (CSTA GetForwarding) */
+  getForwarding(device: string): Promise<readonly SwitchForward[]>;
+  /** activate (to `destination`) or cancel (null) one of the switch's forwards */
+  setForwarding(device: string, type: SwitchForwardType, destination: string | null): Promise<void>;
+  getDoNotDisturb(device: string): Promise<boolean>;
+  setDoNotDisturb(device: string, on: boolean): Promise<void>;
   /** the subscriber's routing configuration, undefined where the node's model has none */
   readConfig(directoryNumber: string): Promise<Partial<SubscriberRouting>>;
   writeConfig(directoryNumber: string, values: Partial<SubscriberRouting>): Promise<void>;
   /** which of the routing configuration the node's model supports */
   readonly configSupport: { overflow: boolean; remoteExtension: boolean };
+}
+
+/** One forward as the switch reports it (the forwarding types it knows may be more than ours). */
+export interface SwitchForward {
+  forwardingType: string;
+  forwardStatus: boolean;
+  forwardDN?: string;
 }
 
 export interface SubscriberRouting {
@@ -146,16 +151,16 @@ export class RoutingManager {
     const n = this.node(user);
     const device = this.device(user);
     const [fw, dnd, config] = await Promise.all([
-      n.invokeCsta(getForwarding, { device }),
-      n.invokeCsta(getDoNotDisturb, { device }),
+      n.getForwarding(device),
+      n.getDoNotDisturb(device),
       n.readConfig(device),
     ]);
     const routing = emptyRouting();
-    for (const f of fw.forwards) {
+    for (const f of fw) {
       if (f.forwardStatus && f.forwardDN && isSwitchType(f.forwardingType))
         routing.forwards.set(f.forwardingType, f.forwardDN);
     }
-    routing.dnd = dnd.doNotDisturbOn;
+    routing.dnd = dnd;
     routing.overflow = config.overflow ?? null;
     routing.remoteExtension = config.remoteExtension ?? false;
     const e: Entry = { routing, hasRemoteExtension: config.hasRemoteExtension ?? false };
@@ -185,17 +190,12 @@ export class RoutingManager {
     // Cancel first: a set cannot hold an immediate forward and another at the same time in O2G's eyes.
     for (const t of SWITCH_FORWARD_TYPES) {
       if (!wanted.has(t) && e.routing.forwards.has(t)) {
-        await n.invokeCsta(setForwarding, { device, forwardingType: t, activateForward: false });
+        await n.setForwarding(device, t, null);
         e.routing.forwards.delete(t);
       }
     }
     for (const t of wanted) {
-      await n.invokeCsta(setForwarding, {
-        device,
-        forwardingType: t,
-        activateForward: true,
-        forwardDN: number,
-      });
+      await n.setForwarding(device, t, number);
       e.routing.forwards.set(t, number);
     }
     this.changed(user);
@@ -207,7 +207,7 @@ export class RoutingManager {
     const device = this.device(user);
     for (const t of SWITCH_FORWARD_TYPES) {
       if (!e.routing.forwards.has(t)) continue;
-      await n.invokeCsta(setForwarding, { device, forwardingType: t, activateForward: false });
+      await n.setForwarding(device, t, null);
       e.routing.forwards.delete(t);
     }
     this.changed(user);
@@ -216,7 +216,7 @@ export class RoutingManager {
   async setDnd(user: GwUser, on: boolean): Promise<void> {
     const n = this.node(user);
     const e = await this.entry(user);
-    await n.invokeCsta(setDoNotDisturb, { device: this.device(user), doNotDisturbOn: on });
+    await n.setDoNotDisturb(this.device(user), on);
     e.routing.dnd = on;
     this.changed(user);
   }

@@ -8,6 +8,7 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance, FastifySchema } from "fastify";
+import type { ContractSchemaExtras } from "../../services/common/schemas.js";
 import { DEFAULT_ERROR_RESPONSES, O2gErrorSchema } from "./error-schema.js";
 import { EVENT_SCHEMAS } from "./event-schemas.js";
 import { SERVICE_TAGS, serviceTagOf } from "./services.js";
@@ -15,13 +16,7 @@ import { SERVICE_TAGS, serviceTagOf } from "./services.js";
 export const OPENAPI_URL = "/api/rest/openapi.json";
 export const EXPLORER_URL = "/api/rest/docs";
 
-/** Schema keys of ours, copied into the OpenAPI operation. */
-export interface ContractSchemaExtras {
-  /** a call of the O2G catalogue this gateway does not do yet: it answers 501 */
-  "x-o2g-not-built"?: boolean;
-  /** who may call it, when narrower than any logged-in user */
-  "x-o2g-access"?: "administrator" | "user" | "anyone";
-}
+export type { ContractSchemaExtras };
 
 const PUBLIC_PATHS = new Set(["/api/rest", "/api/rest/", OPENAPI_URL]);
 

@@ -209,6 +209,55 @@ describe("a voice mail with two addresses (a redundant pair)", () => {
   });
 });
 
+describe("a voice mail that takes logins over TLS only (STARTTLS, LOGINDISABLED)", () => {
+  let strict: ImapNodeServer;
+  let ca: string;
+  beforeAll(async () => {
+    strict = new ImapNodeServer(store, { nodeId: 1, host: "127.0.0.1", port: 0, requireTls: true });
+    await strict.listen();
+    ca = await strict.certificate();
+  });
+  afterAll(async () => {
+    await strict.close();
+  });
+  const at = (over: Partial<MailboxLinkOptions>) =>
+    options(`oxe${A}`, { endpoints: [{ host: "127.0.0.1", port: strict.port }], ...over });
+
+  it("is opened over STARTTLS, the node's CA trusted, and works as over cleartext", async () => {
+    const m = store.deposit(A, { caller: B, durationSec: 2 });
+    const link = new MailboxLink(at({ startTls: "offered", ca }));
+    try {
+      const view = await link.open();
+      expect(view.messages.map((x) => x.uid)).toContain(m.uid);
+      const audio = await link.audioBytes(m.uid);
+      expect(audio.subarray(0, 4).toString("ascii")).toBe("RIFF");
+    } finally {
+      await link.stop();
+    }
+    const required = new MailboxLink(at({ startTls: "required", ca }));
+    try {
+      expect((await required.open()).messages.map((x) => x.uid)).toContain(m.uid);
+    } finally {
+      await required.stop();
+    }
+  });
+
+  it("is refused a certificate it was not told to trust", async () => {
+    const link = new MailboxLink(at({ startTls: "offered" }));
+    const err = await link.open().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MailboxError);
+    expect((err as MailboxError).failure).toBe("unavailable");
+    await link.stop();
+  });
+
+  it("cannot log in without STARTTLS (the default), the voice mail refusing a cleartext login", async () => {
+    const link = new MailboxLink(at({}));
+    const err = await link.open().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MailboxError);
+    await link.stop();
+  });
+});
+
 describe("MailboxPool", () => {
   it("closes links unused for idleCloseMs, but not held ones, and reuses a live one", async () => {
     const pool = new MailboxPool({ idleCloseMs: 150, maxLinks: 2 });

@@ -36,6 +36,14 @@ export interface MailboxLinkOptions {
   endpoints: readonly ImapEndpoint[];
   /** TLS from the first byte (IMAPS) */
   secure: boolean;
+  /**
+   * Without `secure`: STARTTLS when the voice mail offers it ("offered"), a voice mail that does
+   * not is refused ("required"), or cleartext ("never", the default: the link then logs in as
+   * before, whatever the voice mail offers)
+   */
+  startTls?: "offered" | "required" | "never";
+  /** PEM of the CA the voice mail's certificate is checked against (the node's CA) */
+  ca?: string;
   login: string;
   password: string;
   connectTimeoutMs: number;
@@ -408,6 +416,11 @@ export class MailboxLink extends EventEmitter<MailboxLinkEvents> {
       host: ep.host,
       port: ep.port,
       secure: o.secure,
+      // imapflow upgrades whenever STARTTLS is offered unless told otherwise: say which.
+      ...(o.secure
+        ? {}
+        : { doSTARTTLS: o.startTls === "required" ? true : o.startTls === "offered" ? undefined : false }),
+      ...(o.ca ? { tls: { ca: o.ca } } : {}),
       auth: { user: o.login, pass: o.password },
       logger: false,
       autoIdleDelay: o.autoIdleMs,

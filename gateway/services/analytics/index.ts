@@ -29,8 +29,8 @@ import {
   rangeOf,
   type TimeRange,
 } from "../../domain/analytics/index.js";
-import { requireAdmin, session } from "../../http/context.js";
-import { badRequest, notFound, O2gError, unavailable } from "../../http/errors.js";
+import { badRequest, notFound, O2gError, unavailable } from "../common/errors.js";
+import { requireAdmin, session } from "../common/request.js";
 import { isSet, QueryFlag } from "../common/schemas.js";
 
 export interface AnalyticsServiceOptions {

@@ -4,9 +4,9 @@
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { AUTH_COOKIE, apiRoot, baseUrl } from "../../http/context.js";
-import { badRequest, forbidden, unauthorized } from "../../http/errors.js";
-import { LoginThrottle, notBefore } from "../../http/login-throttle.js";
+import { badRequest, forbidden, unauthorized } from "../common/errors.js";
+import { AUTH_COOKIE, apiRoot, baseUrl } from "../common/request.js";
+import { LoginThrottle, notBefore } from "./login-throttle.js";
 import { AuthenticateQuery, AuthenticationSchema, DiscoverySchema } from "./schemas.js";
 
 export const PRODUCT_VERSION = { major: "2", minor: "5" };

@@ -7,10 +7,10 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Static } from "typebox";
 import type { GwUser } from "../../domain/directory.js";
-import { session, targetUser } from "../../http/context.js";
-import { badRequest, notFound } from "../../http/errors.js";
 import { ComRecordPageSchema, ComRecordSchema } from "../../store/comlog/schema.js";
 import type { ComlogFilter } from "../../store/index.js";
+import { badRequest, notFound } from "../common/errors.js";
+import { session, targetUser } from "../common/request.js";
 import { LoginNameQuery, NoBody } from "../common/schemas.js";
 import {
   AcknowledgeBody,

@@ -37,3 +37,11 @@ export const isSet = (flag: boolean | "" | undefined): boolean => flag === true 
  * when there is no payload, so the answer has no body at all (not `null`), as O2G's.
  */
 export const NoBody = Type.Unsafe<undefined>(NoContent);
+
+/** Schema keys of ours, copied into the OpenAPI operation (http/contract/openapi.ts). */
+export interface ContractSchemaExtras {
+  /** a call of the O2G catalogue this gateway does not do yet: it answers 501 */
+  "x-o2g-not-built"?: boolean;
+  /** who may call it, when narrower than any logged-in user */
+  "x-o2g-access"?: "administrator" | "user" | "anyone";
+}

@@ -7,10 +7,10 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { CriteriaError, parseCriteria, SearchResultSchema } from "../../domain/phonebook/index.js";
-import { session, targetUser } from "../../http/context.js";
-import { badRequest, notFound } from "../../http/errors.js";
-import type { Session } from "../../http/sessions.js";
+import type { Session } from "../../domain/sessions.js";
 import type { PartyInfo } from "../../store/index.js";
+import { badRequest, notFound } from "../common/errors.js";
+import { session, targetUser } from "../common/request.js";
 import { LoginNameQuery, NoBody } from "../common/schemas.js";
 import { SearchBody } from "./schemas.js";
 

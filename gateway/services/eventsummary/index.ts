@@ -2,7 +2,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { EventSummarySchema } from "../../domain/eventsummary/schema.js";
-import { session, targetUser } from "../../http/context.js";
+import { session, targetUser } from "../common/request.js";
 import { LoginNameQuery } from "../common/schemas.js";
 
 export async function eventSummaryService(fastify: FastifyInstance): Promise<void> {

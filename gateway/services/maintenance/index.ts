@@ -5,8 +5,8 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { managementLicenseInfo } from "../../domain/licensing/index.js";
-import { requireAdmin, session } from "../../http/context.js";
 import { PRODUCT_VERSION } from "../bootstrap/index.js";
+import { requireAdmin, session } from "../common/request.js";
 import { type PbxStatusJson, type ServerAddressJson, SystemStatusSchema } from "./schemas.js";
 
 function serverAddress(hostPort: string): ServerAddressJson {

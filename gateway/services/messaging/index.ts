@@ -21,8 +21,8 @@ import {
   VoiceMailError,
   type VoiceMailService,
 } from "../../domain/messaging/index.js";
-import { session, targetUser } from "../../http/context.js";
-import { badRequest, forbidden, notFound, O2gError, unavailable } from "../../http/errors.js";
+import { badRequest, forbidden, notFound, O2gError, unavailable } from "../common/errors.js";
+import { session, targetUser } from "../common/request.js";
 import { LoginNameQuery, NoBody } from "../common/schemas.js";
 import {
   DeleteMessagesQuery,

@@ -29,8 +29,8 @@ import {
   toCmipValue,
 } from "../../domain/pbx/index.js";
 import { ObjectModelSchema, PbxObjectIdsSchema, PbxObjectSchema } from "../../domain/pbx/schema.js";
-import { badRequest, notFound } from "../../http/errors.js";
-import type { NodeLink } from "../../links/index.js";
+import type { NodeLink } from "../../nodes/index.js";
+import { badRequest, notFound } from "../common/errors.js";
 import { fieldErrors } from "../common/field-errors.js";
 import { NoContent, QueryFlag } from "../common/schemas.js";
 

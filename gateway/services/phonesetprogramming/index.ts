@@ -25,9 +25,9 @@ import type { CmipValue, Filter } from "../../../protocols/cmip/index.js";
 import type { GwDevice, GwUser } from "../../domain/directory.js";
 import { configurationLink, objectIdOf, onNode } from "../../domain/pbx/index.js";
 import { type DeviceJson, DeviceSchema } from "../../domain/user-view.js";
-import { session, targetUser } from "../../http/context.js";
-import { badRequest, forbidden, notFound } from "../../http/errors.js";
-import type { NodeLink } from "../../links/index.js";
+import type { NodeLink } from "../../nodes/index.js";
+import { badRequest, forbidden, notFound } from "../common/errors.js";
+import { session, targetUser } from "../common/request.js";
 import { LoginName, NoContent } from "../common/schemas.js";
 import {
   ActivateQuery,
@@ -137,7 +137,7 @@ export async function phoneSetProgrammingService(fastify: FastifyInstance): Prom
   const sizes = new Map<string, Promise<{ prog: number; soft: number }>>();
   for (const node of core.nodes.values()) {
     node.cmip.onEvent((e) => sizes.delete(objectIdOf(e.instance)), "Subscriber");
-    node.cmip.rose.on("up", () => sizes.clear());
+    node.cmip.onUp(() => sizes.clear());
   }
   function keyFieldSizes(node: NodeLink, device: GwDevice): Promise<{ prog: number; soft: number }> {
     let p = sizes.get(device.id);

@@ -2,13 +2,13 @@
  * Routing's failures in O2G's shape: the status, plus the routing block (the SDK's
  * RoutingErrorType / RoutingErrorCause) that says which part of the request was wrong.
  */
-import type { CmipError } from "../../../protocols/cmip/index.js";
+import { type CmipError, nodeDiagnostic } from "../../../protocols/cmip/index.js";
 import type { CstaFailure } from "../../../protocols/csta/index.js";
 import { describeFailure } from "../../../protocols/csta/index.js";
 import { RemoteOperationError } from "../../../protocols/rose/index.js";
 import { RoutingRefused } from "../../domain/routing/index.js";
-import { O2gError } from "../../http/errors.js";
 import { UnknownNameError } from "../../links/cmip-client.js";
+import { O2gError } from "../common/errors.js";
 
 export type RoutingErrorType =
   | "UNKNOWN"
@@ -95,7 +95,7 @@ export function fromNode(
       return routingError(502, "UNKNOWN", "UNKNOWN", `OXE node ${nodeId} could not process ${err.operation}`);
     case "error": {
       const name = err.operation.startsWith("m-")
-        ? `${(f.error as CmipError).error}${(f.error as CmipError).text ? ` (${(f.error as CmipError).text})` : ""}`
+        ? `${(f.error as CmipError).error}${nodeDiagnostic(f.error as CmipError) ? ` (${nodeDiagnostic(f.error as CmipError)})` : ""}`
         : describeFailure(f.error as CstaFailure);
       const routeCause: RoutingErrorCause =
         what === "overflow" ? "INVALID_OVERFLOW_ROUTE" : "INVALID_FORWARD_ROUTE";

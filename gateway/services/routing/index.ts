@@ -19,7 +19,7 @@ import {
   RoutingCapabilitiesSchema,
   RoutingStateSchema,
 } from "../../domain/routing/index.js";
-import { session, targetUser } from "../../http/context.js";
+import { session, targetUser } from "../common/request.js";
 import { LoginNameQuery, NoBody } from "../common/schemas.js";
 import { badRoute, fromNode, routingError } from "./errors.js";
 import {

@@ -7,7 +7,7 @@
 import type { FastifySchemaValidationError } from "fastify";
 import { Type } from "typebox";
 import { ForwardConditionSchema, OverflowConditionSchema } from "../../domain/routing/index.js";
-import { badRequest, type O2gError } from "../../http/errors.js";
+import { badRequest, type O2gError } from "../common/errors.js";
 import { badRoute, type RoutingErrorCause, routingError } from "./errors.js";
 
 /** A forward destination's number: the digits and dialling characters a set can take. */

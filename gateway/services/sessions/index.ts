@@ -7,9 +7,9 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { GatewayCore } from "../../core.js";
 import { licensedManagementUsers } from "../../domain/licensing/index.js";
-import { apiRoot, credential, session } from "../../http/context.js";
-import { forbidden, notFound } from "../../http/errors.js";
-import type { Session } from "../../http/sessions.js";
+import type { Session } from "../../domain/sessions.js";
+import { forbidden, notFound } from "../common/errors.js";
+import { apiRoot, credential, session } from "../common/request.js";
 import { NoContent } from "../common/schemas.js";
 import { OpenSessionBody, type ServiceEntry, SessionInfoSchema } from "./schemas.js";
 

@@ -6,8 +6,8 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { PER_USER_PACKAGES, parseSelectors, Subscription, WebhookPolicy } from "../../events/index.js";
-import { apiRoot, session } from "../../http/context.js";
-import { badRequest, forbidden, notFound } from "../../http/errors.js";
+import { badRequest, forbidden, notFound } from "../common/errors.js";
+import { apiRoot, session } from "../common/request.js";
 import { NoContent } from "../common/schemas.js";
 import {
   ChunkStream,

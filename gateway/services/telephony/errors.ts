@@ -4,7 +4,7 @@
  */
 import { type CstaFailure, describeFailure } from "../../../protocols/csta/index.js";
 import { RemoteOperationError } from "../../../protocols/rose/index.js";
-import { O2gError, type TelephonyErrorCause, type TelephonyErrorType } from "../../http/errors.js";
+import { O2gError, type TelephonyErrorCause, type TelephonyErrorType } from "../common/errors.js";
 
 function telephonyError(
   status: number,

@@ -16,9 +16,9 @@ import {
   ParticipantSchema,
   TelephonicStateSchema,
 } from "../../domain/telephony/schema.js";
-import { session, targetUser, userDevice } from "../../http/context.js";
-import { notImplemented } from "../../http/errors.js";
 import type { CstaClient } from "../../links/index.js";
+import { notImplemented } from "../common/errors.js";
+import { session, targetUser, userDevice } from "../common/request.js";
 import { LoginNameQuery, NoContent } from "../common/schemas.js";
 import { badValue, callNotFound, fromCsta, incompatible, legNotFound, nodeUnavailable } from "./errors.js";
 import { declareNotBuilt } from "./not-built.js";

@@ -8,10 +8,9 @@
 import type { FastifyInstance, FastifySchema } from "fastify";
 import { type TSchema, Type } from "typebox";
 import { PartyInfoSchema } from "../../domain/telephony/schema.js";
-import { session } from "../../http/context.js";
-import type { ContractSchemaExtras } from "../../http/contract/index.js";
-import { notImplemented } from "../../http/errors.js";
-import { LoginNameQuery, NoContent } from "../common/schemas.js";
+import { notImplemented } from "../common/errors.js";
+import { session } from "../common/request.js";
+import { type ContractSchemaExtras, LoginNameQuery, NoContent } from "../common/schemas.js";
 import { CallRef, CallRefParams, DeviceId, DeviceParams } from "./schemas.js";
 
 const short = (description?: string) =>

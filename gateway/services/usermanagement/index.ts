@@ -22,7 +22,7 @@ import {
   subscriberSyncOf,
 } from "../../domain/pbx/index.js";
 import { UserSchema, userJson } from "../../domain/user-view.js";
-import { badRequest, notFound, unavailable } from "../../http/errors.js";
+import { badRequest, notFound, unavailable } from "../common/errors.js";
 import { LoginName, NoContent } from "../common/schemas.js";
 
 const CreateUsersBody = Type.Object(

@@ -6,8 +6,8 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import { UserSchema, userJson } from "../../domain/user-view.js";
-import { requireAdmin, session, targetUser } from "../../http/context.js";
-import { badRequest, forbidden, notFound } from "../../http/errors.js";
+import { badRequest, forbidden, notFound } from "../common/errors.js";
+import { requireAdmin, session, targetUser } from "../common/request.js";
 import { isSet, LoginName, PhoneNumber, QueryFlag } from "../common/schemas.js";
 
 const LoginNames = Type.Object({ loginNames: Type.Array(Type.String()) }, { title: "LoginNames" });
@@ -68,6 +68,15 @@ export async function usersService(fastify: FastifyInstance): Promise<void> {
   app.get(
     "/logins",
     {
+      // Administrators only, and a user hears so whatever its query says.
+      onRequest: (req, _reply, done) => {
+        try {
+          requireAdmin(session(core, req));
+          done();
+        } catch (err) {
+          done(err as Error);
+        }
+      },
       schema: {
         summary: "The login names of the users, of every node or of some",
         "x-o2g-access": "administrator",
@@ -80,8 +89,6 @@ export async function usersService(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (req) => {
-      const s = session(core, req);
-      requireAdmin(s);
       const nodes = req.query.nodeIds;
       let ids: Set<number> | undefined;
       if (nodes !== undefined) {

@@ -4,8 +4,9 @@
  * manager expects, each change reported to every association and real in the model.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fromCmip } from "../../../gateway/domain/pbx/errors.js";
 import { CmipClient, type CmipEvent } from "../../../gateway/links/cmip-client.js";
-import type { CmipError } from "../../../protocols/cmip/index.js";
+import { type AttributeError, type CmipError, nodeDiagnostic } from "../../../protocols/cmip/index.js";
 import { RemoteOperationError } from "../../../protocols/rose/index.js";
 import { type Directory, generateDirectory } from "../../directory/index.js";
 import { Network } from "../../model/index.js";
@@ -48,8 +49,8 @@ async function connect(): Promise<CmipClient> {
   return c;
 }
 
-/** The X.711 error a request was refused with. */
-async function refusal(p: Promise<unknown>): Promise<CmipError> {
+/** The refusal of a request, as the ROSE error it came in. */
+async function refused(p: Promise<unknown>): Promise<RemoteOperationError<CmipError>> {
   const err = await p.then(
     () => undefined,
     (e: unknown) => e,
@@ -57,7 +58,25 @@ async function refusal(p: Promise<unknown>): Promise<CmipError> {
   if (!(err instanceof RemoteOperationError)) throw new Error(`expected a refusal, got ${String(err)}`);
   const f = (err as RemoteOperationError<CmipError>).failure;
   if (f.kind !== "error") throw new Error(`expected an error, got ${f.kind}`);
+  return err as RemoteOperationError<CmipError>;
+}
+
+/** The X.711 error a request was refused with. */
+async function refusal(p: Promise<unknown>): Promise<CmipError> {
+  const f = (await refused(p)).failure;
+  if (f.kind !== "error") throw new Error("unreachable");
   return f.error;
+}
+
+/** What a user of the gateway reads of a refusal: the gateway's wording of the X.711 parameter. */
+async function wording(p: Promise<unknown>, className: string): Promise<string> {
+  return fromCmip(await refused(p), 1, client.classDef(className)).message;
+}
+
+/** The AttributeErrors of a setListError. */
+function attributeErrors(e: CmipError): AttributeError[] {
+  if (e.error !== "setListError") throw new Error(`expected a setListError, got ${e.error}`);
+  return e.setInfoList.flatMap((x) => ("attributeError" in x ? [x.attributeError] : []));
 }
 
 beforeAll(async () => {
@@ -134,8 +153,14 @@ describe("reads", () => {
 
   it("answers noSuchObjectInstance for a subscriber of another node", async () => {
     const s = directory.byNode.get(2)![0]!;
-    expect((await refusal(client.get("Subscriber", `Node=1/Subscriber=${s.directoryNumber}`))).error).toBe(
-      "noSuchObjectInstance",
+    const instance = `Node=1/Subscriber=${s.directoryNumber}`;
+    // The parameter X.711 gives it, the ObjectInstance, is all the gateway needs to say it.
+    expect(await refusal(client.get("Subscriber", instance))).toEqual({
+      error: "noSuchObjectInstance",
+      instance,
+    });
+    expect(await wording(client.get("Subscriber", instance), "Subscriber")).toBe(
+      `no Subscriber ${s.directoryNumber} on OXE node 1`,
     );
   });
 });
@@ -169,23 +194,46 @@ describe("M-SET", () => {
     expect(await client.action("Subscriber", inst(), "Check_Password", "4321")).toBe(true);
   });
 
+  // X.711's m-Set-Confirmed refuses attributes in a setListError, one AttributeError each.
   it.each([
     ["a wrong type", { Class_Of_Service: "seven" }, "invalidAttributeValue", /must be an integer/],
     ["a value out of range", { Class_Of_Service: 64 }, "invalidAttributeValue", /above 63/],
     ["a string too long", { Annu_Name: "x".repeat(41) }, "invalidAttributeValue", /at most 40/],
     ["a pattern mismatch", { Password: "12ab" }, "invalidAttributeValue", /does not match/],
     ["an unknown enumeration", { Station_Type: "Rotary" }, "invalidAttributeValue", /not one of/],
-    ["a read-only attribute", { Login_Name: "x" }, "setListError", /read-only/],
-    ["the naming attribute", { Directory_Number: "19999" }, "setListError", /names the object/],
-    ["a missing reference", { Entity_Number: 77 }, "invalidAttributeValue", /no Entity 77/],
-  ])("refuses %s", async (_what, values, error, text) => {
+    ["a read-only attribute", { Login_Name: "x" }, "accessDenied", /read-only/],
+    ["the naming attribute", { Directory_Number: "19999" }, "accessDenied", /names the object/],
+    [
+      "a missing reference",
+      { Entity_Number: 77 },
+      "invalidAttributeValue",
+      /Entity_Number 77 is refused by OXE node 1: the number of an existing Entity/,
+    ],
+  ])("refuses %s", async (_what, values, errorStatus, text) => {
     const before = { ...s() };
+    const [name, value] = Object.entries(values)[0]!;
     const e = await refusal(client.set("Subscriber", inst(), values));
-    expect(e.error).toBe(error);
-    expect(e.text).toMatch(text);
-    expect(e.attributeId).toBe(
-      client.attributeDef(client.classDef("Subscriber"), Object.keys(values)[0]!).id,
+    expect(attributeErrors(e)).toEqual([
+      {
+        errorStatus,
+        attributeId: client.attributeDef(client.classDef("Subscriber"), name).id,
+        attributeValue: value,
+      },
+    ]);
+    expect(await wording(client.set("Subscriber", inst(), values), "Subscriber")).toMatch(text);
+    expect({ ...s() }).toEqual(before);
+  });
+
+  it("refuses every attribute at fault in one setListError, and applies none", async () => {
+    const before = { ...s() };
+    const e = await refusal(
+      client.set("Subscriber", inst(), { Class_Of_Service: 64, Annu_Name: "", Login_Name: "x" }),
     );
+    expect(attributeErrors(e).map((x) => x.errorStatus)).toEqual([
+      "invalidAttributeValue",
+      "invalidAttributeValue",
+      "accessDenied",
+    ]);
     expect({ ...s() }).toEqual(before);
   });
 
@@ -198,7 +246,9 @@ describe("M-SET", () => {
         modifications: [{ id: 99, value: 1 }],
       }),
     );
-    expect(e).toMatchObject({ error: "noSuchAttribute", attributeId: 99 });
+    expect(attributeErrors(e)).toEqual([
+      { errorStatus: "noSuchAttribute", attributeId: 99, attributeValue: 1 },
+    ]);
   });
 
   it("programs a key, checking what the key function needs", async () => {
@@ -216,12 +266,17 @@ describe("M-SET", () => {
       Key_Mnemonic: "Mum",
     });
     expect((await client.get("Prog_Key", key)).Key_Number).toBe("0612");
-    expect((await refusal(client.set("Prog_Key", key, { Key_Number: "" }))).text).toMatch(
-      /needs a Key_Number/,
+    // Rules between attributes: the node refuses the value; the schema's note says the rule.
+    expect(attributeErrors(await refusal(client.set("Prog_Key", key, { Key_Number: "" })))).toEqual([
+      { errorStatus: "invalidAttributeValue", attributeId: 3, attributeValue: "" },
+    ]);
+    expect(await wording(client.set("Prog_Key", key, { Key_Number: "" }), "Prog_Key")).toMatch(
+      /Key_Number "" is refused .*needs a Key_Number/,
     );
-    expect(
-      (await refusal(client.set("Prog_Key", key, { Key_Function: "Supervision", Key_Number: "99999" }))).text,
-    ).toMatch(/no subscriber 99999/);
+    const supervision = client.set("Prog_Key", key, { Key_Function: "Supervision", Key_Number: "99999" });
+    expect(await wording(supervision, "Prog_Key")).toMatch(
+      /Key_Number "99999" is refused .*a Supervision key's is the number of a subscriber/,
+    );
     expect(await client.set("Prog_Key", key, {}, ["Key_Function", "Key_Number", "Key_Mnemonic"])).toEqual({
       Key_Function: "Not_Assigned",
       Key_Number: "",
@@ -288,7 +343,8 @@ describe("M-CREATE and M-DELETE", () => {
     [
       "a read-only attribute",
       { Directory_Number: "10091", Annu_Name: "X", Station_Type: "ALE-300", Login_Name: "me" },
-      "setListError",
+      // m-Create has no setListError in X.711: a value for what the node sets is an invalid one
+      "invalidAttributeValue",
     ],
   ])("refuses %s", async (_what, values, error) => {
     const n = directory.subscribers.length;
@@ -311,8 +367,12 @@ describe("M-CREATE and M-DELETE", () => {
     const a = network.device("10090");
     network.offHook(a);
     const e = await refusal(client.delete("Subscriber", "Node=1/Subscriber=10090"));
-    expect(e.error).toBe("processingFailure");
-    expect(e.text).toMatch(/in a call/);
+    expect(e).toMatchObject({
+      error: "processingFailure",
+      failure: { objectClass: 2, instance: "Node=1/Subscriber=10090" },
+    });
+    // The one refusal that carries the node's own words: X.711's specificErrorInfo.
+    expect(nodeDiagnostic(e)).toMatch(/in a call/);
     expect(directory.byNumber.has("10090")).toBe(true);
     network.onHook(a);
     events.length = 0;
@@ -371,8 +431,7 @@ describe("CMIP functional units (X.711 CMIPUserInfo)", () => {
     // No CMIPUserInfo: X.711's defaults, the kernel alone; a scoped get is beyond it.
     const bare = await answered();
     const e = await refusal(bare.invoke(cmip.mGet, scopedGet));
-    expect(e.error).toBe("complexityLimitation");
-    expect(e.text).toMatch(/multipleObjectSelection/);
+    expect(e).toEqual({ error: "complexityLimitation", limitation: { scope: "firstLevelOnly" } });
     bare.stop();
     // Proposing the units (as the gateway does) makes the same request work.
     const full = await answered([

@@ -121,17 +121,20 @@ export class CmipNodeServer extends RoseNodeServer<CmipError> {
         a.link.reply(invokeId, mDelete, r.result);
       } else if (op === mActionConfirmed) this.action(a, invokeId, arg as ActionArgument);
       else {
-        a.link.replyError(invokeId, {
-          error: "mistypedOperation",
-          text: `${op.name} is not an operation a manager invokes on this node`,
-        });
+        this.log(`association ${a.id}: ${op.name} is not an operation a manager invokes on this node`);
+        a.link.replyError(invokeId, { error: "mistypedOperation" });
       }
     } catch (err) {
-      if (err instanceof MibError)
-        a.link.replyError(invokeId, { error: err.code, text: err.message, ...err.detail });
-      else {
+      if (err instanceof MibError) {
+        // The node's own words stay in its log (an OXE's incident log); X.711 carries the error's
+        // parameter, and the text only inside a processingFailure.
+        this.log(`${op.name} refused, ${err.code}: ${err.message}`);
+        a.link.replyError(invokeId, err.error);
+      } else {
+        // ProcessingFailure would have to name the object class; an internal failure may not
+        // know it, and X.711 makes the parameter OPTIONAL for this reason.
         this.log(`${op.name} failed: ${(err as Error).stack ?? err}`);
-        a.link.replyError(invokeId, { error: "processingFailure", text: "internal error" });
+        a.link.replyError(invokeId, { error: "processingFailure" });
       }
     }
   }
@@ -170,9 +173,10 @@ export class CmipNodeServer extends RoseNodeServer<CmipError> {
   private get(a: CmipAssociation, invokeId: number, arg: GetArgument): void {
     const missing = this.missingUnit(a, arg);
     if (missing) {
+      this.log(`association ${a.id}: no ${missing} functional unit agreed, request refused`);
       a.link.replyError(invokeId, {
         error: "complexityLimitation",
-        text: `the association did not agree on the ${missing} functional unit`,
+        limitation: missing === "filter" ? { filter: arg.filter! } : { scope: arg.scope! },
       });
       return;
     }
@@ -180,10 +184,8 @@ export class CmipNodeServer extends RoseNodeServer<CmipError> {
     if (!scoped) {
       const [o] = [...this.mib.select(arg.objectClass, arg.instance, "baseObject", arg.filter)];
       if (!o) {
-        a.link.replyError(invokeId, {
-          error: "noSuchObjectInstance",
-          text: `${arg.instance} does not match the filter`,
-        });
+        // The filter selected no object: answered, as this node always has, as an absent one.
+        a.link.replyError(invokeId, { error: "noSuchObjectInstance", instance: arg.instance });
         return;
       }
       a.link.reply(invokeId, mGet, {
@@ -210,7 +212,8 @@ export class CmipNodeServer extends RoseNodeServer<CmipError> {
     if (arg.objectClass !== SUBSCRIBER_CLASS.id || arg.actionType !== CHECK_PASSWORD) {
       a.link.replyError(invokeId, {
         error: "noSuchAction",
-        text: `no action ${arg.actionType} on class ${arg.objectClass}`,
+        objectClass: arg.objectClass,
+        actionType: arg.actionType,
       });
       return;
     }

@@ -11,6 +11,7 @@
  * A user sees only their own mailbox: it is INBOX, the only name there is.
  */
 import type net from "node:net";
+import type tls from "node:tls";
 import type { Subscriber } from "../../directory/index.js";
 import {
   canonicalFlag,
@@ -33,7 +34,20 @@ import {
 import { BadCharsetError, compileSearch } from "./search.js";
 import { list, type Piece, safeText } from "./wire.js";
 
-export const CAPABILITIES = "IMAP4rev1 LITERAL+ SASL-IR ID IDLE NAMESPACE UIDPLUS UNSELECT AUTH=PLAIN";
+const BASE_CAPABILITIES = "IMAP4rev1 LITERAL+ SASL-IR ID IDLE NAMESPACE UIDPLUS UNSELECT";
+/** What the server offers once a client may log in (over TLS, or in cleartext when allowed). */
+export const CAPABILITIES = `${BASE_CAPABILITIES} AUTH=PLAIN`;
+
+/**
+ * The capabilities for a connection: STARTTLS until TLS is on (RFC 3501 6.2.1), and when TLS is
+ * required, LOGINDISABLED in place of AUTH=PLAIN (RFC 3501 6.2.3: no password in cleartext).
+ */
+export function capabilities(secure: boolean, requireTls: boolean): string {
+  if (secure) return CAPABILITIES;
+  return requireTls
+    ? `${BASE_CAPABILITIES} STARTTLS LOGINDISABLED`
+    : `${BASE_CAPABILITIES} STARTTLS AUTH=PLAIN`;
+}
 
 const SYSTEM_FLAGS = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft)";
 /** a client pipelining more than this many commands is read no further until they are done */
@@ -47,6 +61,10 @@ export interface SessionHost {
   readonly store: VoiceMailStore;
   readonly nodeId: number;
   readonly domain: string;
+  /** LOGIN and AUTHENTICATE only over TLS */
+  readonly requireTls: boolean;
+  /** the TLS context STARTTLS negotiates with (the node's certificate) */
+  secureContext(): Promise<tls.SecureContext>;
   log(line: string): void;
 }
 
@@ -125,9 +143,17 @@ export class ImapSession {
   private readonly mails = new Map<VoiceMessage, VoiceMail>();
   private readonly unsubscribe: () => void;
   private readonly commands: ReadonlyMap<string, CommandSpec>;
+  private secure = false;
+  /** run once the tagged answer is out (STARTTLS: the handshake begins right after it) */
+  private afterReply: (() => void) | undefined;
+  /**
+   * Hands the connection to TLS (set by the server, which owns the reading side): the socket
+   * to use from now on.
+   */
+  startTls: ((context: tls.SecureContext) => net.Socket) | undefined;
 
   constructor(
-    private readonly socket: net.Socket,
+    private socket: net.Socket,
     private readonly host: SessionHost,
     readonly id: number,
   ) {
@@ -136,7 +162,9 @@ export class ImapSession {
   }
 
   greet(): void {
-    this.send(`* OK [CAPABILITY ${CAPABILITIES}] OXE node ${this.host.nodeId} 4645 voice mail ready\r\n`);
+    this.send(
+      `* OK [CAPABILITY ${this.capabilityList()}] OXE node ${this.host.nodeId} 4645 voice mail ready\r\n`,
+    );
   }
 
   /** Refuse the connection politely (a fault, or too many connections). */
@@ -173,6 +201,15 @@ export class ImapSession {
     this.send(`${tag && /^[\x21-\x7e]+$/.test(tag) ? tag : "*"} BAD Literal too large\r\n`);
     this.send("* BYE Literal too large, closing\r\n");
     this.socket.end();
+  }
+
+  /** Drop the connection now, whatever carries it (TCP, or TLS over it). */
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private capabilityList(): string {
+    return capabilities(this.secure, this.host.requireTls);
   }
 
   timeout(): void {
@@ -246,15 +283,18 @@ export class ImapSession {
       return;
     }
     if (!spec.states.includes(this.state)) {
+      // RFC 3501 6: a command outside the states it is defined in is not a valid command
+      // there (its formal syntax has no place for it): BAD, as servers answer. NO is for a
+      // valid command that failed.
       const why =
         this.state === "notAuthenticated"
-          ? "NO Log in first"
+          ? "log in first"
           : spec.states.includes("notAuthenticated")
-            ? "BAD Already logged in"
+            ? "already logged in"
             : spec.states.includes("selected")
-              ? "BAD No mailbox selected"
-              : "BAD Not allowed now";
-      this.send(`${tag} ${why}\r\n`);
+              ? "no mailbox selected"
+              : "not allowed now";
+      this.send(`${tag} BAD [CLIENTBUG] ${name} is not valid in this state, ${why}\r\n`);
       return;
     }
     let reply: Reply;
@@ -274,6 +314,9 @@ export class ImapSession {
     if (this.selected) this.sync(!spec.holdsExpunge?.(uid));
     this.send(`${tag} ${reply.status} ${safeText(reply.text, 300)}\r\n`);
     if (this.loggingOut()) this.socket.end();
+    const after = this.afterReply;
+    this.afterReply = undefined;
+    after?.();
   }
 
   /** A method, not a field test: the handler just awaited may have changed the state. */
@@ -383,6 +426,7 @@ export class ImapSession {
       ["CHECK", { states: SELECTED, run: () => ok("CHECK completed") }],
       ["LOGOUT", { states: ANY, run: () => this.logout() }],
       ["ID", { states: ANY, run: () => this.idCommand() }],
+      ["STARTTLS", { states: ["notAuthenticated"], run: (a) => this.starttls(a) }],
       ["LOGIN", { states: ["notAuthenticated"], run: (a) => this.login(a) }],
       ["AUTHENTICATE", { states: ["notAuthenticated"], run: (a) => this.authenticate(a) }],
       ["SELECT", { states: AUTHED, run: (a) => this.select(a, false) }],
@@ -410,7 +454,7 @@ export class ImapSession {
   }
 
   private capability(): Reply {
-    this.send(`* CAPABILITY ${CAPABILITIES}\r\n`);
+    this.send(`* CAPABILITY ${this.capabilityList()}\r\n`);
     return ok("CAPABILITY completed");
   }
 
@@ -451,14 +495,39 @@ export class ImapSession {
     return ok(`[CAPABILITY ${CAPABILITIES}] Logged in`);
   }
 
+  private async starttls(args: readonly Token[]): Promise<Reply> {
+    if (args.length) throw new ImapParseError("STARTTLS takes no argument");
+    if (this.secure || !this.startTls) return bad("TLS is already active");
+    const context = await this.host.secureContext();
+    const start = this.startTls;
+    this.afterReply = () => {
+      // Commands the client pipelined behind STARTTLS came in cleartext: dropped, never run.
+      this.queue.length = 0;
+      this.socket = start(context);
+      this.secure = true;
+    };
+    return ok("Begin TLS negotiation now");
+  }
+
+  /** LOGINDISABLED: no password before TLS (RFC 3501 6.2.3; PRIVACYREQUIRED of RFC 5530). */
+  private cleartextRefused(): Reply | undefined {
+    return this.host.requireTls && !this.secure
+      ? no("[PRIVACYREQUIRED] Log in after STARTTLS: passwords are not taken in cleartext")
+      : undefined;
+  }
+
   private login(args: readonly Token[]): Reply {
     if (args.length !== 2) throw new ImapParseError("LOGIN takes a user name and a password");
+    const refused = this.cleartextRefused();
+    if (refused) return refused;
     return this.authenticated(atom(args[0], "user name"), atom(args[1], "password"));
   }
 
   private authenticate(args: readonly Token[]): Reply {
     const mech = atom(args[0], "mechanism").toUpperCase();
     if (mech !== "PLAIN") return no("[CANNOT] Only PLAIN is supported");
+    const refused = this.cleartextRefused();
+    if (refused) return refused;
     const initial = args[1];
     if (initial) return this.checkPlain(atom(initial, "initial response"));
     this.authTag = this.currentTag;

@@ -6,8 +6,8 @@
  * guesses cannot all slip in before the first failure is recorded.
  */
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import type { GatewayConfig } from "../config/index.js";
-import { O2gError } from "./errors.js";
+import type { GatewayConfig } from "../../config/index.js";
+import { O2gError } from "../common/errors.js";
 
 export interface LoginAttempt {
   /** the password was right: the attempt does not count */

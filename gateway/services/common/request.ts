@@ -3,10 +3,10 @@
  * user a request acts upon (`loginName`), and absolute URLs as the client reached us.
  */
 import type { FastifyRequest } from "fastify";
-import type { GatewayCore } from "../core.js";
-import type { GwDevice, GwUser } from "../domain/directory.js";
+import type { GatewayCore } from "../../core.js";
+import type { GwDevice, GwUser } from "../../domain/directory.js";
+import type { Session } from "../../domain/sessions.js";
 import { badRequest, forbidden, notFound, unauthorized } from "./errors.js";
-import type { Session } from "./sessions.js";
 
 export const AUTH_COOKIE = "AlcUserId";
 

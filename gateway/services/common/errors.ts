@@ -3,7 +3,7 @@
  * HTTP status both as a number (`code`) and as its name (`httpStatus`). Telephony and routing
  * errors add their own typed block. Thrown anywhere in a handler, one error handler renders it.
  */
-import type { DomainError, DomainErrorKind } from "../domain/errors.js";
+import type { DomainError, DomainErrorKind } from "../../domain/errors.js";
 
 export type TelephonyErrorType =
   | "UNKNOWN"

@@ -33,8 +33,8 @@ import type { LoadedSubscriber, UserDirectory } from "../domain/directory.js";
 import { SubscriberSync } from "../domain/pbx/subscriber-sync.js";
 import type { TelephonyEngine } from "../domain/telephony/index.js";
 import type { EventPublisher } from "../events/types.js";
-import { CmipClient } from "./cmip-client.js";
-import { CstaClient, type LinkLog } from "./csta-client.js";
+import { CmipClient } from "../links/cmip-client.js";
+import { CstaClient, type LinkLog } from "../links/csta-client.js";
 
 export type CtiLinkState = "CONNECTED_MAIN" | "CONNECTED_SECONDARY" | "DISCONNECTED";
 

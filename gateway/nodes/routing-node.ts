@@ -3,9 +3,8 @@
  * the overflow to voice mail and the remote extension. The attribute names are the node's own
  * (read from its object model): a node whose model lacks one simply does not offer the feature.
  */
-import type { OperationSpec } from "../../protocols/rose/index.js";
 import type { OverflowCondition, RoutingNode, SubscriberRouting } from "../domain/routing/index.js";
-import type { NamedAttributes } from "./cmip-client.js";
+import type { NamedAttributes } from "../links/cmip-client.js";
 import type { NodeLink } from "./node-link.js";
 
 const OVERFLOW_ATTRIBUTE = "Overflow_To_Voice_Mail";
@@ -43,7 +42,7 @@ export function routingNode(link: NodeLink): RoutingNode {
   const instance = (dn: string) => `${link.cmip.root}/Subscriber=${dn}`;
   return {
     get cstaUp() {
-      return link.csta.rose.isUp;
+      return link.csta.isUp;
     },
     get voiceMailNumber() {
       return link.voiceMailNumber;
@@ -51,9 +50,10 @@ export function routingNode(link: NodeLink): RoutingNode {
     get configSupport() {
       return { overflow: has(OVERFLOW_ATTRIBUTE), remoteExtension: has(REMOTE_ACTIVE) && has(REMOTE_NUMBER) };
     },
-    invokeCsta<A, R>(op: OperationSpec<A, R>, arg: A): Promise<R> {
-      return link.csta.rose.invoke(op, arg);
-    },
+    getForwarding: (device) => link.csta.getForwarding(device),
+    setForwarding: (device, type, destination) => link.csta.setForwarding(device, type, destination),
+    getDoNotDisturb: (device) => link.csta.getDoNotDisturb(device),
+    setDoNotDisturb: (device, on) => link.csta.setDoNotDisturb(device, on),
     async readConfig(dn) {
       const names = [OVERFLOW_ATTRIBUTE, REMOTE_ACTIVE, REMOTE_NUMBER].filter(has);
       if (names.length === 0) return {};

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { type Baseline, judgeMeasured, type Metric } from "./compare.js";
+import { parseInject } from "./index.js";
+import { outcome } from "./selftest.js";
+
+const metric = (value: number, better: "lower" | "higher", tolerance: number): Metric => ({
+  value,
+  better,
+  tolerance,
+  unit: "x",
+  what: "test",
+});
+
+const baseline: Baseline = {
+  date: "2026-01-01T00:00:00.000Z",
+  machine: { cpus: 2, node: "v20" },
+  metrics: {
+    snapshot20k: metric(10, "lower", 0.6),
+    restCallsRatio: metric(0.8, "higher", 0.45),
+    restCallsErrors: metric(0, "lower", 0),
+  },
+};
+
+describe("parseInject", () => {
+  it("knows the snapshot window and the three slowed-down paths, and nothing else", () => {
+    expect(parseInject(undefined)).toEqual({});
+    expect(parseInject("window=1")).toEqual({ window: 1 });
+    expect(parseInject("slow=snapshot")).toEqual({ slow: "snapshot" });
+    expect(parseInject("slow=rest")).toEqual({ slow: "rest" });
+    expect(parseInject("slow=set-programming")).toEqual({ slow: "set-programming" });
+    expect(() => parseInject("slow=events")).toThrow(/unknown --inject/);
+    expect(() => parseInject("window=0")).toThrow(/unknown --inject/);
+    expect(() => parseInject("fast")).toThrow(/unknown --inject/);
+  });
+});
+
+describe("the self-test's judgement", () => {
+  it("compares a partial profile with its own metrics only (the others are not missing)", () => {
+    const v = judgeMeasured({ snapshot20k: metric(12, "lower", 0.6) }, baseline);
+    expect(v.map((x) => [x.name, x.ok])).toEqual([["snapshot20k", true]]);
+  });
+
+  it("is good when the gate passes the path as it is and fails it slowed down 2x", () => {
+    const o = outcome(
+      "rest",
+      { restCallsRatio: metric(0.82, "higher", 0.45), restCallsErrors: metric(0, "lower", 0) },
+      { restCallsRatio: metric(0.41, "higher", 0.45), restCallsErrors: metric(0, "lower", 0) },
+      baseline,
+    );
+    expect(o.cleanPassed).toBe(true);
+    expect(o.injectedFailed).toBe(true);
+    expect(o.rows.find((r) => r.metric === "restCallsRatio")?.slowdown).toBe(2);
+  });
+
+  it("says so when a 2x slowdown slips under the tolerance", () => {
+    // 0.9 -> 0.45 is half, but the limit from a pessimistic baseline of 0.8 is 0.44.
+    const o = outcome(
+      "rest",
+      { restCallsRatio: metric(0.9, "higher", 0.45) },
+      { restCallsRatio: metric(0.45, "higher", 0.45) },
+      baseline,
+    );
+    expect(o.cleanPassed).toBe(true);
+    expect(o.injectedFailed).toBe(false);
+  });
+
+  it("says so when the path fails as it is", () => {
+    const o = outcome(
+      "snapshot",
+      { snapshot20k: metric(17, "lower", 0.6) },
+      { snapshot20k: metric(34, "lower", 0.6) },
+      baseline,
+    );
+    expect(o.cleanPassed).toBe(false);
+    expect(o.injectedFailed).toBe(true);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * Deliberate slowdowns of one path of a benchmark's gateway process, so the gate's self-test can
+ * show the gate failing on a 2x regression (`npm run bench -- gate --inject slow=...`). Only the
+ * bench's gateway worker loads this, and only when O2G_BENCH_SLOW is set: the gateway itself
+ * carries no hook for it and pays nothing.
+ *
+ *   O2G_BENCH_SLOW=node-links      until the gateway is ready (the startup snapshot), every
+ *                                  request to a node (CSTA, CMIP) is answered twice as late: its
+ *                                  answer is held back for as long as it took
+ *   O2G_BENCH_SLOW=http:<regex>    the HTTPS requests whose path matches cost the gateway's event
+ *                                  loop twice their work (it spins as long again)
+ */
+
+import type { IncomingMessage, ServerResponse } from "node:http";
+import https from "node:https";
+import { RoseLink } from "../../protocols/rose/index.js";
+
+export type SlowSpec = { kind: "node-links" } | { kind: "http"; path: RegExp };
+
+export function parseSlow(spec: string | undefined): SlowSpec | undefined {
+  if (!spec) return undefined;
+  if (spec === "node-links") return { kind: "node-links" };
+  if (spec.startsWith("http:")) return { kind: "http", path: new RegExp(spec.slice(5)) };
+  throw new Error(`O2G_BENCH_SLOW=${spec}: expected node-links or http:<regex>`);
+}
+
+/** Run `fn` as long after `t0` as `t0` was before now: the exchange takes twice its time. */
+function holdBack(t0: number, fn: () => void): void {
+  const took = performance.now() - t0;
+  if (took < 1) setImmediate(fn);
+  else setTimeout(fn, took);
+}
+
+/** Install the slowdown; returns a function that removes it. */
+export function installSlowdown(spec: SlowSpec): () => void {
+  if (spec.kind === "node-links") {
+    type Done = (err: unknown, res: unknown) => void;
+    type Invoke = (op: unknown, argument: unknown, done: Done, linked?: unknown) => number;
+    const proto = RoseLink.prototype as unknown as { invoke: Invoke };
+    const original = proto.invoke;
+    proto.invoke = function (this: unknown, op, argument, done, linked) {
+      const t0 = performance.now();
+      return original.call(this, op, argument, (err, res) => holdBack(t0, () => done(err, res)), linked);
+    };
+    return () => {
+      proto.invoke = original;
+    };
+  }
+  // fastify answers on the server's "request" event: watch it there. A time delay would not
+  // do: with many connections the gateway stays busy with the others, and the throughput holds.
+  // The path's work is doubled instead: before each matching answer leaves, the event loop spins
+  // for as long as it was busy since the previous one while matching requests were in flight.
+  const proto = https.Server.prototype as { emit: (event: string | symbol, ...args: unknown[]) => boolean };
+  const own = Object.hasOwn(proto, "emit");
+  const original = proto.emit;
+  let inFlight = 0;
+  let mark = performance.eventLoopUtilization();
+  proto.emit = function (this: https.Server, event: string | symbol, ...args: unknown[]): boolean {
+    if (event === "request") {
+      const req = args[0] as IncomingMessage;
+      const res = args[1] as ServerResponse;
+      if (spec.path.test(req.url ?? "")) {
+        // Busy time before the path was in flight is not the path's.
+        if (inFlight++ === 0) mark = performance.eventLoopUtilization();
+        const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
+        res.end = ((...a: unknown[]) => {
+          spin(performance.eventLoopUtilization(mark).active);
+          mark = performance.eventLoopUtilization();
+          inFlight--;
+          return end(...a);
+        }) as ServerResponse["end"];
+      }
+    }
+    return original.call(this, event, ...args);
+  };
+  return () => {
+    if (own) proto.emit = original;
+    else delete (proto as { emit?: unknown }).emit;
+  };
+}
+
+function spin(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // the injected work
+  }
+}

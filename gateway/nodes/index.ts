@@ -1,0 +1,2 @@
+export { type CtiLinkState, NodeLink, type NodeStatus } from "./node-link.js";
+export { routingNode, subscriberRouting } from "./routing-node.js";
