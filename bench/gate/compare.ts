@@ -19,6 +19,8 @@ export interface Baseline {
   date: string;
   machine: { cpus: number; node: string };
   metrics: Record<string, Metric>;
+  /** parts of the profile measured again later (`gate --update --parts ...`), and when */
+  amended?: { date: string; parts: string[] }[];
 }
 
 export interface Verdict {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type Baseline, judgeMeasured, type Metric } from "./compare.js";
-import { parseInject } from "./index.js";
+import { amend, parseInject } from "./index.js";
 import { outcome } from "./selftest.js";
 
 const metric = (value: number, better: "lower" | "higher", tolerance: number): Metric => ({
@@ -73,5 +73,21 @@ describe("the self-test's judgement", () => {
     );
     expect(o.cleanPassed).toBe(false);
     expect(o.injectedFailed).toBe(true);
+  });
+});
+
+describe("amend (gate --update --parts)", () => {
+  it("replaces or adds the measured metrics, keeps the others, and says when", () => {
+    const fresh: Baseline = {
+      date: "2026-02-02T00:00:00.000Z",
+      machine: { cpus: 2, node: "v20" },
+      metrics: { restCallsRatio: metric(0.7, "higher", 0.45), restCallsCpuRatio: metric(1.2, "lower", 0.5) },
+    };
+    const b = amend(baseline, fresh, ["rest"]);
+    expect(b.date).toBe(baseline.date);
+    expect(b.metrics.snapshot20k?.value).toBe(10);
+    expect(b.metrics.restCallsRatio?.value).toBe(0.7);
+    expect(b.metrics.restCallsCpuRatio?.value).toBe(1.2);
+    expect(b.amended).toEqual([{ date: fresh.date, parts: ["rest"] }]);
   });
 });

@@ -9,6 +9,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { O2gClient } from "../../scenarios/o2g-client/index.js";
 import { type BenchResult, barChart, type Row, result } from "../report/index.js";
+import { cpuPerOp } from "../support/cpu.js";
 import { spawnEmulator, spawnGateway, spawnTs } from "../support/processes.js";
 
 export interface RestOptions {
@@ -195,17 +196,27 @@ export async function measureRest(opts: RestOptions): Promise<Row[]> {
       // elsewhere on a shared machine then spoils one round, not the figure.
       let g: autocannon.Result | undefined;
       let bl: autocannon.Result | undefined;
+      // CPU per request of each server, the lowest of the rounds (the least disturbed).
+      let gCpu: number | undefined;
+      let blCpu: number | undefined;
+      let errors = 0;
+      const lowest = (a: number | undefined, b: number | undefined) =>
+        a === undefined ? b : b === undefined ? a : Math.min(a, b);
+      const total = (r: autocannon.Result) => r.requests.total;
       for (let round = 1; round <= (opts.rounds ?? 1); round++) {
         opts.progress?.(`rest: ${e.name} on the gateway for ${opts.durationS} s (round ${round})...`);
-        const gr = await cannon(gw.ready.url, ca, e, opts);
+        const gr = await cpuPerOp(gw.child.pid, () => cannon(gw.ready.url, ca, e, opts), total);
         if (e.requests === makeAndRelease) await releaseLeftovers();
         opts.progress?.(
           `rest: ${e.name} on the bare fastify baseline for ${opts.durationS} s (round ${round})...`,
         );
-        const br = await cannon(base.ready.url, ca, e, opts);
+        const br = await cpuPerOp(base.child.pid, () => cannon(base.ready.url, ca, e, opts), total);
         callers.reset();
-        if (!g || gr.requests.average > g.requests.average) g = gr;
-        if (!bl || br.requests.average > bl.requests.average) bl = br;
+        errors += gr.result.errors + gr.result.non2xx;
+        if (!g || gr.result.requests.average > g.requests.average) g = gr.result;
+        if (!bl || br.result.requests.average > bl.requests.average) bl = br.result;
+        gCpu = lowest(gCpu, gr.usPerOp);
+        blCpu = lowest(blCpu, br.usPerOp);
       }
       if (!g || !bl) throw new Error("no round ran");
       rows.push({
@@ -213,12 +224,15 @@ export async function measureRest(opts: RestOptions): Promise<Row[]> {
         rps: Math.round(g.requests.average),
         p50Ms: g.latency.p50,
         p99Ms: g.latency.p99,
-        errors: g.errors + g.non2xx,
+        errors,
         statuses: Object.entries(g.statusCodeStats ?? {})
           .map(([k, v]) => `${k}:${(v as { count: number }).count}`)
           .join(" "),
         baselineRps: Math.round(bl.requests.average),
         ratio: Number((g.requests.average / bl.requests.average).toFixed(2)),
+        cpuUs: gCpu === undefined ? null : Math.round(gCpu),
+        baselineCpuUs: blCpu === undefined ? null : Math.round(blCpu),
+        cpuRatio: gCpu === undefined || blCpu === undefined ? null : Number((gCpu / blCpu).toFixed(2)),
       });
     }
     return rows;
@@ -235,7 +249,8 @@ export async function restBench(
   const res = result("rest", rows, [
     `autocannon, ${opts.connections} connections, ${opts.durationS} s per endpoint, HTTPS; rps = requests/s (a make+release pair counts two).`,
     "baselineRps: a bare fastify server answering the same JSON bodies over the same certificate, in the same run; ratio = rps / baselineRps.",
-    "errors: failed or non-2xx answers (a release that overtakes the call's own events would be a 404 here).",
+    "errors: failed or non-2xx answers over every round (a release that overtakes the call's own events would be a 404 here).",
+    "cpuUs, baselineCpuUs: CPU µs each server process spends per request (lowest round); cpuRatio = cpuUs / baselineCpuUs: the gateway's cost, whoever is the bottleneck.",
   ]);
   const charts = {
     "rest.svg": barChart({

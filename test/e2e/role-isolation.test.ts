@@ -88,9 +88,9 @@ describe("another user's services, named by loginName", () => {
   it("DND cannot be set, nor a forward, and Bob's routing is unchanged", async () => {
     const before = (await bob.get("routing", "")).body;
     await refused(mallory, "POST", mallory.url("routing", "dnd", { loginName: bobLogin }));
+    // As the SDK's forwardOnNumber sends it.
     await refused(mallory, "POST", mallory.url("routing", "forwardroute", { loginName: bobLogin }), {
-      forwardType: "IMMEDIATE",
-      destinations: [{ type: "NUMBER", number: "10001" }],
+      forwardRoute: { forwardType: "IMMEDIATE", destinations: [{ type: "NUMBER", number: "10001" }] },
     });
     expect((await bob.get("routing", "")).body).toEqual(before);
   });

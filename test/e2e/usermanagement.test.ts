@@ -196,7 +196,7 @@ describe("bad input", () => {
       { nodeId: 1, deviceNumbers: ["10001", "10029"] },
       {},
       404,
-      /no Subscriber 10029 on node 1/,
+      /no Subscriber 10029 on OXE node 1/,
     ],
   ])("answers %s with its status", async (_what, method, path, body, query, status, message) => {
     const before = sb.gateway.core.directory.users.size;

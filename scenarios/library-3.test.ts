@@ -1,0 +1,4 @@
+/** Shard 3 of the scenario library (library.ts). */
+import { libraryShard } from "./library.js";
+
+libraryShard(2);
