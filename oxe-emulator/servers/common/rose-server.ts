@@ -13,8 +13,8 @@ import {
   type UserInformation,
 } from "../../../protocols/acse/index.js";
 import { type ErrorCodec, type OperationSpec, RoseLink } from "../../../protocols/rose/index.js";
-import { FaultyWriter, type LinkFaults, noFaults } from "./faults.js";
-import { closeTcp, listenTcp } from "./listen.js";
+import { FaultyWriter } from "./faults.js";
+import { TcpNodeServer } from "./tcp-node-server.js";
 
 export interface RoseServerOptions {
   nodeId: number;
@@ -53,28 +53,15 @@ export interface RoseServerHooks<E> {
   closed?(a: Association<E>): void;
 }
 
-export class RoseNodeServer<E> {
-  readonly faults: LinkFaults = noFaults();
+export class RoseNodeServer<E> extends TcpNodeServer {
   protected readonly associations = new Set<Association<E>>();
-  private server: net.Server | undefined;
   private nextId = 1;
-  private boundPort = 0;
 
   constructor(
     protected readonly options: RoseServerOptions,
     private readonly hooks: RoseServerHooks<E>,
-  ) {}
-
-  get port(): number {
-    return this.boundPort;
-  }
-
-  get nodeId(): number {
-    return this.options.nodeId;
-  }
-
-  get listening(): boolean {
-    return this.server !== undefined;
+  ) {
+    super(options, options.protocol);
   }
 
   /** Associations currently open (accepted). */
@@ -82,24 +69,6 @@ export class RoseNodeServer<E> {
     let n = 0;
     for (const a of this.associations) if (a.accepted) n++;
     return n;
-  }
-
-  async listen(port = this.options.port, host = this.options.host): Promise<number> {
-    const l = await listenTcp((socket) => this.onConnection(socket), port, host);
-    this.server = l.server;
-    this.boundPort = l.port;
-    return l.port;
-  }
-
-  /**
-   * Stop listening. `reset` tears every link down (connections reset: a clean failure);
-   * otherwise open links are left as they are, which a caller stalls to play a silent one.
-   */
-  async close(reset = true): Promise<void> {
-    if (reset) this.dropLinks();
-    const server = this.server;
-    this.server = undefined;
-    await closeTcp(server);
   }
 
   /** Drop every link now (a fault), leaving the listener up. */
@@ -112,11 +81,7 @@ export class RoseNodeServer<E> {
     for (const a of this.associations) if (!a.socket.destroyed) a.socket.write(bytes);
   }
 
-  protected log(line: string): void {
-    this.options.log?.(`[node ${this.options.nodeId} ${this.options.protocol}] ${line}`);
-  }
-
-  private onConnection(socket: net.Socket): void {
+  protected onSocket(socket: net.Socket): void {
     if (this.faults.offline) {
       socket.destroy();
       return;

@@ -19,8 +19,7 @@
 import type net from "node:net";
 import tls from "node:tls";
 import type { VoiceMailStore } from "../../voicemail/index.js";
-import { type LinkFaults, noFaults } from "../common/faults.js";
-import { closeTcp, listenTcp } from "../common/listen.js";
+import { TcpNodeServer } from "../common/tcp-node-server.js";
 import { emulatorTls, type TlsMaterial } from "../common/tls.js";
 import { CommandReader } from "./parser.js";
 import { ImapSession } from "./session.js";
@@ -42,10 +41,7 @@ export interface ImapServerOptions {
   log?: (line: string) => void;
 }
 
-export class ImapNodeServer {
-  readonly faults: LinkFaults = noFaults();
-  private server: net.Server | undefined;
-  private boundPort = 0;
+export class ImapNodeServer extends TcpNodeServer {
   private readonly sockets = new Map<net.Socket, ImapSession | undefined>();
   private nextId = 1;
   private context: Promise<tls.SecureContext> | undefined;
@@ -53,14 +49,8 @@ export class ImapNodeServer {
   constructor(
     readonly store: VoiceMailStore,
     private readonly options: ImapServerOptions,
-  ) {}
-
-  get port(): number {
-    return this.boundPort;
-  }
-
-  get nodeId(): number {
-    return this.options.nodeId;
+  ) {
+    super(options, "imap");
   }
 
   /** The certificate STARTTLS presents (PEM): what a client trusts as this server's CA. */
@@ -76,10 +66,6 @@ export class ImapNodeServer {
     return this.context;
   }
 
-  get listening(): boolean {
-    return this.server !== undefined;
-  }
-
   get connectionCount(): number {
     return this.sockets.size;
   }
@@ -91,21 +77,6 @@ export class ImapNodeServer {
     return out;
   }
 
-  async listen(port = this.options.port, host = this.options.host): Promise<number> {
-    const l = await listenTcp((socket) => this.onSocket(socket), port, host);
-    this.server = l.server;
-    this.boundPort = l.port;
-    return l.port;
-  }
-
-  /** Stop listening; `reset` also drops every connection. */
-  async close(reset = true): Promise<void> {
-    if (reset) this.dropLinks();
-    const server = this.server;
-    this.server = undefined;
-    await closeTcp(server);
-  }
-
   /** Drop every connection now (a fault, or a switchover), leaving the listener up. */
   dropLinks(): void {
     for (const [socket, session] of [...this.sockets]) {
@@ -114,11 +85,7 @@ export class ImapNodeServer {
     }
   }
 
-  private log(line: string): void {
-    this.options.log?.(`[node ${this.options.nodeId} imap] ${line}`);
-  }
-
-  private onSocket(socket: net.Socket): void {
+  protected onSocket(socket: net.Socket): void {
     socket.on("error", () => {});
     socket.setNoDelay(true);
     this.sockets.set(socket, undefined);

@@ -16,8 +16,7 @@ import { StringDecoder } from "node:string_decoder";
 import type { AuthContext, Connection, ServerChannel } from "ssh2";
 import ssh2 from "ssh2";
 import type { NodeAnalytics } from "../../analytics/index.js";
-import { type LinkFaults, noFaults } from "../common/faults.js";
-import { closeTcp, listenTcp } from "../common/listen.js";
+import { TcpNodeServer } from "../common/tcp-node-server.js";
 import { type CommandOutput, EXIT_OK, isExit, runCommand } from "./commands.js";
 import { hostKeyFor, publicKeyLine } from "./host-key.js";
 
@@ -45,13 +44,10 @@ const FAILED_LOGINS_CODE = 305;
 /** Buffered output is sent once it reaches this size (or when a command waits or ends). */
 const CHUNK = 32 * 1024;
 
-export class SshNodeServer {
-  readonly faults: LinkFaults = noFaults();
+export class SshNodeServer extends TcpNodeServer {
   readonly hostPublicKey: string;
   private readonly hostKey: string;
   private readonly ssh: InstanceType<typeof ssh2.Server>;
-  private server: net.Server | undefined;
-  private boundPort = 0;
   private readonly sockets = new Set<net.Socket>();
   private readonly sessions = new Set<AbortController>();
   private nextId = 1;
@@ -60,6 +56,7 @@ export class SshNodeServer {
     readonly analytics: NodeAnalytics,
     private readonly options: SshServerOptions,
   ) {
+    super(options, "ssh");
     this.hostKey = options.hostKey ?? hostKeyFor(options.nodeId, options.hostKeyDir);
     this.hostPublicKey = publicKeyLine(this.hostKey);
     this.ssh = new ssh2.Server(
@@ -72,37 +69,9 @@ export class SshNodeServer {
     );
   }
 
-  get port(): number {
-    return this.boundPort;
-  }
-
-  get nodeId(): number {
-    return this.options.nodeId;
-  }
-
-  get listening(): boolean {
-    return this.server !== undefined;
-  }
-
   /** TCP connections open now (authenticated or not). */
   get connectionCount(): number {
     return this.sockets.size;
-  }
-
-  async listen(port = this.options.port, host = this.options.host): Promise<number> {
-    // Our own listener hands sockets to ssh2, so faults can refuse or stall them first.
-    const l = await listenTcp((socket) => this.onSocket(socket), port, host);
-    this.server = l.server;
-    this.boundPort = l.port;
-    return l.port;
-  }
-
-  /** Stop listening; `reset` also drops every connection. */
-  async close(reset = true): Promise<void> {
-    if (reset) this.dropLinks();
-    const server = this.server;
-    this.server = undefined;
-    await closeTcp(server);
   }
 
   /** Drop every connection now (a fault, or a switchover), leaving the listener up. */
@@ -111,11 +80,8 @@ export class SshNodeServer {
     for (const socket of [...this.sockets]) socket.destroy();
   }
 
-  private log(line: string): void {
-    this.options.log?.(`[node ${this.options.nodeId} ssh] ${line}`);
-  }
-
-  private onSocket(socket: net.Socket): void {
+  /** Our own listener hands sockets to ssh2, so faults can refuse or stall them first. */
+  protected onSocket(socket: net.Socket): void {
     socket.on("error", () => {});
     if (Date.now() < this.faults.refuseUntil) {
       socket.destroy();
