@@ -7,7 +7,7 @@
 import { type HttpHandler, HttpResponse, http, type PathParams } from "msw";
 import { type TSchema, Type } from "typebox";
 import { ForwardConditionSchema, OverflowConditionSchema } from "../domain/routing/schema.js";
-import type { EventPackage } from "../events/types.js";
+import { EVENT_PACKAGES, type EventPackage } from "../events/types.js";
 import * as CS from "../services/comlog/schemas.js";
 import { LoginNameQuery } from "../services/common/schemas.js";
 import * as T from "../services/telephony/schemas.js";
@@ -198,27 +198,7 @@ export function createHandlers(model: MockO2g): HttpHandler[] {
 
   const Selector = Type.Object({
     ids: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 1000 })),
-    names: Type.Optional(
-      Type.Array(
-        Type.Union(
-          [
-            "telephony",
-            "eventSummary",
-            "unifiedComLog",
-            "user",
-            "userManagement",
-            "routingManagement",
-            "agent",
-            "pilot",
-            "rsi",
-            "system",
-            "pbxManagement",
-            "rti",
-            "acdstats",
-          ].map((n) => Type.Literal(n)),
-        ),
-      ),
-    ),
+    names: Type.Optional(Type.Array(Type.Union(EVENT_PACKAGES.map((n) => Type.Literal(n))))),
   });
   const SubscriptionBody = Type.Object({
     filter: Type.Optional(Type.Object({ selectors: Type.Optional(Type.Array(Selector, { maxItems: 100 })) })),

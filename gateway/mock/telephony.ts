@@ -11,7 +11,6 @@
 
 import type {
   Call,
-  CallCapabilities,
   CallCause,
   DeviceCapabilities,
   Leg,
@@ -20,6 +19,7 @@ import type {
   TelephonicState,
   UserState,
 } from "../domain/telephony/schema.js";
+import { diff, NO_CALL_CAPS } from "../domain/telephony/view-diff.js";
 import type { O2gEvent } from "../events/types.js";
 import { MockError } from "./errors.js";
 import { type MockUser, partyInfo } from "./users.js";
@@ -60,32 +60,6 @@ const callNotFound = (ref: string) =>
   telephonyError(404, "CALL_REFERENCE_NOT_FOUND", "INVALID_CALL_ID", `no call ${ref}`);
 const incompatible = (message: string) =>
   telephonyError(409, "INCOMPATIBLE_WITH_STATE", "INVALID_DEVICE_STATE", message);
-
-const NO_CALL_CAPS: CallCapabilities = {
-  addDevice: false,
-  addParticipant: false,
-  intruded: false,
-  intrusion: false,
-  transfer: false,
-  blindTransfer: false,
-  merge: false,
-  redirect: false,
-  pickedUp: false,
-  redirectToVoiceMail: false,
-  overflowToVoiceMail: false,
-  dropMe: false,
-  terminate: false,
-  reject: false,
-  callBack: false,
-  park: false,
-  startRecord: false,
-  stopRecord: false,
-  pauseRecord: false,
-  resumeRecord: false,
-  dropParticipant: false,
-  muteParticipant: false,
-  holdParticipant: false,
-};
 
 function mediaState(c: Conn, othersRinging: boolean, alone: boolean): MediaState {
   if (c === "alerting") return "RINGING_INCOMING";
@@ -469,19 +443,4 @@ export class MockTelephony {
       deviceCapabilities: this.deviceCaps(u),
     };
   }
-}
-
-function diff<T>(before: T[], after: T[], key: (x: T) => string) {
-  const b = new Map(before.map((x) => [key(x), x]));
-  const a = new Map(after.map((x) => [key(x), x]));
-  const added: T[] = [];
-  const modified: T[] = [];
-  const removed: T[] = [];
-  for (const [k, x] of a) {
-    const y = b.get(k);
-    if (!y) added.push(x);
-    else if (JSON.stringify(x) !== JSON.stringify(y)) modified.push(x);
-  }
-  for (const [k, y] of b) if (!a.has(k)) removed.push(y);
-  return { added, modified, removed };
 }

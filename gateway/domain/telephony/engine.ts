@@ -14,13 +14,12 @@ import type {
   Call,
   CallCause,
   DeviceCapabilities,
-  Leg,
   MediaState,
-  Participant,
   TelephonicState,
   TelephonyEvent,
   UserState,
 } from "./o2g-types.js";
+import { diff } from "./view-diff.js";
 import { deviceCapabilities, userView } from "./views.js";
 
 export class TelephonyEngine {
@@ -297,19 +296,4 @@ export class TelephonyEngine {
     if (previousCallRef) ev.previousCallRef = previousCallRef;
     return ev;
   }
-}
-
-function diff<T extends Leg | Participant>(before: T[], after: T[], key: (x: T) => string) {
-  const b = new Map(before.map((x) => [key(x), x]));
-  const a = new Map(after.map((x) => [key(x), x]));
-  const added: T[] = [];
-  const modified: T[] = [];
-  const removed: T[] = [];
-  for (const [k, x] of a) {
-    const y = b.get(k);
-    if (!y) added.push(x);
-    else if (JSON.stringify(x) !== JSON.stringify(y)) modified.push(x);
-  }
-  for (const [k, y] of b) if (!a.has(k)) removed.push(y);
-  return { added, modified, removed };
 }

@@ -17,6 +17,7 @@ import type {
   Participant,
   PartyInfo,
 } from "./o2g-types.js";
+import { NO_CALL_CAPS } from "./view-diff.js";
 
 function mediaState(state: LocalConnectionState, othersRinging: boolean, alone: boolean): MediaState {
   switch (state) {
@@ -51,32 +52,6 @@ export function partyInfo(number: string | null, directory: UserDirectory): Part
     type: { main: "USER", subType: user.devices.find((d) => d.id === number)?.subType ?? "" },
   };
 }
-
-const NO_CALL_CAPS: CallCapabilities = {
-  addDevice: false,
-  addParticipant: false,
-  intruded: false,
-  intrusion: false,
-  transfer: false,
-  blindTransfer: false,
-  merge: false,
-  redirect: false,
-  pickedUp: false,
-  redirectToVoiceMail: false,
-  overflowToVoiceMail: false,
-  dropMe: false,
-  terminate: false,
-  reject: false,
-  callBack: false,
-  park: false,
-  startRecord: false,
-  stopRecord: false,
-  pauseRecord: false,
-  resumeRecord: false,
-  dropParticipant: false,
-  muteParticipant: false,
-  holdParticipant: false,
-};
 
 /**
  * The user's view of `r`; `otherCalls` are the user's other calls (their leg states decide
