@@ -26,7 +26,14 @@ const USAGE = `usage: npm run gateway -- [options]
   --data-dir D         where the TLS material is kept (default .data/gateway)
   --log-level L        fatal|error|warn|info|debug (default info)
   --database-url URL   PostgreSQL for what must survive a restart (also DATABASE_URL); default:
-                       the embedded pg-mem, in memory`;
+                       the embedded pg-mem, in memory
+  --ha                 run as one member of an active/passive pair (needs --database-url): the
+                       member holding the pair's lock in PostgreSQL serves, the other waits
+  --ha-peer H:P        the other member's HTTPS address, named to clients the passive one refuses
+  --ha-pair NAME       the pair's name (default o2g): pairs sharing one database need their own`;
+
+/** EX_TEMPFAIL: a supervisor should start the process again */
+const FENCED_EXIT = 75;
 
 async function main(): Promise<void> {
   let values: Record<string, string | boolean | undefined>;
@@ -49,6 +56,9 @@ async function main(): Promise<void> {
         "data-dir": { type: "string" },
         "log-level": { type: "string" },
         "database-url": { type: "string" },
+        ha: { type: "boolean" },
+        "ha-peer": { type: "string" },
+        "ha-pair": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -86,6 +96,15 @@ async function main(): Promise<void> {
     if (s("public-host")) overrides.publicHost = s("public-host")!;
     if (s("data-dir")) overrides.dataDir = s("data-dir")!;
     if (s("database-url")) overrides.store = { databaseUrl: s("database-url")! };
+    // Only what is given: the file's and environment's timings stay.
+    const ha =
+      values.ha || s("ha-peer") || s("ha-pair")
+        ? {
+            enabled: true,
+            ...(s("ha-peer") ? { peer: s("ha-peer")! } : {}),
+            ...(s("ha-pair") ? { pair: s("ha-pair")! } : {}),
+          }
+        : undefined;
     if (s("log-level")) overrides.log = { level: s("log-level") as GatewayConfig["log"]["level"] };
     if (s("admin")) {
       const [login, ...rest] = s("admin")!.split(":");
@@ -94,7 +113,7 @@ async function main(): Promise<void> {
     const config = loadGatewayConfig({
       ...(s("config") ? { file: s("config")! } : {}),
       env: process.env,
-      overrides,
+      overrides: { ...overrides, ...(ha ? { ha } : {}) },
     });
     if (config.nodes.length === 0)
       console.warn("no OXE node configured (--nodes or O2G_NODES): the gateway has nobody to serve");
@@ -103,6 +122,19 @@ async function main(): Promise<void> {
     const gw = await startGateway(config, log);
     console.log(`O2G gateway on ${gw.url}/api/rest${gw.caFile ? `   (CA: ${gw.caFile})` : ""}`);
     if (gw.httpUrl) console.warn(`plain HTTP on ${gw.httpUrl}: passwords travel in clear there`);
+    if (gw.ha) {
+      console.log(
+        `high availability: ${gw.ha.role === "active" ? "active" : "passive, waiting for the lock"}`,
+      );
+      void gw.ha.whenActive().then(() => console.log("high availability: this member is now the active one"));
+      // A fenced member does not rejoin in place: it exits, and its supervisor (systemd
+      // Restart=, a container's restart policy) starts it again, as the passive member.
+      gw.ha.onFenced(async (reason) => {
+        console.error(`high availability: fenced (${reason}); exiting to be restarted as the passive member`);
+        await gw.stop().catch(() => undefined);
+        process.exit(FENCED_EXIT);
+      });
+    }
     const stop = async () => {
       await gw.stop();
       process.exit(0);

@@ -11,6 +11,13 @@ import { ComlogBuilder } from "./domain/comlog/index.js";
 import { UserDirectory } from "./domain/directory.js";
 import { NodeUnavailableError } from "./domain/errors.js";
 import { EventSummaryCounters, MissedCallCounter } from "./domain/eventsummary/index.js";
+import {
+  announceLicenseExpiry,
+  type ExpiryAnnouncer,
+  Licenses,
+  loadLicenseFile,
+  trustedLicenseKeys,
+} from "./domain/licensing/index.js";
 import { VoiceMailService } from "./domain/messaging/index.js";
 import { ExternalContacts, PhoneBook } from "./domain/phonebook/index.js";
 import { RoutingManager, type RoutingNode } from "./domain/routing/index.js";
@@ -38,6 +45,9 @@ export class GatewayCore {
   private readonly missedCalls: MissedCallCounter;
   readonly phoneBook: PhoneBook;
   readonly sessions: SessionStore;
+  /** the license file's grants and who holds the per-user licenses */
+  readonly licenses: Licenses;
+  private expiryAnnouncer: ExpiryAnnouncer | undefined;
   /** the users' 4645 mailboxes (IMAP) and their voice mail counters */
   readonly voicemail: VoiceMailService;
   private readonly routingNodes = new Map<number, RoutingNode>();
@@ -48,6 +58,11 @@ export class GatewayCore {
   private readonly firstReady = new Set<number>();
   /** ms from start until every node was monitored and snapshotted the first time */
   snapshotMs: number | undefined;
+  /**
+   * Why this gateway serves nothing but discovery now, or null when it serves: set by the
+   * high-availability pair (a passive or fenced member), read by the HTTP edge on every request.
+   */
+  notServing: () => string | null = () => null;
 
   constructor(
     readonly config: GatewayConfig,
@@ -56,6 +71,22 @@ export class GatewayCore {
   ) {
     this.telephony = new TelephonyEngine(this.directory, this.bus);
     this.sessions = new SessionStore(config.session.ttlSeconds);
+    const licenseSource = loadLicenseFile(
+      config.licenses.file,
+      trustedLicenseKeys({ trustTestKey: config.licenses.trustTestKey }),
+    );
+    (licenseSource.state === "INVALID" ? log.error.bind(log) : log.info.bind(log))(
+      `licenses: ${licenseSource.message}`,
+    );
+    this.licenses = new Licenses({
+      source: licenseSource,
+      managementOverride: config.licenses.management,
+      warningDays: config.licenses.expiryWarningDays,
+    });
+    // Check-out: the licenses a login took go back when its last session ends (logout or timeout).
+    this.sessions.onEnd((s) => {
+      if (this.sessions.ofLogin(s.principal.login).length === 0) this.licenses.checkOut(s.principal.login);
+    });
     this.phoneBook = new PhoneBook(this.directory, new ExternalContacts());
     this.routing = new RoutingManager({
       directory: this.directory,
@@ -195,6 +226,7 @@ export class GatewayCore {
   start(): void {
     this.linksStartedAt = performance.now();
     this.sessions.start();
+    this.expiryAnnouncer = announceLicenseExpiry(this.licenses, this.bus);
     this.voicemail.start();
     for (const n of this.nodes.values()) n.start();
     if (this.nodes.size === 0) this.snapshotMs = 0;
@@ -209,6 +241,7 @@ export class GatewayCore {
     this.untap();
     this.routing.stop();
     this.eventSummary.stop();
+    this.expiryAnnouncer?.stop();
     this.sessions.stop();
     const voicemail = this.voicemail.stop();
     for (const s of [...this.bus.subscriptions.values()]) this.bus.remove(s);

@@ -7,10 +7,12 @@ import type { AddressInfo } from "node:net";
 import { type Logger, pino } from "pino";
 import { type GatewayConfig, loadGatewayConfig, maskSecrets } from "./config/index.js";
 import { GatewayCore } from "./core.js";
-import { buildApp } from "./http/app.js";
+import { buildApp, type ExtraRoutes } from "./http/app.js";
 import type { RegisteredRoute } from "./http/contract/index.js";
 import { serverTls } from "./http/tls.js";
+import { HaArbiter, type HaRole } from "./store/ha/index.js";
 import { openStore } from "./store/index.js";
+import { WssAgent } from "./wss-agent/index.js";
 
 export interface Gateway {
   readonly core: GatewayCore;
@@ -22,14 +24,24 @@ export interface Gateway {
   readonly caFile: string;
   /** the REST API's routes as registered, with their schemas */
   readonly routes: readonly RegisteredRoute[];
-  /** resolves when every node's users are monitored and snapshotted */
+  /** the WSS agent (Cloud Connectivity), when wssAgent.url is configured */
+  readonly wssAgent: WssAgent | undefined;
+  /** resolves when every node's users are monitored and snapshotted (a passive member: once active) */
   ready(): Promise<void>;
+  /** this gateway's place in an active/passive pair, when configured (`ha.enabled`) */
+  readonly ha: HaMember | undefined;
   stop(): Promise<void>;
+}
+
+export interface GatewayExtensions {
+  /** routes beside the REST API, e.g. the sandbox's console (see ExtraRoutes) */
+  extraRoutes?: readonly ExtraRoutes[];
 }
 
 export async function startGateway(
   config: GatewayConfig = loadGatewayConfig(),
   logger?: Logger,
+  extensions: GatewayExtensions = {},
 ): Promise<Gateway> {
   const log = logger ?? pino({ level: config.log.level, base: { svc: "gateway" } });
   log.info(`configuration ${JSON.stringify(maskSecrets(config))}`);
@@ -48,7 +60,20 @@ export async function startGateway(
   });
   const core = new GatewayCore(config, log, store);
   onTrimmed = (login, ids) => core.comlogTrimmed(login, ids);
-  const { app, routes, plain } = await buildApp(core, tls);
+  // Whether the links were opened, and their closing once asked (fenced, then stopped).
+  let started = false;
+  let coreStopped: Promise<void> | undefined;
+  const stopCore = () => {
+    coreStopped ??= core.stop();
+    return coreStopped;
+  };
+  const startCore = () => {
+    if (started || coreStopped) return;
+    started = true;
+    core.start();
+  };
+  const arbiter = config.ha.enabled ? pairArbiter(config, core, log, startCore, stopCore) : undefined;
+  const { app, routes, plain } = await buildApp(core, tls, extensions.extraRoutes);
   await app.listen({
     host: config.host,
     port: config.httpsPort,
@@ -70,7 +95,28 @@ export async function startGateway(
     httpUrl = `http://${plainHost}:${(plain.address() as AddressInfo).port}`;
   }
   log.info(`O2G REST API on ${url}/api/rest${httpUrl ? ` and ${httpUrl}/api/rest` : ""}`);
-  core.start();
+  if (arbiter) {
+    try {
+      await arbiter.start();
+    } catch (err) {
+      await app.close();
+      plain?.close();
+      await store.close();
+      throw new Error(`high availability: cannot reach the pair's arbiter: ${(err as Error).message}`);
+    }
+  } else startCore();
+  // After the listeners: an application reached over the socket finds the same gateway as over HTTPS.
+  const wssAgent = config.wssAgent.url
+    ? new WssAgent({
+        settings: config.wssAgent,
+        app,
+        subscriptions: core.bus.subscriptions,
+        log: log.child({ svc: "wss-agent" }),
+        host: new URL(url).host,
+        licensed: () => core.licenses.allows("cloudConnectivity"),
+      })
+    : undefined;
+  wssAgent?.start();
   return {
     core,
     url,
@@ -78,8 +124,12 @@ export async function startGateway(
     caFile: tls.caFile,
     routes,
     ready: () => core.ready(),
+    ha: arbiter && haMember(arbiter),
+    wssAgent,
     async stop() {
-      const released = core.stop();
+      await wssAgent?.stop();
+      // The links first, the lock after: the other member takes over only once they are closed.
+      const released = stopCore().then(() => arbiter?.stop());
       plain?.closeAllConnections();
       await new Promise<void>((r) => (plain ? plain.close(() => r()) : r()));
       app.server.closeAllConnections?.();
@@ -87,6 +137,83 @@ export async function startGateway(
       await released;
       // After the HTTP side: what the last requests and calls wrote is flushed, then closed.
       await store.close();
+    },
+  };
+}
+
+/** A gateway's place in an active/passive pair, as its host program sees it. */
+export interface HaMember {
+  readonly role: HaRole;
+  /** the other member is connected to the database (undefined until seen once) */
+  readonly peerConnected: boolean | undefined;
+  /** resolves when this member becomes the active one */
+  whenActive(): Promise<void>;
+  /** called once if this member is fenced: it serves nothing more and is to be restarted */
+  onFenced(fn: (reason: string) => void): void;
+}
+
+/**
+ * The member of the pair: links opened only once the database made it the active one, closed
+ * at once when fenced; requests refused (503) whenever it does not serve; the system events
+ * of the pair (OnServerStart, OnRemoteServerLinkDown/Up for the other member).
+ */
+function pairArbiter(
+  config: GatewayConfig,
+  core: GatewayCore,
+  log: Logger,
+  startCore: () => void,
+  stopCore: () => Promise<void>,
+): HaArbiter {
+  // The pair forms only with the High Availability license (a test-signed one in the sandbox).
+  if (!core.licenses.allows("highAvailability"))
+    throw new Error(
+      "high availability needs the High Availability license: none in the license file (licenses.file)",
+    );
+  const { ha } = config;
+  const arbiter = new HaArbiter({
+    databaseUrl: config.store.databaseUrl!,
+    pair: ha.pair,
+    pollMs: ha.pollMs,
+    heartbeatMs: ha.heartbeatMs,
+    heartbeatTimeoutMs: ha.heartbeatTimeoutMs,
+    log: log.child({ svc: "ha" }),
+  });
+  const other = ha.peer ? ` (the other member: ${ha.peer})` : "";
+  core.notServing = () => {
+    if (arbiter.serving()) return null;
+    switch (arbiter.role) {
+      case "fenced":
+        return `this O2G lost its high-availability lock and stopped serving${other}`;
+      case "active": // its last heartbeat is too old to answer for the lock
+        return `this O2G cannot confirm it is the active member of its pair${other}`;
+      default:
+        return `this O2G is the passive member of a high-availability pair${other}`;
+    }
+  };
+  const system = (eventName: string) => core.bus.publish("system", null, { eventName });
+  arbiter.on("active", () => {
+    startCore();
+    system("OnServerStart");
+  });
+  arbiter.on("peer", (up) => {
+    if (arbiter.role === "active") system(up ? "OnRemoteServerLinkUp" : "OnRemoteServerLinkDown");
+  });
+  arbiter.on("fenced", () => void stopCore());
+  return arbiter;
+}
+
+function haMember(arbiter: HaArbiter): HaMember {
+  return {
+    get role() {
+      return arbiter.role;
+    },
+    get peerConnected() {
+      return arbiter.peerConnected;
+    },
+    whenActive: () =>
+      arbiter.role === "active" ? Promise.resolve() : new Promise((r) => arbiter.once("active", () => r())),
+    onFenced: (fn) => {
+      arbiter.once("fenced", fn);
     },
   };
 }

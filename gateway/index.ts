@@ -5,5 +5,6 @@ export {
   type NodeConfig,
 } from "./config/index.js";
 export { GatewayCore } from "./core.js";
-export { type Gateway, startGateway } from "./gateway.js";
+export { type Gateway, type GatewayExtensions, startGateway } from "./gateway.js";
+export type { ExtraRoutes } from "./http/app.js";
 export { installLastResort, type LastResort } from "./last-resort.js";

@@ -8,10 +8,12 @@ import os from "node:os";
 import path from "node:path";
 import { pino } from "pino";
 import type { Dispatcher } from "undici";
+import { consoleBundle, consoleRoutes } from "../console/server/index.js";
 import { LOOPBACK_RANGES } from "../gateway/events/index.js";
 import { DEFAULT_GATEWAY_CONFIG, type Gateway, type GatewayConfig, startGateway } from "../gateway/index.js";
 import { type Emulator, type EmulatorConfig, startEmulator } from "../oxe-emulator/index.js";
 import { O2gClient } from "./o2g-client/index.js";
+import { testLicenseConfig } from "./test-license.js";
 
 export interface Sandbox {
   emulator: Emulator;
@@ -25,14 +27,22 @@ export interface Sandbox {
 
 export const ADMIN = { login: "admin", password: "Sandbox-Admin-1" };
 
-export type GatewayOverrides = Partial<Omit<GatewayConfig, "links" | "events">> & {
+export type GatewayOverrides = Partial<Omit<GatewayConfig, "links" | "events" | "licenses">> & {
   links?: Partial<GatewayConfig["links"]>;
   events?: Partial<GatewayConfig["events"]>;
+  /** over the generous test license every sandbox runs on (scenarios/test-license.ts) */
+  licenses?: Partial<GatewayConfig["licenses"]>;
 };
+
+export interface SandboxExtras {
+  /** serve the web console and the emulator control API, as `npm start` does */
+  console?: boolean;
+}
 
 export async function startSandbox(
   emu: Partial<EmulatorConfig> = {},
   gw: GatewayOverrides = {},
+  extras: SandboxExtras = {},
 ): Promise<Sandbox> {
   const emulator = await startEmulator({ users: 50, nodes: 1, seed: 1, heartbeatMs: 0, ...emu });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "o2g-gw-"));
@@ -62,11 +72,16 @@ export async function startSandbox(
     })),
     ...gw,
     links: { ...DEFAULT_GATEWAY_CONFIG.links, ...gw.links },
+    // A generous TEST license: no test meets the quotas of O2G without a license file unless
+    // it sets `licenses` itself.
+    licenses: { ...DEFAULT_GATEWAY_CONFIG.licenses, ...testLicenseConfig(dataDir), ...gw.licenses },
     // Like the sandbox: webhook receivers on this machine (the scenario runner's) are allowed.
     events: { ...DEFAULT_GATEWAY_CONFIG.events, webhookAllow: LOOPBACK_RANGES, ...gw.events },
     log: { level: process.env.O2G_TEST_LOG ? "debug" : "warn" },
   };
-  const gateway = await startGateway(config, pino({ level: config.log.level }));
+  const gateway = await startGateway(config, pino({ level: config.log.level }), {
+    extraRoutes: extras.console ? [consoleRoutes({ bundle: await consoleBundle(), emulator })] : [],
+  });
   await gateway.ready();
   const ca = readFileSync(gateway.caFile, "utf8");
   const clients: O2gClient[] = [];

@@ -3,10 +3,12 @@
  * "READY {json}" with the startup snapshot time and its RSS once every node is monitored
  * and snapshotted, then serves until it is stopped.
  */
+import { mkdirSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { DEFAULT_GATEWAY_CONFIG, loadGatewayConfig, parseNodes } from "../../gateway/config/index.js";
 import { installLastResort, startGateway } from "../../gateway/index.js";
+import { testLicenseConfig } from "../../scenarios/test-license.js";
 import { installSlowdown, parseSlow } from "./slow.js";
 
 const { values } = parseArgs({
@@ -17,9 +19,17 @@ const { values } = parseArgs({
     "snapshot-window": { type: "string" },
     "heartbeat-ms": { type: "string" },
     "heartbeat-misses": { type: "string" },
+    // a member of an active/passive pair (needs DATABASE_URL): "pollMs/heartbeatMs/timeoutMs"
+    ha: { type: "string" },
   },
 });
+const haTimings = values.ha?.split("/").map(Number);
 const env = process.env;
+
+function benchLicense(dir: string) {
+  mkdirSync(dir, { recursive: true });
+  return { ...DEFAULT_GATEWAY_CONFIG.licenses, ...testLicenseConfig(dir) };
+}
 const config = loadGatewayConfig({
   // Only what a test or benchmark means to pass: a database and an administrator account.
   env: { DATABASE_URL: env.DATABASE_URL, O2G_ADMIN: env.O2G_ADMIN },
@@ -34,6 +44,20 @@ const config = loadGatewayConfig({
       ...(values["heartbeat-misses"] ? { heartbeatMisses: Number(values["heartbeat-misses"]) } : {}),
     },
     log: { level: "warn" },
+    // Benchmarks load thousands of users: a generous TEST license, not the quotas of no file.
+    licenses: benchLicense(values["data-dir"] ?? ".data/bench-gateway"),
+    ...(haTimings
+      ? {
+          ha: {
+            enabled: true,
+            pair: env.O2G_HA_PAIR ?? "o2g",
+            peer: null,
+            pollMs: haTimings[0]!,
+            heartbeatMs: haTimings[1]!,
+            heartbeatTimeoutMs: haTimings[2]!,
+          },
+        }
+      : {}),
   },
 });
 const log = pino({ level: "warn" });
@@ -42,6 +66,10 @@ installLastResort(log);
 const slow = parseSlow(env.O2G_BENCH_SLOW);
 const removeSlowdown = slow ? installSlowdown(slow) : undefined;
 const gw = await startGateway(config, log);
+// A passive member says so at once (a benchmark kills the active one only once both are up),
+// then READY once it has taken over and monitored everyone.
+if (gw.ha && gw.ha.role !== "active")
+  console.log(`PASSIVE ${JSON.stringify({ url: gw.url, caFile: gw.caFile })}`);
 await gw.ready();
 // node-links slows the startup snapshot only: what the process serves afterwards is not measured.
 if (slow?.kind === "node-links") removeSlowdown?.();

@@ -54,7 +54,8 @@ export function spawnTs<T>(
         ready: JSON.parse(line.slice(6)) as T,
         stop: () =>
           new Promise<void>((r) => {
-            if (child.exitCode !== null) return r();
+            // Gone already: ended on its own (exitCode) or killed by a signal (signalCode).
+            if (child.exitCode !== null || child.signalCode !== null) return r();
             child.once("exit", () => r());
             child.kill("SIGTERM");
             setTimeout(() => child.kill("SIGKILL"), 5000).unref();

@@ -36,6 +36,22 @@ describe("the database", () => {
   });
 });
 
+describe("licenses", () => {
+  it("have no file and trust no test key by default; the file comes from O2G_LICENSE_FILE", () => {
+    expect(loadGatewayConfig().licenses).toEqual({
+      file: null,
+      trustTestKey: false,
+      management: null,
+      expiryWarningDays: 30,
+    });
+    const cfg = loadGatewayConfig({
+      env: { O2G_LICENSE_FILE: "/etc/o2g/lic.json", O2G_LICENSE_MANAGEMENT: "40" },
+    });
+    expect(cfg.licenses).toMatchObject({ file: "/etc/o2g/lic.json", management: 40, trustTestKey: false });
+    expect(() => loadGatewayConfig({ env: { O2G_LICENSE_MANAGEMENT: "-1" } })).toThrow(/licenses.management/);
+  });
+});
+
 describe("the security settings", () => {
   it("deny loopback and link-local webhooks, keep plain HTTP on loopback, and bound connections by default", () => {
     const c = loadGatewayConfig({ env: {} });
@@ -65,5 +81,24 @@ describe("the security settings", () => {
       /http.requestTimeoutMs/,
     );
     expect(() => loadGatewayConfig({ overrides: { tls: { certFile: "a.pem" } } })).toThrow(/go together/);
+  });
+});
+
+describe("the WSS agent", () => {
+  it("is off by default, takes a wss:// URL with a trust store, from the file or O2G_WSS_AGENT_*", () => {
+    expect(loadGatewayConfig().wssAgent.url).toBeNull();
+    const c = loadGatewayConfig({
+      env: { O2G_WSS_AGENT_URL: "wss://app:443/o2g", O2G_WSS_AGENT_CA_FILE: "/ca.pem" },
+    });
+    expect(c.wssAgent).toMatchObject({ url: "wss://app:443/o2g", caFile: "/ca.pem", audience: "o2g" });
+    expect(() =>
+      loadGatewayConfig({ overrides: { wssAgent: { url: "ws://app/o2g", caFile: "/ca.pem" } } }),
+    ).toThrow(/must be a wss:\/\/ URL/);
+    expect(() => loadGatewayConfig({ overrides: { wssAgent: { url: "wss://app/o2g" } } })).toThrow(
+      /trust store/,
+    );
+    expect(() => loadGatewayConfig({ overrides: { wssAgent: { replayLimit: 0 } } })).toThrow(
+      /wssAgent.replayLimit/,
+    );
   });
 });

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { DEFAULT_WEBHOOK_DENY } from "../events/webhook-policy.js";
 import { maskUrl } from "../store/index.js";
-import type { AnalyticsConfig, VoiceMailSettings } from "./settings.js";
+import type { AnalyticsConfig, VoiceMailSettings, WssAgentSettings } from "./settings.js";
 
 export interface Endpoint {
   host: string;
@@ -32,6 +32,21 @@ export interface NodeConfig {
   /** the node's 4645 voice mail (IMAP); absent: its users have no voice mail */
   imap?: Endpoint;
   imapSecondary?: Endpoint;
+}
+
+/** the active/passive pair (gateway/store/ha/arbiter.ts explains the timings) */
+export interface HaSettings {
+  enabled: boolean;
+  /** the other member's address (host:port of its HTTPS API), named to clients a passive member refuses */
+  peer: string | null;
+  /** the pair's name: its lock's key, so that several pairs may share one database */
+  pair: string;
+  /** how often the passive member tries to take the lock */
+  pollMs: number;
+  /** how often the member holding the lock checks it still does */
+  heartbeatMs: number;
+  /** a check unanswered for this long counts as a lost lock */
+  heartbeatTimeoutMs: number;
 }
 
 export interface AdminAccount {
@@ -118,15 +133,30 @@ export interface GatewayConfig {
   };
   /** where what must survive a restart is kept: PostgreSQL, or the embedded pg-mem when null */
   store: { databaseUrl: string | null };
+  /** an active/passive pair over one PostgreSQL (O2G's high availability); needs a databaseUrl */
+  ha: HaSettings;
   /** SSH links to the nodes' maintenance account (analytics) */
   ssh: AnalyticsConfig["ssh"];
   analytics: AnalyticsConfig["analytics"];
   /** IMAP links to the users' 4645 mailboxes (messaging) */
   imap: VoiceMailSettings;
-  /** users the Management license covers (PBX management, phone set programming, users
-   * management): above 110% of it counted over the connected nodes, those are read-only; 0: none */
-  licenses: { management: number };
+  /** licensing (gateway/domain/licensing): the signed license file, which keys to trust, and
+   * the Management count when it is to differ from the file's */
+  licenses: {
+    /** the license file (JSON signed with Ed25519); null: none, O2G's quotas without a file
+     * apply (5 users of basic telephony, 1 of advanced telephony, 1 of XML PRS, nothing else) */
+    file: string | null;
+    /** trust licenses signed with the committed TEST key (sandbox, tests, benchmarks only) */
+    trustTestKey: boolean;
+    /** users the Management license covers, over the file's count (PBX management, phone set
+     * programming, users management; above 110% of it, read-only); null: the file's; 0: none */
+    management: number | null;
+    /** OnLicenseExpiration is sent from this many days before the file's last day */
+    expiryWarningDays: number;
+  };
   log: { level: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent" };
+  /** the WSS agent (Cloud Connectivity): off unless `url` is set */
+  wssAgent: WssAgentSettings;
   /** compare every response with what its handler returned, and answer 500 on a field the
    * response schema lost (the test suites turn it on: http/contract/response-check.ts) */
   verifyResponses: boolean;
@@ -178,6 +208,7 @@ export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = {
     webhookMaxReplyBytes: 4096,
   },
   store: { databaseUrl: null },
+  ha: { enabled: false, peer: null, pair: "o2g", pollMs: 500, heartbeatMs: 1_000, heartbeatTimeoutMs: 1_000 },
   ssh: {
     login: "adfexc",
     password: "adfexc",
@@ -198,8 +229,22 @@ export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = {
     maxConnections: 2_000,
     downloadChunkBytes: 1024 * 1024,
   },
-  licenses: { management: 100_000 },
+  licenses: { file: null, trustTestKey: false, management: null, expiryWarningDays: 30 },
   log: { level: "info" },
+  wssAgent: {
+    url: null,
+    ca: null,
+    caFile: null,
+    audience: "o2g",
+    issuer: null,
+    authTimeoutMs: 10_000,
+    reconnectMinMs: 500,
+    reconnectMaxMs: 60_000,
+    replayLimit: 10_000,
+    requestIdMemory: 10_000,
+    licenseCheckMs: 24 * 3600_000,
+    pingMs: 30_000,
+  },
 };
 
 /** O2G's administrator password policy: 9+ characters with a lower, an upper, a digit and a symbol. */
@@ -298,7 +343,15 @@ export function loadGatewayConfig(src: ConfigSources = {}): GatewayConfig {
   }
   const dbUrl = env.O2G_DATABASE_URL ?? env.DATABASE_URL;
   if (dbUrl) envOver.store = { databaseUrl: dbUrl };
-  if (env.O2G_LICENSE_MANAGEMENT) envOver.licenses = { management: Number(env.O2G_LICENSE_MANAGEMENT) };
+  if (env.O2G_HA === "1" || env.O2G_HA_PEER)
+    envOver.ha = { enabled: true, ...(env.O2G_HA_PEER ? { peer: env.O2G_HA_PEER } : {}) };
+  if (env.O2G_LICENSE_MANAGEMENT || env.O2G_LICENSE_FILE)
+    envOver.licenses = {
+      ...(env.O2G_LICENSE_FILE ? { file: env.O2G_LICENSE_FILE } : {}),
+      ...(env.O2G_LICENSE_MANAGEMENT ? { management: Number(env.O2G_LICENSE_MANAGEMENT) } : {}),
+    };
+  if (env.O2G_WSS_AGENT_URL)
+    envOver.wssAgent = { url: env.O2G_WSS_AGENT_URL, caFile: env.O2G_WSS_AGENT_CA_FILE ?? null };
   if (env.O2G_NODES) {
     envOver.nodes = parseNodes(
       env.O2G_NODES,
@@ -334,8 +387,32 @@ export function validate(cfg: GatewayConfig): void {
     throw new Error("tls.certFile and tls.keyFile go together");
   if (cfg.tls.pfxFile !== null && cfg.tls.certFile !== null)
     throw new Error("tls: a PKCS#12 file or a PEM pair, not both");
-  if (!Number.isInteger(cfg.licenses.management) || cfg.licenses.management < 0)
-    throw new Error("licenses.management must be a whole number of users (0: no Management license)");
+  if (cfg.ha.enabled && !cfg.store.databaseUrl)
+    throw new Error(
+      "high availability (--ha) needs PostgreSQL (--database-url or DATABASE_URL): the pair's arbiter is an advisory lock there, which the embedded pg-mem cannot hold",
+    );
+  for (const k of ["pollMs", "heartbeatMs", "heartbeatTimeoutMs"] as const) positive(`ha.${k}`, cfg.ha[k]);
+  const mgmt = cfg.licenses.management;
+  if (mgmt !== null && (!Number.isInteger(mgmt) || mgmt < 0))
+    throw new Error("licenses.management must be a whole number of users (0: no Management license) or null");
+  if (!Number.isInteger(cfg.licenses.expiryWarningDays) || cfg.licenses.expiryWarningDays < 0)
+    throw new Error("licenses.expiryWarningDays must be a whole number of days");
+  const wss = cfg.wssAgent;
+  if (wss.url !== null) {
+    if (!/^wss:\/\//i.test(wss.url)) throw new Error(`wssAgent.url "${wss.url}" must be a wss:// URL`);
+    if (wss.ca === null && wss.caFile === null)
+      throw new Error("wssAgent: a trust store (ca or caFile) is needed to check the application");
+  }
+  for (const k of [
+    "authTimeoutMs",
+    "reconnectMinMs",
+    "reconnectMaxMs",
+    "replayLimit",
+    "requestIdMemory",
+    "licenseCheckMs",
+    "pingMs",
+  ] as const)
+    positive(`wssAgent.${k}`, wss[k]);
 }
 
 /** The configuration as it may be printed: passwords replaced by stars. */

@@ -53,3 +53,35 @@ export interface VoiceMailSettings {
   maxConnections: number;
   downloadChunkBytes: number;
 }
+
+/**
+ * The WSS agent (Cloud Connectivity): one outgoing secure websocket to an application's server,
+ * carrying the REST API and the events as JSON messages (the README's "WSS agent" section).
+ */
+export interface WssAgentSettings {
+  /** wss:// URL of the application's server; null: no agent */
+  url: string | null;
+  /** the trust store, PEM (one or more CA certificates): the application's JWT must chain to one
+   * of them (its `x5c` header), and the server's TLS certificate must be signed by one */
+  ca: string | null;
+  /** a PEM file read at start when `ca` is not given */
+  caFile: string | null;
+  /** the audience (`aud`) the application's JWT must name */
+  audience: string;
+  /** when set, the issuer (`iss`) the application's JWT must carry */
+  issuer: string | null;
+  /** the application sends its token within this after the socket opens, or the socket is closed */
+  authTimeoutMs: number;
+  /** reconnection backoff: from min, doubling on each failure, up to max */
+  reconnectMinMs: number;
+  reconnectMaxMs: number;
+  /** responses and events kept until the application acknowledges them (replayed after a
+   * reconnection); past it the oldest are dropped and counted */
+  replayLimit: number;
+  /** request ids remembered, so that a request sent again after a reconnection is not run twice */
+  requestIdMemory: number;
+  /** the Cloud Connectivity license is checked on each connection and this often */
+  licenseCheckMs: number;
+  /** the gateway pings the application this often; a socket without a pong by the next ping is dropped */
+  pingMs: number;
+}

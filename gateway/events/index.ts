@@ -1,5 +1,11 @@
 export { EventBus } from "./bus.js";
-export { parseSelectors, type Selector, Subscription, type SubscriptionOptions } from "./subscriptions.js";
+export {
+  type EventSink,
+  parseSelectors,
+  type Selector,
+  Subscription,
+  type SubscriptionOptions,
+} from "./subscriptions.js";
 export {
   EVENT_PACKAGES,
   type EventPackage,

@@ -2,7 +2,9 @@
  * Event subscriptions and their delivery. A subscription selects packages of events for some
  * logins; its events go to a chunked HTTP response the client keeps polling, or to a webhook.
  * Events raised while no chunk response is open are queued (bounded, oldest dropped first and
- * counted), so a client that re-polls loses nothing.
+ * counted), so a client that re-polls loses nothing. A subscription made over the WSS agent's
+ * socket hands its events to a sink instead (the agent numbers them and keeps them until the
+ * application acknowledges them).
  */
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
@@ -13,6 +15,11 @@ import type { WebhookPolicy } from "./webhook-policy.js";
 export interface Selector {
   ids: string[];
   names: EventPackage[];
+}
+
+/** Where a subscription's events go when it is carried by the WSS agent's socket. */
+export interface EventSink {
+  deliver(subscriptionId: string, line: string): void;
 }
 
 export interface SubscriptionOptions {
@@ -41,6 +48,7 @@ export class Subscription {
   private keepAlive: NodeJS.Timeout | undefined;
   private maxTimer: NodeJS.Timeout | undefined;
   private readonly webhook: WebhookSender | undefined;
+  private sink: EventSink | undefined;
   delivered = 0;
 
   constructor(readonly options: SubscriptionOptions) {
@@ -77,8 +85,8 @@ export class Subscription {
     this.filter.set(name, set);
   }
 
-  get mode(): "chunk" | "webhook" {
-    return this.webhook ? "webhook" : "chunk";
+  get mode(): "chunk" | "webhook" | "websocket" {
+    return this.webhook ? "webhook" : this.sink ? "websocket" : "chunk";
   }
 
   get queued(): number {
@@ -94,6 +102,10 @@ export class Subscription {
     this.delivered++;
     if (this.webhook) {
       this.webhook.send(line);
+      return;
+    }
+    if (this.sink) {
+      this.sink.deliver(this.id, line);
       return;
     }
     const res = this.consumer;
@@ -138,6 +150,16 @@ export class Subscription {
     this.maxTimer.unref();
   }
 
+  /** From now on the events go to `sink`; those queued so far go first, in order. */
+  attachSink(sink: EventSink): void {
+    if (this.webhook) throw new Error("a webhook subscription delivers to its webhook");
+    this.detach(true);
+    this.sink = sink;
+    const backlog = this.queue;
+    this.queue = [];
+    for (const line of backlog) sink.deliver(this.id, line);
+  }
+
   private detach(end: boolean): void {
     clearInterval(this.keepAlive);
     clearTimeout(this.maxTimer);
@@ -153,6 +175,7 @@ export class Subscription {
   close(): void {
     this.detach(true);
     this.webhook?.stop();
+    this.sink = undefined;
     // Whoever still holds the subscription (a late request) must not keep its backlog alive.
     this.queue = [];
   }

@@ -17,7 +17,7 @@ import { DomainError } from "../domain/errors.js";
 import { analyticsService } from "../services/analytics/index.js";
 import { bootstrapService, PRODUCT_VERSION } from "../services/bootstrap/index.js";
 import { comlogService } from "../services/comlog/index.js";
-import { O2gError, o2gErrorOf, statusName } from "../services/common/errors.js";
+import { O2gError, o2gErrorOf, statusName, unavailable } from "../services/common/errors.js";
 import { directoryService } from "../services/directory/index.js";
 import { eventSummaryService } from "../services/eventsummary/index.js";
 import { maintenanceService } from "../services/maintenance/index.js";
@@ -36,6 +36,7 @@ import {
   registerContract,
   validatorCompiler,
 } from "./contract/index.js";
+import { licenseCheck } from "./license-guard.js";
 import { limitServer, serverOptions } from "./listeners.js";
 import { guarded } from "./management-guard.js";
 import { type TlsMaterial, tlsServerOptions } from "./tls.js";
@@ -48,7 +49,21 @@ export interface HttpServers {
   plain: http.Server | undefined;
 }
 
-export async function buildApp(core: GatewayCore, tls: TlsMaterial): Promise<HttpServers> {
+/**
+ * Routes a host program adds beside the REST API (the sandbox's web console and emulator
+ * control API): registered last, under the same error handler, TLS and listeners. They are not
+ * O2G's, so they stay out of the OpenAPI document (`schema.hide`) and out of `routes`.
+ */
+export type ExtraRoutes = (app: FastifyInstance) => Promise<void>;
+
+/** authentication and the versioned API; discovery and the API's documentation stay open */
+const SERVED_BY_THE_ACTIVE = /^\/api\/rest\/(?:1\.0|authenticate)(?:[/?]|$)/;
+
+export async function buildApp(
+  core: GatewayCore,
+  tls: TlsMaterial,
+  extraRoutes: readonly ExtraRoutes[] = [],
+): Promise<HttpServers> {
   let handler: http.RequestListener | undefined;
   const app = Fastify({
     loggerInstance: core.log as FastifyBaseLogger,
@@ -129,6 +144,14 @@ export async function buildApp(core: GatewayCore, tls: TlsMaterial): Promise<Htt
     return reply.code(404).send(e.body());
   });
 
+  // High availability: a member that is not the active one (passive, or fenced) answers the
+  // discovery document and nothing else of the API, so that a client moves on to the other.
+  app.addHook("onRequest", async (req) => {
+    const why = core.notServing();
+    if (why !== null && SERVED_BY_THE_ACTIVE.test(req.url)) throw unavailable(why);
+  });
+  // Per-user licenses (Foundation, Advanced Telephony, Analytics), taken after validation.
+  app.addHook("preHandler", licenseCheck(core));
   await app.register(bootstrapService);
   await app.register(sessionsService, { prefix: "/api/rest/1.0/sessions" });
   await app.register(subscriptionsService, { prefix: "/api/rest/1.0/subscriptions" });
@@ -155,6 +178,7 @@ export async function buildApp(core: GatewayCore, tls: TlsMaterial): Promise<Htt
   await app.register(comlogService, { prefix: "/api/rest/1.0/comlog" });
   await app.register(eventSummaryService, { prefix: "/api/rest/1.0/eventsummary" });
   await app.register(directoryService, { prefix: "/api/rest/1.0/directory" });
+  for (const extra of extraRoutes) await app.register(extra);
 
   await app.ready();
   const plain =

@@ -25,6 +25,7 @@ import {
   getForwarding,
   holdCall,
   makeCall,
+  parkCall,
   reconnectCall,
   retrieveCall,
   setDoNotDisturb,
@@ -154,6 +155,20 @@ export class CstaClient {
   /** Transfer a call to `destination` without consulting it first. */
   async singleStepTransfer(call: ConnectionId, destination: string): Promise<void> {
     await this.rose.invoke(singleStepTransfer, { call, destination });
+  }
+
+  /** Park the call of `connection` on `parkTo`; the call's connection there, when the switch says. */
+  async parkCall(connection: ConnectionId, parkTo: string): Promise<ConnectionId | undefined> {
+    return (await this.rose.invoke(parkCall, { parking: connection, parkTo })).parkedTo;
+  }
+
+  /**
+   * Take back the call parked on the connection's device. ECMA-269 has no unpark service: a
+   * parked call waits queued at the park-to device and that device answers it (AnswerCall on
+   * the queued connection), which is how the OXE's set takes it back.
+   */
+  async unparkCall(parked: ConnectionId): Promise<void> {
+    await this.rose.invoke(answerCall, { connection: parked });
   }
 
   async generateDigits(connection: ConnectionId, digits: string): Promise<void> {

@@ -218,3 +218,76 @@ describe("call summaries", () => {
     expect(ended[1]).toMatchObject({ answeredBy: null, answeredAt: undefined });
   });
 });
+
+describe("park (CSTA ParkCall)", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  function answered() {
+    const s = setup();
+    const c = s.net.makeCall("10001", "10002", { autoOriginate: "doNotPrompt" });
+    s.net.answer(s.d(2));
+    s.events.length = 0;
+    return { ...s, call: c.call };
+  }
+
+  it("parks the call on another set, queued there under the same call, and that set takes it back", () => {
+    const { net, events, d, call } = answered();
+    const q = net.park(d(1), call, "10003");
+    expect(q.device.number).toBe("10003");
+    expect(d(1).connections).toEqual([]);
+    expect(d(3).connections[0]).toMatchObject({ state: "queued", call });
+    expect(d(2).connections[0]!.state).toBe("connected");
+    expect(events).toEqual(["connectionCleared:10001:park", "queued:10003:park"]);
+    // A set with a call parked on it still takes new calls.
+    const other = net.makeCall("10004", "10003", { autoOriginate: "doNotPrompt" });
+    expect(d(3).connections.find((x) => x.call === other.call)?.state).toBe("alerting");
+    net.clearConnection(d(4), other.call);
+    events.length = 0;
+    net.answer(d(3), call);
+    expect(d(3).connections[0]!.state).toBe("connected");
+    expect(events).toEqual(["established:10003:park"]);
+    expect(call.connections.map((x) => [x.device.number, x.state])).toEqual([
+      ["10002", "connected"],
+      ["10003", "connected"],
+    ]);
+  });
+
+  it("parks on the parking set itself", () => {
+    const { net, events, d, call } = answered();
+    net.park(d(1), call, "10001");
+    expect(d(1).connections[0]!.state).toBe("queued");
+    expect(events).toEqual(["queued:10001:park"]);
+  });
+
+  it("rings the set that parked the call when nobody takes it back", () => {
+    const { net, events, d, call } = answered();
+    net.park(d(1), call, "10003");
+    events.length = 0;
+    vi.advanceTimersByTime(net.options.parkTimeoutMs + 1);
+    expect(d(3).connections).toEqual([]);
+    expect(d(1).connections[0]).toMatchObject({ state: "alerting", call });
+    expect(events).toEqual(["connectionCleared:10003:recall", "delivered:10001:recall"]);
+  });
+
+  it("refuses a call not answered, an unknown set, a set already holding a parked call", () => {
+    const { net, d } = setup();
+    const ringing = net.makeCall("10001", "10002", { autoOriginate: "doNotPrompt" });
+    expect(() => net.park(d(1), ringing.call, "10003")).toThrow(ModelError);
+    net.answer(d(2));
+    expect(() => net.park(d(1), ringing.call, "99999")).toThrow(/cannot park/);
+    expect(() => net.park(d(1), ringing.call, "10002")).toThrow(/already in the call/);
+    net.park(d(1), ringing.call, "10003");
+    const c2 = net.makeCall("10004", "10005", { autoOriginate: "doNotPrompt" });
+    net.answer(d(5));
+    expect(() => net.park(d(4), c2.call, "10003")).toThrow(/already parked/);
+  });
+
+  it("ends the parked call when the waiting party hangs up", () => {
+    const { net, d, call } = answered();
+    net.park(d(1), call, "10003");
+    net.clearConnection(d(2), call);
+    expect(d(3).connections).toEqual([]);
+    expect(call.ended).toBe(true);
+  });
+});

@@ -21,6 +21,8 @@ export interface NetworkOptions {
   failedCallClearMs: number;
   /** the OXE's three-party conference */
   maxConferenceParties: number;
+  /** a parked call nobody takes back rings the set that parked it after this long */
+  parkTimeoutMs: number;
 }
 
 export const DEFAULT_NETWORK_OPTIONS: NetworkOptions = {
@@ -28,6 +30,7 @@ export const DEFAULT_NETWORK_OPTIONS: NetworkOptions = {
   noAnswerForwardMs: 15_000,
   failedCallClearMs: 20_000,
   maxConferenceParties: 3,
+  parkTimeoutMs: 90_000,
 };
 
 interface NodeCalls {
@@ -272,9 +275,12 @@ export class Network {
     return [...out];
   }
 
-  /** A device is busy for a new incoming call while it has any call not on hold. */
+  /**
+   * A device is busy for a new incoming call while it has any call not on hold. A call parked
+   * on the set does not make it busy: it waits there without using the set.
+   */
   private isBusy(d: Device): boolean {
-    return d.connections.some((c) => ACTIVE_STATES.has(c.state));
+    return d.connections.some((c) => ACTIVE_STATES.has(c.state) && !c.parkedBy);
   }
 
   private activeConnection(d: Device): Connection | undefined {
@@ -489,6 +495,10 @@ export class Network {
     if (!c) throw new ModelError("noCallToAnswer", `nothing is ringing on ${device.number}`);
     if (c.promptingOrigination) {
       this.originate(c, c.call.calledDevice ?? "", "makeCall");
+      return;
+    }
+    if (c.state === "queued" && c.parkedBy) {
+      this.unpark(c);
       return;
     }
     if (c.state !== "alerting")
@@ -738,6 +748,89 @@ export class Network {
     });
     this.route(call, destination, device);
     return call;
+  }
+
+  // ---- park ----------------------------------------------------------------------------
+
+  /**
+   * CSTA ParkCall (ECMA-269 §17.1.21): `device` leaves the call, which waits queued at
+   * `parkTo` (the same set or another one) under its own call id, the other party on music.
+   * Whoever is at `parkTo` takes it back (AnswerCall on the queued connection); left there
+   * `parkTimeoutMs`, the OXE rings the set that parked it (a recall).
+   */
+  park(device: Device, call: Call, parkTo: string): Connection {
+    const c = this.connection(device, call);
+    if (c.state !== "connected" && c.state !== "hold")
+      throw new ModelError("invalidConnectionState", `call ${call.seq} is not answered on ${device.number}`);
+    if (this.others(call, device).filter((x) => x.state === "connected" || x.state === "hold").length !== 1)
+      throw new ModelError("invalidConnectionState", "only an answered two-party call can be parked");
+    const target = this.devices.get(parkTo);
+    if (!target || target.service) throw new ModelError("invalidDevice", `cannot park on ${parkTo}`);
+    if (target.outOfService) throw new ModelError("deviceOutOfService", `device ${parkTo} is out of service`);
+    if (target !== device && call.connections.some((x) => x.device === target))
+      throw new ModelError("notDifferentDevices", `${parkTo} is already in the call`);
+    if (target.connections.some((x) => x.parkedBy))
+      throw new ModelError("invalidDeviceState", `a call is already parked on ${parkTo}`);
+    clearTimeout(call.ringTimer);
+    // From now on the call is the parked party's, as the set taking it back is shown (the
+    // parking set is gone from it: it must not come back as its caller).
+    const parked = this.others(call, device).find((x) => x.state === "connected" || x.state === "hold")!;
+    call.callingDevice = parked.device.number;
+    let q: Connection;
+    if (target === device) {
+      q = c;
+      q.state = "queued";
+    } else {
+      // The parking set leaves first: the set the call waits on then sees it without it.
+      const observers = this.observers(call);
+      this.leave(c);
+      this.emit({ kind: "connectionCleared", call, device, cause: "park", observers });
+      q = this.join(call, target, "queued");
+    }
+    q.parkedBy = device;
+    this.emit({
+      kind: "queued",
+      call,
+      device: target,
+      calling: call.callingDevice,
+      called: call.calledDevice,
+      lastRedirection: call.lastRedirectionDevice,
+      cause: "park",
+      observers: this.observers(call),
+    });
+    const timer = setTimeout(() => {
+      if (call.ended || q.state !== "queued" || !call.connections.includes(q)) return;
+      this.deferEvents(() => this.recall(q));
+    }, this.options.parkTimeoutMs);
+    timer.unref();
+    return q;
+  }
+
+  /** The parked call is taken back at the set it waits on. */
+  private unpark(q: Connection): void {
+    q.parkedBy = undefined;
+    q.state = "connected";
+    this.emit({
+      kind: "established",
+      call: q.call,
+      device: q.device,
+      calling: q.call.callingDevice,
+      called: q.call.calledDevice,
+      lastRedirection: q.call.lastRedirectionDevice,
+      cause: "park",
+      observers: this.observers(q.call),
+    });
+  }
+
+  /** Nobody took the parked call back: it leaves the park and rings the set that parked it. */
+  private recall(q: Connection): void {
+    const parker = q.parkedBy;
+    const call = q.call;
+    const observers = this.observers(call);
+    this.leave(q);
+    q.parkedBy = undefined;
+    this.emit({ kind: "connectionCleared", call, device: q.device, cause: "recall", observers });
+    if (parker) this.route(call, parker.number, q.device, 0, "recall");
   }
 
   // ---- the phone's own keys --------------------------------------------------------------

@@ -24,7 +24,9 @@ export type Cause =
   | "callForwardNoAnswer"
   | "singleStepTransfer"
   | "callCancelled"
-  | "alternate";
+  | "alternate"
+  | "park"
+  | "recall";
 
 export interface Connection {
   readonly device: Device;
@@ -32,6 +34,8 @@ export interface Connection {
   state: ConnectionState;
   /** the set is rung to start a call it placed (MakeCall with prompt): answering originates */
   promptingOrigination: boolean;
+  /** a parked call waiting (queued) on this set: the set that parked it, recalled on timeout */
+  parkedBy?: Device;
 }
 
 /** CSTA keeps one entry per condition: "on busy or no answer" is two entries to one destination. */
@@ -121,6 +125,15 @@ export type ModelEvent = BaseEvent &
         lastRedirection: string | null;
       }
     | { kind: "held"; call: Call; device: Device }
+    | {
+        /** the call waits at `device` (parked there): ECMA-269's Queued event */
+        kind: "queued";
+        call: Call;
+        device: Device;
+        calling: string | null;
+        called: string | null;
+        lastRedirection: string | null;
+      }
     | { kind: "retrieved"; call: Call; device: Device }
     | {
         kind: "diverted";

@@ -16,6 +16,7 @@ import {
   failure,
   makeCall,
   monitorStart,
+  parkCall,
 } from "./index.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -43,6 +44,25 @@ describe("CSTA encodings match ECMA-285 byte for byte", () => {
       calledDirectoryNumber: "2000",
     });
     expect(hex(w.toBuffer())).toBe("a11802010102010a301030068004313030303006800432303030");
+  });
+
+  it("parkCall invoke: parking ConnectionID (call and device), parkTo DeviceID", () => {
+    const w = new BerWriter();
+    writeInvoke(w, 3, parkCall.opcode, parkCall.encodeArgument, {
+      parking: { callId: "7", deviceId: "10001" },
+      parkTo: "10002",
+    });
+    expect(hex(w.toBuffer())).toBe(
+      "a123020103020112301b6b10300e800137a109300780053130303031300780053130303032",
+    );
+  });
+
+  it("parkCall returnResult with the parkedTo connection", () => {
+    const w = new BerWriter();
+    writeReturnResult(w, 3, parkCall.opcode, parkCall.encodeResult, {
+      parkedTo: { callId: "7", deviceId: "10002" },
+    });
+    expect(hex(w.toBuffer())).toBe("a21c020103301702011230126b10300e800137a109300780053130303032");
   });
 
   it("returnError universalFailure operation invalidDeviceID", () => {
@@ -164,6 +184,10 @@ describe("every CSTA operation round-trips", () => {
       result: { call: { callId: "45", deviceId: "10009" } },
     },
     generateDigits: { arg: { connection: conn, digits: "12#*" } },
+    parkCall: {
+      arg: { parking: conn, parkTo: "10002" },
+      result: { parkedTo: { callId: "42", deviceId: "10002" } },
+    },
     setForwarding: {
       arg: {
         device: "10001",

@@ -43,6 +43,7 @@ export const CSTA_OPERATIONS = operationTable({
   reconnectCall: services.reconnectCall,
   deflectCall: services.deflectCall,
   singleStepTransfer: services.singleStepTransfer,
+  parkCall: services.parkCall,
   generateDigits: services.generateDigits,
   setForwarding: services.setForwarding,
   getForwarding: services.getForwarding,

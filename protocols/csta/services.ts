@@ -479,6 +479,55 @@ export const singleStepTransfer = defineOperation<RedirectArgument, ResultingCal
   ...resultingCall,
 });
 
+export interface ParkCallArgument {
+  /** the parking device's connection in the call */
+  parking: ConnectionId;
+  /** where the call waits, queued, until it is taken back */
+  parkTo: DeviceId;
+}
+export interface ParkCallResult {
+  /** the call's (queued) connection at the park-to device; the call id is unchanged */
+  parkedTo: ConnectionId | undefined;
+}
+
+/**
+ * parkCall (18, ECMA-269 §17.1.21): the parking device leaves and the call waits, queued, at
+ * `parkTo` (possibly the parking device itself), keeping its call id.
+ *   ParkCallArgument ::= SEQUENCE { parking ConnectionID, parkTo DeviceID, correlatorData
+ *                          OPTIONAL, subjectOfCall [0], languagePreferences [1], extensions }
+ *   ParkCallResult ::= SEQUENCE { parkedTo ConnectionID OPTIONAL, callLinkageData [1], extensions }
+ */
+export const parkCall = defineOperation<ParkCallArgument, ParkCallResult>({
+  name: "parkCall",
+  opcode: 18,
+  encodeArgument(w, a) {
+    w.begin(U.SEQUENCE);
+    writeConnectionId(w, a.parking);
+    writeDeviceId(w, a.parkTo);
+    w.end();
+  },
+  decodeArgument(r) {
+    r.enter();
+    const parking = readConnectionId(r);
+    const parkTo = readDeviceId(r);
+    skipRest(r);
+    r.leave();
+    return { parking, parkTo };
+  },
+  encodeResult(w, res) {
+    w.begin(U.SEQUENCE);
+    if (res.parkedTo) writeConnectionId(w, res.parkedTo);
+    w.end();
+  },
+  decodeResult(r) {
+    r.enter();
+    const parkedTo = r.isNext(Tags.connectionId) ? readConnectionId(r) : undefined;
+    skipRest(r);
+    r.leave();
+    return { parkedTo };
+  },
+});
+
 export interface GenerateDigitsArgument {
   connection: ConnectionId;
   digits: string;

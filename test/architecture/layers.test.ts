@@ -42,6 +42,8 @@ const GATEWAY_LAYERS: readonly Layer[] = [
   // of the gateway imports them
   { name: "mock", contains: under("gateway/mock/") },
   { name: "http", contains: under("gateway/http/") },
+  // the WSS agent serves the REST API through the fastify application, over a socket it opens
+  { name: "wss agent", contains: under("gateway/wss-agent/") },
   {
     name: "entry points",
     contains: under("gateway/gateway.ts", "gateway/index.ts", "gateway/cli.ts", "gateway/last-resort.ts"),

@@ -11,10 +11,9 @@ import type { GatewayOverrides } from "../../scenarios/environment.js";
 import type { O2gClient } from "../../scenarios/o2g-client/index.js";
 import { type Sandbox, startSandbox } from "../support/sandbox.js";
 
-/** A gateway whose Management license covers `users` (config `licenses.management`). */
+/** A gateway whose Management license covers `users` (config `licenses.management`, over the test license's). */
 function licensed(users: number): GatewayOverrides {
-  const over: GatewayOverrides = {};
-  return Object.assign(over, { licenses: { management: users } });
+  return { licenses: { management: users } };
 }
 
 async function status(
@@ -52,7 +51,9 @@ describe("50 users on a license for 46 (limit 50)", () => {
     expect(created.status).toBe(200);
 
     const sys = await admin.get<{ license: { lics: { name: string }[] } }>("maintenance", "status");
-    expect(sys.body.license.lics).toContainEqual({ name: "MANAGEMENT", total: 46, currentUsed: 51 });
+    expect(sys.body.license.lics).toContainEqual(
+      expect.objectContaining({ name: "MANAGEMENT", total: 46, currentUsed: 51 }),
+    );
 
     const refused = await setKey();
     expect(refused).toMatchObject({

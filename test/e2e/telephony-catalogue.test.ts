@@ -40,6 +40,7 @@ const BUILT: Entry[] = [
   ["POST", "/calls/{callRef}/dropme"],
   ["POST", "/calls/{callRef}/hold"],
   ["POST", "/calls/{callRef}/merge"],
+  ["POST", "/calls/{callRef}/park"],
   ["GET", "/calls/{callRef}/participants"],
   ["GET", "/calls/{callRef}/participants/{participantId}"],
   ["DELETE", "/calls/{callRef}/participants/{participantId}"],
@@ -50,13 +51,13 @@ const BUILT: Entry[] = [
   ["POST", "/calls/{callRef}/transfer"],
   ["GET", "/devices"],
   ["GET", "/devices/{deviceId}"],
+  ["POST", "/devices/{deviceId}/unpark"],
 ];
 
 const NOT_BUILT: Entry[] = [
   ["POST", "/calls/{callRef}/attachdata", { deviceId: "10031", hexaBinaryAssociatedData: "0a0b" }],
   ["POST", "/calls/{callRef}/callback"],
   ["POST", "/calls/{callRef}/overflowToVoiceMail"],
-  ["POST", "/calls/{callRef}/park", { parkTo: "10032" }],
   ["POST", "/calls/{callRef}/recording?action=Start"],
   ["POST", "/calls/{callRef}/sendaccountinfo", { deviceId: "10031", accountInfo: "1234" }],
   ["POST", "/deskSharing", { dssDeviceNumber: "10033" }],
@@ -64,7 +65,6 @@ const NOT_BUILT: Entry[] = [
   ["POST", "/devices/{deviceId}/pickup", { otherCallRef: "7", otherPhoneNumber: "10032", autoAnswer: true }],
   ["POST", "/devices/{deviceId}/intrusion"],
   ["PUT", "/devices/{deviceId}/ithmicro"],
-  ["POST", "/devices/{deviceId}/unpark", { heldCallRef: "7" }],
   ["GET", "/huntingGroupLogOn"],
   ["POST", "/huntingGroupLogOn"],
   ["DELETE", "/huntingGroupLogOn"],

@@ -13,24 +13,18 @@ import type { UserDirectory } from "../directory.js";
 import { forbidden } from "../errors.js";
 import type { ConfigurationNode } from "../pbx/access.js";
 import { provisioningOf } from "../pbx/provisioning.js";
+import type { Licenses } from "./licenses.js";
 
 /** What the license reads of the gateway (the gateway core is one). */
 export interface LicensedGateway {
   readonly config: GatewayConfig;
   readonly directory: UserDirectory;
   readonly nodes: ReadonlyMap<number, ConfigurationNode>;
+  readonly licenses: Licenses;
 }
-
-/** Licensed users when the configuration does not say: O2G's maximum, so a sandbox is never limited. */
-export const DEFAULT_MANAGEMENT_LICENSE = 100_000;
 
 /** The tolerance over the licensed count before the services turn read-only. */
 export const MANAGEMENT_TOLERANCE = 1.1;
-
-export interface LicenseConfig {
-  /** users the Management license covers (0: no Management license) */
-  management: number;
-}
 
 export interface ManagementLicenseState {
   licensed: number;
@@ -41,11 +35,9 @@ export interface ManagementLicenseState {
   readOnly: boolean;
 }
 
-/** The licensed count: config `licenses.management` (see LicenseConfig). */
-export function licensedManagementUsers(config: GatewayConfig): number {
-  const lic = (config as GatewayConfig & { licenses?: Partial<LicenseConfig> }).licenses;
-  const n = lic?.management;
-  return typeof n === "number" && Number.isFinite(n) && n >= 0 ? Math.floor(n) : DEFAULT_MANAGEMENT_LICENSE;
+/** The licensed count: the license file's (or `licenses.management` when configured). */
+export function licensedManagementUsers(core: Pick<LicensedGateway, "licenses">): number {
+  return core.licenses.total("management");
 }
 
 /** The users the license counts: every subscriber of each node whose configuration link is up. */
@@ -61,7 +53,7 @@ export function countManagedUsers(core: LicensedGateway): number {
 }
 
 export function managementLicense(core: LicensedGateway): ManagementLicenseState {
-  const licensed = licensedManagementUsers(core.config);
+  const licensed = licensedManagementUsers(core);
   const used = countManagedUsers(core);
   const limit = Math.floor(licensed * MANAGEMENT_TOLERANCE);
   return { licensed, used, limit, readOnly: used > limit };
@@ -74,7 +66,7 @@ const READ_METHODS = new Set(["GET", "HEAD"]);
  * when the nodes have outgrown it (403, with the figures in the message).
  */
 export function checkManagementLicense(core: LicensedGateway, method: string, service: string): void {
-  const licensed = licensedManagementUsers(core.config);
+  const licensed = licensedManagementUsers(core);
   if (licensed === 0)
     throw forbidden(
       `${service} needs a Management license, and this gateway has none`,
@@ -87,14 +79,4 @@ export function checkManagementLicense(core: LicensedGateway, method: string, se
       `${service} is read-only: the connected nodes have ${st.used} users, more than 110% of the ${st.licensed} the Management license covers (${st.limit}); only GET is allowed`,
       "MANAGEMENT_LICENSE_EXCEEDED",
     );
-}
-
-/** The license as the Maintenance service lists it (maint-types' License: name, total, currentUsed). */
-export function managementLicenseInfo(core: LicensedGateway): {
-  name: string;
-  total: number;
-  currentUsed: number;
-} {
-  const st = managementLicense(core);
-  return { name: "MANAGEMENT", total: st.licensed, currentUsed: st.used };
 }

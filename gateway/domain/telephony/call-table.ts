@@ -14,6 +14,8 @@ import type {
 export interface ConnRecord {
   readonly device: string;
   state: LocalConnectionState;
+  /** queued because the call is parked on this device (ParkCall), not waiting in a queue */
+  parked?: boolean;
 }
 
 export interface CallRecord {
@@ -23,6 +25,8 @@ export interface CallRecord {
   called: string | null;
   lastRedirection: string | null;
   correlator: Uint8Array | undefined;
+  /** the parking set has left (ParkCall) and the set the call will wait on is not told yet */
+  parking?: boolean;
 }
 
 /** What one event did, for the views to follow. */
@@ -65,8 +69,10 @@ export class NodeCallTable {
   private set(r: CallRecord, device: string | null | undefined, state: LocalConnectionState): void {
     if (!device) return;
     const c = r.conns.get(device);
-    if (c) c.state = state;
-    else r.conns.set(device, { device, state });
+    if (c) {
+      c.state = state;
+      if (state !== "queued") delete c.parked;
+    } else r.conns.set(device, { device, state });
   }
 
   /** Make sure a party named by an event is present, without overriding a state already known. */
@@ -141,7 +147,13 @@ export class NodeCallTable {
       case "queued": {
         const r = touch(this.call(ev.queuedConnection));
         if (r) {
-          this.set(r, ev.queuedConnection.deviceId ?? ev.queue, "queued");
+          const device = ev.queuedConnection.deviceId ?? ev.queue;
+          this.set(r, device, "queued");
+          const c = device ? r.conns.get(device) : undefined;
+          if (c && ev.cause === "park") {
+            c.parked = true;
+            delete r.parking;
+          }
           this.ensure(r, ev.callingDevice, "connected");
         }
         break;
@@ -167,7 +179,10 @@ export class NodeCallTable {
       case "connectionCleared": {
         const r = touch(this.call(ev.droppedConnection));
         subject = ev.droppedConnection.deviceId ?? ev.releasingDevice;
-        if (r) this.drop(r, subject);
+        if (r) {
+          this.drop(r, subject);
+          if (ev.cause === "park") r.parking = true;
+        }
         break;
       }
       case "callCleared": {

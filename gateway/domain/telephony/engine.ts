@@ -166,8 +166,12 @@ export class TelephonyEngine {
     }
 
     const baseCause = callCause(applied.cause);
+    // A set that parks the call leaves it without ending it: the call waits for its park-to set.
     const remoteLeft =
-      ev?.type === "connectionCleared" && applied.subject !== null && !mine.has(applied.subject);
+      ev?.type === "connectionCleared" &&
+      applied.cause !== "park" &&
+      applied.subject !== null &&
+      !mine.has(applied.subject);
     const replacedBy = new Map(applied.replaced);
     const caps = () => deviceCapabilities(user, this.busyDevices(user));
 

@@ -19,7 +19,14 @@ import type {
 } from "./o2g-types.js";
 import { NO_CALL_CAPS } from "./view-diff.js";
 
-function mediaState(state: LocalConnectionState, othersRinging: boolean, alone: boolean): MediaState {
+function mediaState(
+  state: LocalConnectionState,
+  othersRinging: boolean,
+  alone: boolean,
+  parked = false,
+): MediaState {
+  // A call parked on a set waits there like a held call, until the set unparks it.
+  if (parked) return "HELD";
   switch (state) {
     case "initiated":
       return "DIALING";
@@ -69,13 +76,18 @@ export function userView(
   const legs: Leg[] = [];
   const participants: Participant[] = [];
   for (const c of conns) {
-    const state = mediaState(c.state, anyRinging(c.device), conns.length === 1);
+    // Alone in a call being parked is not dialling: the parked party waits for the park-to set.
+    const alone = conns.length === 1 && !r.parking;
+    const state = mediaState(c.state, anyRinging(c.device), alone, c.parked === true);
     if (mine.has(c.device)) {
+      const capabilities = legCaps(state, otherCallStates);
+      // A parked call is taken back with unpark (CSTA AnswerCall), not RetrieveCall.
+      if (c.parked) Object.assign(capabilities, { retrieve: false, reconnect: false });
       legs.push({
         deviceId: c.device,
         state,
         ringingRemote: state === "RINGING_OUTGOING",
-        capabilities: legCaps(state, otherCallStates),
+        capabilities,
       });
     } else {
       participants.push({

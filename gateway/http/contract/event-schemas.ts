@@ -43,7 +43,7 @@ const EVENTS: Record<EventPackage, Record<string, Record<string, TSchema>>> = {
     OnPbxLinkUp: { nodeId: str },
     OnPbxLoaded: { nodeId: str },
     OnServerStart: {},
-    OnLicenseExpiration: { message: Type.Optional(str) },
+    OnLicenseExpiration: { message: str, nbDays: Type.Integer() },
     OnRemoteServerLinkDown: {},
     OnRemoteServerLinkUp: {},
   },

@@ -43,7 +43,8 @@ export async function bootstrapService(fastify: FastifyInstance): Promise<void> 
           productName: "O2G",
           productType: "o2g-testbench",
           productVersion: PRODUCT_VERSION,
-          haMode: false,
+          // Both members of an active/passive pair say so, the passive one included.
+          haMode: core.config.ha.enabled,
         },
         versions: [{ id: "1.0", status: "CURRENT", publicUrl: auth, internalUrl: auth }],
       };

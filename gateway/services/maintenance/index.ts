@@ -4,7 +4,7 @@
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { managementLicenseInfo } from "../../domain/licensing/index.js";
+import { countManagedUsers } from "../../domain/licensing/index.js";
 import { PRODUCT_VERSION } from "../bootstrap/index.js";
 import { requireAdmin, session } from "../common/request.js";
 import { type PbxStatusJson, type ServerAddressJson, SystemStatusSchema } from "./schemas.js";
@@ -57,7 +57,8 @@ export async function maintenanceService(fastify: FastifyInstance): Promise<void
           if (st.secondaryAddress) status.secondaryAddress = serverAddress(st.secondaryAddress);
           return status;
         }),
-        license: { type: "FLEXLM" as const, status: "OK", lics: [managementLicenseInfo(core)] },
+        // Every license with its total, its use and the file's last day (the SDK's License).
+        license: { type: "FLEXLM" as const, ...core.licenses.status(countManagedUsers(core)) },
         configurationType: "FULL_SERVICES" as const,
         subscriberFilter: "ALL" as const,
       };

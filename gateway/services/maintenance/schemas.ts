@@ -32,7 +32,16 @@ const PbxStatus = Type.Object(
 );
 
 const License = Type.Object(
-  { name: Type.String(), total: Type.Integer(), currentUsed: Type.Integer() },
+  {
+    name: Type.String(),
+    total: Type.Integer(),
+    currentUsed: Type.Integer(),
+    expiration: Type.Optional(
+      Type.String({
+        description: "the license file's last day, dd-mmm-yyyy (31-dec-2026) as the SDK reads it",
+      }),
+    ),
+  },
   { title: "License" },
 );
 
@@ -51,7 +60,11 @@ export const SystemStatusSchema = Type.Object(
     pbxs: Type.Array(PbxStatus),
     license: Type.Object({
       type: Type.Union([Type.Literal("FLEXLM"), Type.Literal("LMS")]),
-      status: Type.String(),
+      status: Type.Union(
+        [Type.Literal("VALID"), Type.Literal("NONE"), Type.Literal("EXPIRED"), Type.Literal("INVALID")],
+        { description: "the license file: good, none (the quotas without a file), expired or not honoured" },
+      ),
+      statusMessage: Type.String(),
       lics: Type.Array(License),
     }),
     configurationType: Type.Union([Type.Literal("FULL_SERVICES"), Type.Literal("PBX_MANAGEMENT")]),

@@ -6,30 +6,37 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { GatewayCore } from "../../core.js";
-import { licensedManagementUsers } from "../../domain/licensing/index.js";
+import type { LicenseName } from "../../domain/licensing/index.js";
 import type { Session } from "../../domain/sessions.js";
 import { forbidden, notFound } from "../common/errors.js";
 import { apiRoot, credential, session } from "../common/request.js";
 import { NoContent } from "../common/schemas.js";
 import { OpenSessionBody, type ServiceEntry, SessionInfoSchema } from "./schemas.js";
 
-/** The services a session may use: only those built and allowed for the caller. */
+/** The services a session may use: only those built, allowed for the caller and licensed. */
 export function servicesFor(s: Session, core?: GatewayCore): ServiceEntry[] {
+  // Without a core (unit tests of the list) every license is taken as granted.
+  const has = (name: LicenseName) => !core || core.licenses.allows(name);
   const list: ServiceEntry[] = [
     { serviceName: "Subscriptions", serviceVersion: "1.0", relativeUrl: "/subscriptions" },
-    { serviceName: "Telephony", serviceVersion: "1.0", relativeUrl: "/telephony" },
     { serviceName: "Users", serviceVersion: "1.0", relativeUrl: "/users" },
-    { serviceName: "VoiceMail", serviceVersion: "1.0", relativeUrl: "/voicemail" },
-    { serviceName: "Routing", serviceVersion: "1.0", relativeUrl: "/routing" },
-    { serviceName: "EventSummary", serviceVersion: "1.0", relativeUrl: "/eventsummary" },
-    { serviceName: "ComLog", serviceVersion: "1.0", relativeUrl: "/comlog" },
-    { serviceName: "Directory", serviceVersion: "1.0", relativeUrl: "/directory" },
   ];
+  // Basic telephony needs Foundation, the rest of Telephony Advanced Telephony: either opens it.
+  if (has("foundation") || has("advancedTelephony"))
+    list.splice(1, 0, { serviceName: "Telephony", serviceVersion: "1.0", relativeUrl: "/telephony" });
+  if (has("advancedTelephony"))
+    list.push(
+      { serviceName: "VoiceMail", serviceVersion: "1.0", relativeUrl: "/voicemail" },
+      { serviceName: "Routing", serviceVersion: "1.0", relativeUrl: "/routing" },
+      { serviceName: "EventSummary", serviceVersion: "1.0", relativeUrl: "/eventsummary" },
+      { serviceName: "ComLog", serviceVersion: "1.0", relativeUrl: "/comlog" },
+      { serviceName: "Directory", serviceVersion: "1.0", relativeUrl: "/directory" },
+    );
   if (s.principal.admin)
     list.push({ serviceName: "Maintenance", serviceVersion: "1.0", relativeUrl: "/maintenance" });
   // The Management license: phone set programming for everyone, PBX and users management for
   // administrators (read-only above 110% of the license, which the services themselves enforce).
-  if (core && licensedManagementUsers(core.config) > 0) {
+  if (has("management")) {
     list.push({
       serviceName: "PhoneSetProgramming",
       serviceVersion: "1.0",
@@ -40,7 +47,7 @@ export function servicesFor(s: Session, core?: GatewayCore): ServiceEntry[] {
       list.push({ serviceName: "UserManagement", serviceVersion: "1.0", relativeUrl: "/usermanagement" });
     }
   }
-  if (s.principal.admin)
+  if (s.principal.admin && has("analytics"))
     list.push({ serviceName: "Analytics", serviceVersion: "1.0", relativeUrl: "/analytics" });
   return list;
 }

@@ -135,7 +135,12 @@ export async function subscriptionsService(fastify: FastifyInstance): Promise<vo
     async (req, reply) => {
       const sub = core.bus.subscriptions.get(req.params.id);
       if (!sub) throw notFound(`no subscription ${req.params.id}`);
-      if (sub.mode !== "chunk") throw badRequest("this subscription delivers to a webhook");
+      if (sub.mode !== "chunk")
+        throw badRequest(
+          sub.mode === "webhook"
+            ? "this subscription delivers to a webhook"
+            : "this subscription delivers on the application's websocket (WSS agent)",
+        );
       reply.hijack();
       sub.attach(reply.raw);
     },

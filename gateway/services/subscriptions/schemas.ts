@@ -33,7 +33,7 @@ export const SubscriptionParams = Type.Object({ id: Type.String({ minLength: 1, 
 /** GET of a subscription: ours, for a client (or a person) to see how it fares. */
 export const SubscriptionStatus = Type.Object({
   subscriptionId: Type.String(),
-  mode: Type.Union([Type.Literal("chunk"), Type.Literal("webhook")]),
+  mode: Type.Union([Type.Literal("chunk"), Type.Literal("webhook"), Type.Literal("websocket")]),
   polling: Type.Boolean({ description: "a chunk response is open" }),
   queued: Type.Integer({ description: "events waiting for the next poll" }),
   delivered: Type.Integer(),

@@ -474,6 +474,54 @@ export async function telephonyService(fastify: FastifyInstance): Promise<void> 
     },
   );
 
+  // ---- park ------------------------------------------------------------------------------
+
+  app.post(
+    "/calls/:callRef/park",
+    {
+      schema: {
+        summary: "Parks the answered call on a device, where it waits to be unparked (park)",
+        params: S.CallRefParams,
+        querystring: LoginNameQuery,
+        body: S.ParkBody,
+        response: { 204: NoContent },
+      },
+    },
+    async (req, reply) => {
+      const u = user(req, req.query.loginName);
+      const parkTo = checkNumber(req.body.parkTo, "parkTo");
+      const connection = conn(u, req.params.callRef);
+      await invoke(u, (csta) => csta.parkCall(connection, parkTo));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    "/devices/:deviceId/unpark",
+    {
+      schema: {
+        summary: "Takes back, on the device, the call parked on it (unPark)",
+        params: S.DeviceParams,
+        body: S.UnparkBody,
+        response: { 204: NoContent },
+      },
+    },
+    async (req, reply) => {
+      // Device-addressed, like the SDK's unPark: no loginName, the session's user acts.
+      const u = user(req, undefined);
+      const device = userDevice(u, req.params.deviceId);
+      const parked = core.telephony.call(u, req.body.heldCallRef);
+      const leg = parked?.legs.find((l) => l.deviceId === device.id);
+      if (parked && !leg) throw legNotFound(device.id);
+      // The view shows a parked call as HELD; anything else on the set is not a parked call.
+      if (leg && leg.state !== "HELD")
+        throw incompatible(`call ${req.body.heldCallRef} is not parked on ${device.id}`);
+      const connection = conn(u, req.body.heldCallRef, device.id);
+      await invoke(u, (csta) => csta.unparkCall(connection));
+      return reply.code(204).send(null);
+    },
+  );
+
   // ---- legs and participants -------------------------------------------------------------
 
   app.get(

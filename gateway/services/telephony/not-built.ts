@@ -141,15 +141,6 @@ const NOT_BUILT: readonly NotBuilt[] = [
   },
   {
     method: "POST",
-    url: calls("park"),
-    sdk: "park",
-    summary: "Parks the call on a device",
-    params: CallRefParams,
-    querystring: LoginNameQuery,
-    body: Type.Object({ parkTo: required("the device to park on") }),
-  },
-  {
-    method: "POST",
     url: calls("recording"),
     sdk: "doRecordAction",
     summary: "Starts, stops, pauses or resumes recording the call",
@@ -204,14 +195,6 @@ const NOT_BUILT: readonly NotBuilt[] = [
     sdk: "toggleInterphony",
     summary: "Toggles the interphony microphone of the device",
     params: DeviceParams,
-  },
-  {
-    method: "POST",
-    url: devices("unpark"),
-    sdk: "unPark",
-    summary: "Takes a parked call back on the device",
-    params: DeviceParams,
-    body: Type.Object({ heldCallRef: CallRef }),
   },
   {
     method: "GET",

@@ -101,6 +101,14 @@ export const DtmfBody = Type.Object({
 
 // ---- answers -----------------------------------------------------------------------------
 
+/** `POST calls/{callRef}/park`: the SDK always names the set (parkTo), a number checked by the handler. */
+export const ParkBody = Type.Object({
+  parkTo: Type.String({ minLength: 1, maxLength: 64, description: "the device to park the call on" }),
+});
+
+/** `POST devices/{deviceId}/unpark`: the call parked on the device. */
+export const UnparkBody = Type.Object({ heldCallRef: CallRef });
+
 export const CallList = Type.Object({ calls: Type.Array(CallSchema) });
 export const LegList = Type.Object({ legs: Type.Array(LegSchema) });
 export const ParticipantList = Type.Object({ participants: Type.Array(ParticipantSchema) });

@@ -30,6 +30,7 @@ import {
   makeCall,
   monitorStart,
   monitorStop,
+  parkCall,
   reconnectCall,
   retrieveCall,
   type SnapshotCallEntry,
@@ -252,6 +253,11 @@ export class CstaNodeServer extends RoseNodeServer<CstaFailure> {
       const { device, call } = this.resolve(arg.connection);
       net.hold(device, call);
       a.link.reply(id, holdCall, undefined);
+    });
+    this.on(parkCall, (a, id, arg) => {
+      const { device, call } = this.resolve(arg.parking);
+      const q = net.park(device, call, arg.parkTo);
+      a.link.reply(id, parkCall, { parkedTo: this.cid(call, q.device.number) });
     });
     this.on(retrieveCall, (a, id, arg) => {
       const { device, call } = this.resolve(arg.connection);

@@ -70,6 +70,17 @@ export function translateEvent(net: Network, nodeId: number, ev: ModelEvent, obs
         localConnectionInfo: lci(ev.call),
         cause: ev.cause,
       };
+    case "queued":
+      return {
+        type: "queued",
+        queuedConnection: conn(ev.call, ev.device.number),
+        queue: ev.device.number,
+        callingDevice: ev.calling,
+        calledDevice: ev.called,
+        lastRedirectionDevice: ev.lastRedirection,
+        localConnectionInfo: lci(ev.call),
+        cause: ev.cause,
+      };
     case "retrieved":
       return {
         type: "retrieved",

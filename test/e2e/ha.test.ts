@@ -1,0 +1,212 @@
+/**
+ * O2G high availability end to end: two gateways over one PostgreSQL in front of one emulated
+ * OXE. Exactly one serves (and links to the OXE) however they start; the passive one answers
+ * discovery with haMode and refuses the rest with 503; when the active one is killed (SIGKILL)
+ * the passive one takes the lock, monitors every user again, and an SDK-like client with a
+ * primary and a secondary host logs in again on it and receives events.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pino } from "pino";
+import { request } from "undici";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { type GatewayReady, spawnTs } from "../../bench/support/processes.js";
+import {
+  DEFAULT_GATEWAY_CONFIG,
+  type Gateway,
+  loadGatewayConfig,
+  startGateway,
+} from "../../gateway/index.js";
+import { fenceDelayMs } from "../../gateway/store/ha/index.js";
+import { type Emulator, startEmulator } from "../../oxe-emulator/index.js";
+import { FailoverClient, O2gClient, type O2gEvent } from "../../scenarios/o2g-client/index.js";
+import { testLicenseConfig } from "../../scenarios/test-license.js";
+import { ADMIN } from "../support/sandbox.js";
+import { describeWithPostgres } from "../support/store/describe-postgres.js";
+
+const USERS = 40;
+const TIMINGS = { pollMs: 100, heartbeatMs: 200, heartbeatTimeoutMs: 300 };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let emu: Emulator;
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  emu = await startEmulator({ users: USERS, nodes: 1, seed: 5, heartbeatMs: 0 });
+});
+afterAll(async () => {
+  await emu?.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function tmp(): string {
+  const d = mkdtempSync(path.join(os.tmpdir(), "o2g-ha-"));
+  dirs.push(d);
+  return d;
+}
+
+function nodesSpec(): string {
+  return emu.nodes
+    .map((n) => `${n.nodeId}=${n.cstaEndpoint.host}:${n.cstaEndpoint.port}/${n.cmipEndpoint.port}`)
+    .join(",");
+}
+
+/** One gateway of the pair, in this process; `dataDir` shared with the other member shares its certificate. */
+async function member(databaseUrl: string, pair: string, dataDir = tmp()): Promise<Gateway> {
+  const config = loadGatewayConfig({
+    overrides: {
+      dataDir,
+      httpsPort: 0,
+      nodes: emu.nodes.map((n) => ({
+        nodeId: n.nodeId,
+        csta: n.cstaEndpoint,
+        cmip: n.cmipEndpoint,
+        login: emu.config.linkLogin,
+        password: emu.config.linkPassword,
+      })),
+      admins: [ADMIN],
+      store: { databaseUrl },
+      ha: { ...DEFAULT_GATEWAY_CONFIG.ha, ...TIMINGS, enabled: true, pair },
+      licenses: { ...DEFAULT_GATEWAY_CONFIG.licenses, ...testLicenseConfig(dataDir) },
+      verifyResponses: true,
+      log: { level: "warn" },
+    },
+  });
+  return startGateway(config, pino({ level: "warn" }));
+}
+
+async function waitFor(what: string, cond: () => boolean, withinMs = 30_000): Promise<void> {
+  const until = performance.now() + withinMs;
+  while (!cond()) {
+    if (performance.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+const basic = `Basic ${Buffer.from(`${ADMIN.login}:${ADMIN.password}`).toString("base64")}`;
+
+async function get(gw: { url: string; caFile: string }, p: string, auth?: string) {
+  const res = await request(`${gw.url}${p}`, {
+    headers: auth ? { authorization: auth } : {},
+    dispatcher: O2gClient.dispatcherFor({ ca: readFileSync(gw.caFile) }),
+  });
+  return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
+}
+
+describeWithPostgres("O2G high availability", (pg) => {
+  it("makes one of two gateways started at once active; the passive one serves discovery only and opens no link", async () => {
+    const url = await pg().isolated();
+    const [a, b] = await Promise.all([member(url, "both-start"), member(url, "both-start")]);
+    try {
+      await waitFor("an active member", () => a.ha?.role === "active" || b.ha?.role === "active");
+      await sleep(fenceDelayMs(TIMINGS) * 2);
+      expect([a.ha?.role, b.ha?.role].sort()).toEqual(["active", "passive"]);
+      const [active, passive] = a.ha?.role === "active" ? [a, b] : [b, a];
+      await active.ready();
+      // One CSTA association on the node: the active member's. The passive one opened none.
+      expect(emu.nodes[0]!.csta.linkCount).toBe(1);
+      expect(passive.core.nodes.get(1)!.status().monitoredUsers).toBe(0);
+
+      for (const gw of [active, passive]) {
+        const disco = await get(gw, "/api/rest");
+        expect(disco.status).toBe(200);
+        expect((disco.body.serverInfo as { haMode: boolean }).haMode).toBe(true);
+      }
+      const refused = await get(passive, "/api/rest/authenticate?version=1.0", basic);
+      expect(refused.status).toBe(503);
+      expect(refused.body).toMatchObject({ httpStatus: "SERVICE_UNAVAILABLE", canRetry: true });
+      expect(String(refused.body.helpMessage)).toMatch(/passive member/);
+      expect((await get(active, "/api/rest/authenticate?version=1.0", basic)).status).toBe(200);
+
+      // The active member tells its administrators when the other one goes.
+      const admin = await O2gClient.login(
+        { baseUrl: active.url, ...ADMIN, ca: readFileSync(active.caFile) },
+        O2gClient.dispatcherFor({ ca: readFileSync(active.caFile) }),
+      );
+      const stream = await admin.subscribe([{ names: ["system"] }]);
+      await passive.stop();
+      await stream.next((e) => e.eventName === "OnRemoteServerLinkDown", 10_000, "OnRemoteServerLinkDown");
+      await admin.close();
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  }, 60_000);
+
+  it("takes over after a kill -9 of the active gateway: every user monitored again, the client re-logged on the secondary and receiving events", async () => {
+    const url = await pg().isolated();
+    // One certificate for both members, as a pair behind one name has: two local CAs with the
+    // same name would not both be trusted by a client.
+    const shared = tmp();
+    const active = await spawnTs<GatewayReady>(
+      "bench/support/gateway-worker.ts",
+      [
+        "--nodes",
+        nodesSpec(),
+        "--data-dir",
+        shared,
+        "--ha",
+        `${TIMINGS.pollMs}/${TIMINGS.heartbeatMs}/${TIMINGS.heartbeatTimeoutMs}`,
+      ],
+      60_000,
+      {
+        DATABASE_URL: url,
+        O2G_HA_PAIR: "kill-9",
+        O2G_ADMIN: `${ADMIN.login}:${ADMIN.password}`,
+        O2G_LINK_LOGIN: emu.config.linkLogin,
+        O2G_LINK_PASSWORD: emu.config.linkPassword,
+      },
+    );
+    const passive = await member(url, "kill-9", shared);
+    let client: FailoverClient | undefined;
+    try {
+      expect(passive.ha?.role).toBe("passive");
+      const ca = readFileSync(passive.caFile, "utf8");
+      client = await FailoverClient.login({
+        primary: active.ready.url,
+        secondary: passive.url,
+        ...ADMIN,
+        ca,
+        backoffMs: [200, 400, 800],
+        keepAliveMs: 200,
+      });
+      const events: O2gEvent[] = [];
+      client.onEvent((e) => events.push(e));
+      await client.subscribe([{ names: ["telephony"] }]);
+      const reconnected = new Promise<void>((r) => client!.once("reconnected", () => r()));
+      const switched: string[] = [];
+      client.on("serverSwitched", (s) => switched.push(s.to));
+
+      const killedAt = performance.now();
+      active.child.kill("SIGKILL");
+      await passive.ha!.whenActive();
+      await passive.ready();
+      const monitoredMs = performance.now() - killedAt;
+      expect(passive.core.nodes.get(1)!.status().monitoredUsers).toBe(USERS);
+      await reconnected;
+      expect(switched).toEqual([passive.url]);
+      expect(client.currentHost).toBe(passive.url);
+      expect(client.logins).toBe(2);
+
+      // A call on the phones reaches the client through the new active gateway.
+      const [a, b] = emu.directory.subscribers;
+      const seenBefore = events.length;
+      emu.phone(a!.directoryNumber).offHook();
+      emu.phone(a!.directoryNumber).dial(b!.directoryNumber);
+      await waitFor("a telephony event after the failover", () => events.length > seenBefore, 10_000);
+      emu.phone(a!.directoryNumber).hangUp();
+      console.log(
+        `kill -9 failover: passive active and ${USERS} users monitored ${Math.round(monitoredMs)} ms after the kill, client reconnected ${Math.round(performance.now() - killedAt)} ms after it`,
+      );
+    } finally {
+      await client?.close();
+      await active.stop();
+      await passive.stop();
+    }
+  }, 90_000);
+
+  it("refuses --ha without PostgreSQL, saying why", () => {
+    expect(() =>
+      loadGatewayConfig({ overrides: { ha: { ...DEFAULT_GATEWAY_CONFIG.ha, enabled: true } } }),
+    ).toThrow(/needs PostgreSQL .*advisory lock.*pg-mem/);
+  });
+});
