@@ -31,7 +31,9 @@ import { telephonyService } from "../services/telephony/index.js";
 import { userManagementService } from "../services/usermanagement/index.js";
 import { usersService } from "../services/users/index.js";
 import {
+  cachedSerializerCompiler,
   checkResponsesAgainstSchemas,
+  O2gErrorSchema,
   type RegisteredRoute,
   registerContract,
   validatorCompiler,
@@ -92,6 +94,7 @@ export async function buildApp(
   app.decorate("core", core);
   // A number where the catalogue wants a string is a client error in a body; a query is text.
   app.setValidatorCompiler(validatorCompiler());
+  app.setSerializerCompiler(cachedSerializerCompiler({ O2gError: O2gErrorSchema }));
   await app.register(cookie);
   const routes = await registerContract(app, `${PRODUCT_VERSION.major}.${PRODUCT_VERSION.minor}`);
   if (core.config.verifyResponses) checkResponsesAgainstSchemas(app);

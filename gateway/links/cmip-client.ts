@@ -69,6 +69,7 @@ export class CmipClient {
   readonly rose: RoseClient<CmipError>;
   private classes = new Map<string, SchemaClass>();
   private classesById = new Map<number, SchemaClass>();
+  private readonly attributeNames = new WeakMap<SchemaClass, Map<number, string>>();
   private readonly eventListeners = new Set<{
     className: string | undefined;
     listener: (e: CmipEvent) => void;
@@ -191,10 +192,17 @@ export class CmipClient {
   }
 
   private named(cls: SchemaClass, attrs: { id: number; value: CmipValue }[]): NamedAttributes {
+    // Once per class, not a search of its attributes per attribute per object: the startup
+    // reads every subscriber of the node this way (20,000 objects of ~20 attributes each).
+    let names = this.attributeNames.get(cls);
+    if (!names) {
+      names = new Map(cls.attributes.map((a) => [a.id, a.name]));
+      this.attributeNames.set(cls, names);
+    }
     const out: NamedAttributes = {};
     for (const a of attrs) {
-      const def = cls.attributes.find((x) => x.id === a.id);
-      if (def) out[def.name] = a.value;
+      const name = names.get(a.id);
+      if (name !== undefined) out[name] = a.value;
     }
     return out;
   }

