@@ -11,6 +11,7 @@ import { CONSOLE_PATH, consoleBundle, consoleRoutes, startDemoTraffic } from "./
 import { LOOPBACK_RANGES } from "./gateway/events/index.js";
 import {
   DEFAULT_GATEWAY_CONFIG,
+  type ExtraRoutes,
   type Gateway,
   type GatewayConfig,
   installLastResort,
@@ -85,11 +86,10 @@ async function main(): Promise<void> {
   });
   // The console is the sandbox's, not the gateway's: a production gateway serves neither it nor
   // the emulator control API.
-  const gw = await startGateway(config, log, {
-    extraRoutes: [consoleRoutes({ bundle: await consoleBundle(), emulator: emu })],
-  });
+  const consoleApi = [consoleRoutes({ bundle: await consoleBundle(), emulator: emu })];
+  const gw = await startGateway(config, log, { extraRoutes: consoleApi });
   await gw.ready();
-  const pair = ha ? await sandboxPair(config, log, gw) : undefined;
+  const pair = ha ? await sandboxPair(config, log, gw, consoleApi) : undefined;
   const traffic = demoTraffic ? startDemoTraffic(emu) : undefined;
   const [u1, u2] = emu.directory.subscribers;
   const pw = emu.directory.options.password;
@@ -133,6 +133,8 @@ async function sandboxPair(
   config: GatewayConfig,
   log: Logger,
   first: Gateway,
+  /** the console and emulator control API: served by whichever member is active */
+  extraRoutes: readonly ExtraRoutes[],
 ): Promise<{ stop(): Promise<void> }> {
   const second = await startGateway(
     {
@@ -141,6 +143,7 @@ async function sandboxPair(
       httpPort: config.httpPort === null ? null : config.httpPort + 1,
     },
     log.child({ member: 2 }),
+    { extraRoutes },
   );
   console.log(
     `high availability: passive member on ${second.url} (same database); kill -USR2 ${process.pid} stops the active one`,

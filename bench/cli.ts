@@ -4,6 +4,7 @@
  *   rest       REST requests/s and latency vs a bare fastify server in the same run
  *   events     CSTA event -> chunk channel latency at 100 and 500 calls/s, and the sustained maximum
  *   switchover time to re-link and re-monitor after a main/standby switchover, clean and silent
+ *   failover   kill -9 of the active gateway of an HA pair: to the passive one active, to a client's next event
  *   codec      our BER codec vs the generic BER libraries, on CSTA PDUs
  *   set-programming  10,000 Set + 10,000 Get of Phone Set Programming with 1, 2, 4, 8 client workers
  *   directory  directory search on 100,000 users: the index against a scan of every entry
@@ -16,11 +17,13 @@ import { parseArgs } from "node:util";
 import { emit } from "./report/index.js";
 import { SNAPSHOT_POINTS, snapshotBench } from "./snapshot/index.js";
 
-const USAGE = `usage: npm run bench -- <snapshot|rest|events|switchover|codec|set-programming|directory|gate|gate-selftest|fuzz> [options] [--json out.json] [--md out.md]
+const USAGE = `usage: npm run bench -- <snapshot|rest|events|switchover|failover|codec|set-programming|directory|gate|gate-selftest|fuzz> [options] [--json out.json] [--md out.md]
   snapshot  --points 1000,3000,...   --repeat N   --window N
+            --nodes N (OXE nodes; default as few as the 20,000-monitor limit allows)
   rest      --duration S   --connections N
   events    --rates 100,500   --duration S
   switchover --points 1000,5000,20000   --heartbeat MS (default 1000, 2 misses)
+  failover  --points 1000,5000,20000 (needs PostgreSQL's initdb/pg_ctl: PATH, /usr/lib/postgresql or PG_BIN)
   codec     --iterations N
   set-programming  --workers 1,2,4,8   --ops N (per phase, default 10000)   --users N (default 2000)
             --inflight N (requests at a time per worker; default 1, the vendor's client thread)
@@ -68,6 +71,7 @@ async function main(): Promise<number> {
         inputs: { type: "string" },
         seed: { type: "string" },
         parts: { type: "string" },
+        nodes: { type: "string" },
       },
     }));
   } catch (err) {
@@ -86,6 +90,7 @@ async function main(): Promise<number> {
         points: list(values.points, SNAPSHOT_POINTS),
         repeat: Number(values.repeat ?? 1),
         ...(values.window ? { window: Number(values.window) } : {}),
+        ...(values.nodes !== undefined ? { nodes: Number(values.nodes) } : {}),
         progress,
       });
       emit(res, {
@@ -143,6 +148,21 @@ async function main(): Promise<number> {
         title: "Switchover",
         intro:
           "From the main call server's failure to the gateway's OnCtiLinkUp on the standby, every user monitored again.",
+      });
+      return 0;
+    }
+    case "failover": {
+      const { failoverBench, FAILOVER_POINTS } = await import("./failover/index.js");
+      const { res, charts } = await failoverBench({
+        points: list(values.points, FAILOVER_POINTS),
+        progress,
+      });
+      emit(res, {
+        ...out,
+        charts,
+        title: "HA failover",
+        intro:
+          "kill -9 of the active gateway of a pair: until the passive one is active with every user monitored, and until an SDK-like client has logged in again and receives events; comlog records lost.",
       });
       return 0;
     }

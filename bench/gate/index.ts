@@ -10,6 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { measureCodec } from "../codec/index.js";
 import { measureEvents } from "../events/index.js";
+import { measureFailover } from "../failover/index.js";
 import { emit, type Row, result } from "../report/index.js";
 import { measureRest } from "../rest/index.js";
 import { measureSetProgramming } from "../set-programming/index.js";
@@ -31,7 +32,15 @@ export interface GateOptions {
   progress: (line: string) => void;
 }
 
-export const GATE_PARTS = ["codec", "snapshot", "rest", "switchover", "set-programming", "events"] as const;
+export const GATE_PARTS = [
+  "codec",
+  "snapshot",
+  "rest",
+  "switchover",
+  "failover",
+  "set-programming",
+  "events",
+] as const;
 export type GatePart = (typeof GATE_PARTS)[number];
 
 /** The paths a `slow=` injection can slow down 2x, and how (bench/support/slow.ts). */
@@ -97,6 +106,7 @@ export async function measureGate(opts: GateOptions): Promise<Record<string, Met
   if (on("snapshot")) await measureSnapshotPart(m, p, window, slowFor("snapshot"));
   if (on("rest")) await measureRestPart(m, p, slowFor("rest"));
   if (on("switchover")) await measureSwitchoverPart(m, p);
+  if (on("failover")) await measureFailoverPart(m, p);
   if (on("set-programming")) await measureSetProgrammingPart(m, p, slowFor("set-programming"));
   if (on("events")) await measureEventsPart(m, p);
   return m;
@@ -225,6 +235,33 @@ async function measureSwitchoverPart(m: Record<string, Metric>, p: Progress): Pr
       what: "users left unmonitored and calls lost over both switchovers",
     };
   }
+}
+
+async function measureFailoverPart(m: Record<string, Metric>, p: Progress): Promise<void> {
+  p("gate: failover of an HA pair with 5k users (kill -9 of the active gateway)...");
+  const f = await measureFailover(5000);
+  // Raw milliseconds, as the silent switchover: the fence delay (3 s with the default timings) dominates.
+  m.failover5kMs = {
+    value: f.ms,
+    better: "lower",
+    tolerance: 0.5,
+    unit: "ms",
+    what: "kill -9 of the active member of a 5k-user pair to the passive one active with every user monitored (default HA timings)",
+  };
+  m.failover5kClientMs = {
+    value: f.clientMs,
+    better: "lower",
+    tolerance: 0.5,
+    unit: "ms",
+    what: "kill -9 to an SDK-like client's first event of a new call, re-logged on the other member",
+  };
+  m.failoverLost = {
+    value: f.lostRecords + f.lostUsers,
+    better: "lower",
+    tolerance: 0,
+    unit: "records+users",
+    what: "comlog records of calls ended before the kill that the new active member does not list, and users it does not monitor",
+  };
 }
 
 async function measureSetProgrammingPart(

@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { type BenchResult, lineChart, type Row, result } from "../report/index.js";
 import { spawnEmulator, spawnGateway } from "../support/processes.js";
+import { measureSnapshotFloor } from "./floor.js";
 
 export const VENDOR_SNAPSHOT_MS: Record<number, number> = {
   1000: 9000,
@@ -20,6 +21,10 @@ export const VENDOR_SNAPSHOT_MS: Record<number, number> = {
   100000: 75000,
 };
 
+/** An OXE node monitors at most this many devices for one CTI application. */
+const OXE_MONITOR_LIMIT = 20_000;
+const defaultNodes = (users: number) => Math.max(1, Math.ceil(users / OXE_MONITOR_LIMIT));
+
 export const SNAPSHOT_POINTS = [1000, 3000, 5000, 15000, 30000, 50000, 100000];
 
 export interface SnapshotOptions {
@@ -28,6 +33,8 @@ export interface SnapshotOptions {
   repeat: number;
   /** the gateway's snapshot window (requests in flight per node) */
   window?: number;
+  /** OXE nodes the users are spread over; default: as few as the 20,000-monitor limit allows */
+  nodes?: number;
   progress?: (line: string) => void;
 }
 
@@ -36,8 +43,19 @@ export async function measureSnapshot(
   window?: number,
   /** a deliberate slowdown of the gateway (bench/support/slow.ts), for the gate's self-test */
   slow?: string,
-): Promise<{ ms: number; rssMB: number; nodes: number; monitored: number }> {
-  const nodes = Math.max(1, Math.ceil(users / 20_000));
+  more: {
+    /** OXE nodes; default: as few as the monitor limit allows */
+    nodes?: number;
+    /** also time a bare client doing the CSTA share on the same emulator (./floor.ts) */
+    floor?: boolean;
+  } = {},
+): Promise<{ ms: number; rssMB: number; nodes: number; monitored: number; floorMs: number | null }> {
+  const nodes = more.nodes ?? defaultNodes(users);
+  if (!Number.isInteger(nodes) || nodes < 1) throw new Error(`--nodes: ${more.nodes} is not a node count`);
+  if (users / nodes > OXE_MONITOR_LIMIT)
+    throw new Error(
+      `${users} users on ${nodes} node(s) exceed the OXE's ${OXE_MONITOR_LIMIT} monitors per node`,
+    );
   const emu = await spawnEmulator(users, nodes);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "o2g-bench-"));
   try {
@@ -49,7 +67,15 @@ export async function measureSnapshot(
     await gw.stop();
     if (gw.ready.monitored !== users)
       throw new Error(`only ${gw.ready.monitored} of ${users} users were monitored`);
-    return { ms: gw.ready.snapshotMs, rssMB: gw.ready.rssMB, nodes, monitored: gw.ready.monitored };
+    // After the gateway released its links (and so its monitors): the same emulator, warmed alike.
+    let floorMs: number | null = null;
+    if (more.floor) {
+      const floor = await measureSnapshotFloor(emu.ready, users, window);
+      if (floor.monitored !== users)
+        throw new Error(`the bare client monitored ${floor.monitored} of ${users} users`);
+      floorMs = floor.ms;
+    }
+    return { ms: gw.ready.snapshotMs, rssMB: gw.ready.rssMB, nodes, monitored: gw.ready.monitored, floorMs };
   } finally {
     await emu.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -66,23 +92,35 @@ export async function snapshotBench(
     const runs = [];
     for (let i = 0; i < opts.repeat; i++) {
       opts.progress?.(`snapshot: ${users.toLocaleString("en-US")} users, run ${i + 1}/${opts.repeat}...`);
-      runs.push(await measureSnapshot(users, opts.window));
+      runs.push(
+        await measureSnapshot(users, opts.window, undefined, {
+          floor: true,
+          ...(opts.nodes !== undefined ? { nodes: opts.nodes } : {}),
+        }),
+      );
+      opts.progress?.(`  ${runs.at(-1)!.ms} ms (bare client ${runs.at(-1)!.floorMs} ms)`);
     }
     const ms = median(runs.map((r) => r.ms));
     const rssMB = median(runs.map((r) => r.rssMB));
+    const floorMs = median(runs.map((r) => r.floorMs ?? 0));
     const vendorMs = VENDOR_SNAPSHOT_MS[users] ?? null;
     rows.push({
       users,
       nodes: runs[0]!.nodes,
       ms,
+      floorMs,
+      vsFloor: floorMs > 0 ? Number((ms / floorMs).toFixed(1)) : null,
       rssMB,
       vendorMs,
       vsVendor: vendorMs ? Number((vendorMs / ms).toFixed(1)) : null,
     });
-    opts.progress?.(`snapshot: ${users.toLocaleString("en-US")} users in ${ms} ms, gateway RSS ${rssMB} MB`);
+    opts.progress?.(
+      `snapshot: ${users.toLocaleString("en-US")} users in ${ms} ms (bare client ${floorMs} ms), gateway RSS ${rssMB} MB`,
+    );
   }
   const res = result("snapshot", rows, [
     "ms: from the gateway starting its links to every user monitored (CSTA MonitorStart) and snapshotted (SnapshotDevice), after reading the users over CMIP; median of the runs.",
+    "floorMs: the same emulator answering a bare client (one CSTA association per node, MonitorStart + SnapshotDevice for every user, the same window, all nodes at once; no CMIP read, no gateway), timed after the gateway stopped; vsFloor = ms / floorMs, the gateway's cost over the emulator's and the wire's.",
     "vendorMs: the vendor's published startup snapshot time (O2G, 2 GHz 4 vCPU 4 GB VM); vsVendor = vendorMs / ms.",
     "rssMB: resident memory of the gateway process once the snapshot is done.",
     `machine: ${os.cpus().length} CPU(s); the emulator runs in its own process on the same machine.`,

@@ -20,6 +20,8 @@ export function spawnTs<T>(
   args: string[],
   timeoutMs = 300_000,
   env: NodeJS.ProcessEnv = {},
+  /** the first word of the line that says the process is up (a passive HA member: PASSIVE) */
+  readyWord = "READY",
 ): Promise<Spawned<T>> {
   // BENCH_CPU_PROF=<dir>: each process writes a V8 CPU profile there when it exits (SIGTERM).
   const prof = process.env.BENCH_CPU_PROF
@@ -46,12 +48,12 @@ export function spawnTs<T>(
       reject(new Error(`${script} exited with ${code} before it was ready\n${errors.join("")}`));
     });
     lines.on("line", (line) => {
-      if (!line.startsWith("READY ")) return;
+      if (!line.startsWith(`${readyWord} `)) return;
       clearTimeout(timer);
       child.removeAllListeners("exit");
       resolve({
         child,
-        ready: JSON.parse(line.slice(6)) as T,
+        ready: JSON.parse(line.slice(readyWord.length + 1)) as T,
         stop: () =>
           new Promise<void>((r) => {
             // Gone already: ended on its own (exitCode) or killed by a signal (signalCode).

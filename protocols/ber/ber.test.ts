@@ -19,6 +19,26 @@ describe("BerWriter", () => {
     for (const [v, expected] of cases) expect(hex(new BerWriter().integer(v).toBuffer())).toBe(expected);
   });
 
+  it("encodes every safe integer as X.690's minimal two's complement, at each size boundary", () => {
+    // The reference: the shortest big-endian two's complement, built with BigInt.
+    const reference = (v: number) => {
+      let n = 1;
+      while (BigInt(v) < -(1n << BigInt(8 * n - 1)) || BigInt(v) >= 1n << BigInt(8 * n - 1)) n++;
+      const bytes = Buffer.alloc(n);
+      let x = BigInt.asUintN(8 * n, BigInt(v));
+      for (let i = n - 1; i >= 0; i--, x >>= 8n) bytes[i] = Number(x & 0xffn);
+      return `02${n.toString(16).padStart(2, "0")}${bytes.toString("hex")}`;
+    };
+    const edges = [7, 15, 23, 31, 39, 47].flatMap((b) =>
+      [2 ** b, -(2 ** b)].flatMap((e) => [e - 1, e, e + 1]),
+    );
+    for (const v of [...edges, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER])
+      expect(hex(new BerWriter().integer(v).toBuffer()), String(v)).toBe(reference(v));
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), (v) => hex(new BerWriter().integer(v).toBuffer()) === reference(v)),
+    );
+  });
+
   it("switches to the long length form above 127 bytes and shifts contents", () => {
     const w = new BerWriter(4);
     w.begin(U.SEQUENCE).octets(Buffer.alloc(200, 7)).end();
@@ -75,6 +95,27 @@ describe("BerReader", () => {
     for (const v of [-1, -128, -129, -65536, 2 ** 40, -(2 ** 40), 123456789]) {
       expect(new BerReader(new BerWriter().integer(v).toBuffer()).integer()).toBe(v);
     }
+  });
+
+  it("reads strings and integers in place from a plain Uint8Array inside a larger buffer", () => {
+    const pdu = new BerWriter()
+      .begin(U.SEQUENCE)
+      .string("Müller-Lüdenscheid ☎", U.UTF8String)
+      .string("")
+      .integer(-300)
+      .string("100123")
+      .end()
+      .toBuffer();
+    // Not a Buffer, and not at offset 0 of its memory: what a frame decoder may hand over.
+    const memory = new ArrayBuffer(pdu.length + 7);
+    const view = new Uint8Array(memory, 5, pdu.length);
+    view.set(pdu);
+    const r = new BerReader(view).enter();
+    expect(r.string(U.UTF8String)).toBe("Müller-Lüdenscheid ☎");
+    expect(r.string()).toBe("");
+    expect(r.integer()).toBe(-300);
+    expect(r.string()).toBe("100123");
+    expect(r.atEnd()).toBe(true);
   });
 
   it("round-trips GeneralizedTime", () => {

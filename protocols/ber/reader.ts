@@ -204,21 +204,35 @@ export class BerReader {
 
   /** Contents of the next primitive element, as a view; advances past it. */
   private primitive(expected: Tag | undefined, what: string): Uint8Array {
+    this.skipPrimitive(expected, what);
+    return this.buf.subarray(this.hValueStart, this.hValueEnd);
+  }
+
+  /**
+   * Advances past the next primitive element, leaving its contents' bounds in hValueStart and
+   * hValueEnd: integers and strings read them in place, without a view object per value (at
+   * 100,000 users a snapshot decodes millions of them, and the views were most of its garbage).
+   */
+  private skipPrimitive(expected: Tag | undefined, what: string): void {
     this.expect(expected, what);
     if (this.hValueEnd === INDEFINITE) this.fail("badLength", "indefinite length on a primitive");
-    const v = this.buf.subarray(this.hValueStart, this.hValueEnd);
     this.pos = this.hValueEnd;
     this.hAt = -1;
-    return v;
   }
+
+  /** `buf` as a Buffer sharing its memory, for in-place UTF-8 decoding. */
+  private asBuffer: Buffer | undefined;
 
   integer(expected: Tag = U.INTEGER): number {
     const at = this.pos;
-    const v = this.primitive(expected, "an INTEGER");
-    if (v.length === 0) this.fail("badValue", "empty INTEGER", at);
-    if (v.length > 6) this.fail("badValue", `INTEGER of ${v.length} octets is beyond what we accept`, at);
-    let n = v[0]! & 0x80 ? v[0]! - 256 : v[0]!;
-    for (let i = 1; i < v.length; i++) n = n * 256 + v[i]!;
+    this.skipPrimitive(expected, "an INTEGER");
+    const buf = this.buf;
+    const start = this.hValueStart;
+    const length = this.hValueEnd - start;
+    if (length === 0) this.fail("badValue", "empty INTEGER", at);
+    if (length > 6) this.fail("badValue", `INTEGER of ${length} octets is beyond what we accept`, at);
+    let n = buf[start]! & 0x80 ? buf[start]! - 256 : buf[start]!;
+    for (let i = start + 1; i < start + length; i++) n = n * 256 + buf[i]!;
     return n;
   }
 
@@ -246,8 +260,11 @@ export class BerReader {
 
   /** A character string, decoded as UTF-8 (a superset of the IA5/Numeric strings CSTA uses). */
   string(expected: Tag = U.IA5String): string {
-    const v = this.primitive(expected, "a character string");
-    return Buffer.from(v.buffer, v.byteOffset, v.length).toString("utf8");
+    this.skipPrimitive(expected, "a character string");
+    this.asBuffer ??= Buffer.isBuffer(this.buf)
+      ? this.buf
+      : Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    return this.asBuffer.toString("utf8", this.hValueStart, this.hValueEnd);
   }
 
   oid(expected: Tag = U.OBJECT_IDENTIFIER): string {

@@ -149,20 +149,31 @@ export class BerWriter {
 
   integer(value: number, t: Tag = U.INTEGER): this {
     if (!Number.isSafeInteger(value)) throw new RangeError(`BER integer ${value} is not a safe integer`);
-    // Minimal two's complement length (X.690 §8.3.2).
-    let n = 1;
-    if (value >= 0) {
-      while (n < 7 && value >= 2 ** (8 * n - 1)) n++;
-    } else {
-      while (n < 7 && value < -(2 ** (8 * n - 1))) n++;
+    // Minimal two's complement length (X.690 §8.3.2). Invoke ids, cross-references and
+    // attribute ids are small: they are sized by comparison and written with 32-bit shifts.
+    let n: number;
+    if (value >= -0x80 && value < 0x80) n = 1;
+    else if (value >= -0x8000 && value < 0x8000) n = 2;
+    else if (value >= -0x800000 && value < 0x800000) n = 3;
+    else if (value >= -0x80000000 && value < 0x80000000) n = 4;
+    else {
+      n = 5;
+      if (value >= 0) while (n < 7 && value >= 2 ** (8 * n - 1)) n++;
+      else while (n < 7 && value < -(2 ** (8 * n - 1))) n++;
     }
     this.writeTag(t);
     this.writeLength(n);
     this.ensure(n);
-    let v = value;
-    for (let i = n - 1; i >= 0; i--) {
-      this.buf[this.pos + i] = v & 0xff;
-      v = Math.floor(v / 256);
+    const buf = this.buf;
+    const at = this.pos;
+    if (n <= 4) {
+      for (let i = n - 1, v = value; i >= 0; i--, v >>= 8) buf[at + i] = v & 0xff;
+    } else {
+      let v = value;
+      for (let i = n - 1; i >= 0; i--) {
+        buf[at + i] = v & 0xff;
+        v = Math.floor(v / 256);
+      }
     }
     this.pos += n;
     return this;

@@ -123,6 +123,8 @@ describeWithPostgres("O2G high availability", (pg) => {
         { baseUrl: active.url, ...ADMIN, ca: readFileSync(active.caFile) },
         O2gClient.dispatcherFor({ ca: readFileSync(active.caFile) }),
       );
+      const status = await admin.get<{ ha: boolean }>("maintenance", "status");
+      expect(status.body.ha).toBe(true);
       const stream = await admin.subscribe([{ names: ["system"] }]);
       await passive.stop();
       await stream.next((e) => e.eventName === "OnRemoteServerLinkDown", 10_000, "OnRemoteServerLinkDown");

@@ -31,7 +31,8 @@ export async function maintenanceService(fastify: FastifyInstance): Promise<void
       return {
         logicalAddress: { fqdn: req.hostname, ip: req.socket.localAddress ?? "" },
         startDate: core.startedAt.toISOString(),
-        ha: false,
+        // A member of an active/passive pair says so, as discovery's haMode does.
+        ha: core.config.ha.enabled,
         primary: req.hostname,
         primaryVersion: `${PRODUCT_VERSION.major}.${PRODUCT_VERSION.minor} (o2g-testbench)`,
         primaryServicesStatus: {
