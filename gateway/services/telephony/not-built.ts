@@ -11,7 +11,7 @@ import { PartyInfoSchema } from "../../domain/telephony/schema.js";
 import { notImplemented } from "../common/errors.js";
 import { session } from "../common/request.js";
 import { type ContractSchemaExtras, LoginNameQuery, NoContent } from "../common/schemas.js";
-import { CallRef, CallRefParams, DeviceId, DeviceParams } from "./schemas.js";
+import { CallRef, CallRefParams, DeviceId, DeviceParams, Skills } from "./schemas.js";
 
 const short = (description?: string) =>
   Type.String({ maxLength: 64, ...(description ? { description } : {}) });
@@ -35,18 +35,7 @@ const PilotQuery = Type.Object({
   agentNumber: Type.Optional(short()),
   priorityTransfer: Type.Optional(Type.Boolean()),
   supervisedTransfer: Type.Optional(Type.Boolean()),
-  skills: Type.Optional(
-    Type.Object({
-      skills: Type.Array(
-        Type.Object({
-          skillNumber: Type.Optional(Type.Integer()),
-          acrStatus: Type.Optional(Type.Boolean()),
-          expertEvalLevel: Type.Optional(Type.Integer()),
-        }),
-        { maxItems: 64 },
-      ),
-    }),
-  ),
+  skills: Type.Optional(Skills),
 });
 
 const PilotStatus = Type.Enum([

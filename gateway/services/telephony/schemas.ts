@@ -29,22 +29,23 @@ export const ParticipantParams = Type.Object({
 });
 export const DeviceParams = Type.Object({ deviceId: DeviceId });
 
+/** The skills a call to a pilot asks for (the SDK's CallSkills). */
+export const Skills = Type.Object({
+  skills: Type.Array(
+    Type.Object({
+      skillNumber: Type.Optional(Type.Integer()),
+      acrStatus: Type.Optional(Type.Boolean()),
+      expertEvalLevel: Type.Optional(Type.Integer()),
+    }),
+    { maxItems: 64 },
+  ),
+});
+
 /** The `acdCall` block of makeSupervisorCall and the pilot/RSI make-calls. */
 const AcdCall = Type.Object({
   callToSupervisor: Type.Optional(Type.Boolean()),
   supervisedTransfer: Type.Optional(Type.Boolean()),
-  skills: Type.Optional(
-    Type.Object({
-      skills: Type.Array(
-        Type.Object({
-          skillNumber: Type.Optional(Type.Integer()),
-          acrStatus: Type.Optional(Type.Boolean()),
-          expertEvalLevel: Type.Optional(Type.Integer()),
-        }),
-        { maxItems: 64 },
-      ),
-    }),
-  ),
+  skills: Type.Optional(Skills),
 });
 
 /**
