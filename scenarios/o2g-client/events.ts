@@ -41,7 +41,10 @@ export class EventStream {
     this.started = new Promise((r) => {
       this.markStarted = r;
     });
-    if (poll) void (fetchImpl ? this.loopWithFetch(fetchImpl) : this.loop());
+    if (poll)
+      void this.loop((signal) =>
+        fetchImpl ? this.openWithFetch(fetchImpl, signal) : this.openWithUndici(signal),
+      );
   }
 
   onEvent(listener: (e: O2gEvent) => void): () => void {
@@ -63,24 +66,18 @@ export class EventStream {
     }
   }
 
-  private async loop(): Promise<void> {
+  /**
+   * Poll the chunk URL until closed: each response's lines are events; when it ends, poll again.
+   * `open` makes one poll and yields its body's text (undici's request, or a fetch for msw).
+   */
+  private async loop(open: (signal: AbortSignal) => Promise<AsyncIterable<string>>): Promise<void> {
     while (!this.closed) {
       this.abort = new AbortController();
       try {
-        const res = await request(this.pollingUrl, {
-          method: "POST",
-          headers: { accept: "*/*" },
-          dispatcher: this.dispatcher,
-          signal: this.abort.signal,
-        });
-        this.polls++;
-        if (res.statusCode !== 200) {
-          await res.body.text().catch(() => undefined);
-          throw new Error(`polling answered ${res.statusCode}`);
-        }
+        const chunks = await open(this.abort.signal);
         let buffer = "";
-        for await (const chunk of res.body) {
-          buffer += chunk.toString("utf8");
+        for await (const chunk of chunks) {
+          buffer += chunk;
           let nl = buffer.indexOf("\n");
           while (nl >= 0) {
             const line = buffer.slice(0, nl).trim();
@@ -103,50 +100,37 @@ export class EventStream {
     }
   }
 
-  /** The same loop over a fetch Response's body stream. */
-  private async loopWithFetch(fetchImpl: typeof fetch): Promise<void> {
-    const decoder = new TextDecoder();
-    while (!this.closed) {
-      this.abort = new AbortController();
-      try {
-        const res = await fetchImpl(this.pollingUrl, {
-          method: "POST",
-          headers: { accept: "*/*" },
-          signal: this.abort.signal,
-        });
-        this.polls++;
-        if (res.status !== 200 || !res.body) {
-          await res.text().catch(() => undefined);
-          throw new Error(`polling answered ${res.status}`);
-        }
-        const reader = res.body.getReader();
-        // A fetch that is not a socket's (msw's) does not end the body it answered on abort.
-        this.abort.signal.addEventListener("abort", () => void reader.cancel().catch(() => undefined), {
-          once: true,
-        });
-        let buffer = "";
-        for (let r = await reader.read(); !r.done; r = await reader.read()) {
-          buffer += decoder.decode(r.value, { stream: true });
-          let nl = buffer.indexOf("\n");
-          while (nl >= 0) {
-            const line = buffer.slice(0, nl).trim();
-            buffer = buffer.slice(nl + 1);
-            if (line) this.push(JSON.parse(line) as O2gEvent);
-            nl = buffer.indexOf("\n");
-          }
-        }
-        if (buffer.trim()) this.push(JSON.parse(buffer.trim()) as O2gEvent);
-      } catch (err) {
-        if (this.closed) return;
-        if ((err as Error).name !== "AbortError") {
-          for (const w of this.waiters.splice(0)) {
-            clearTimeout(w.timer);
-            w.reject(err as Error);
-          }
-          await new Promise((r) => setTimeout(r, 200));
-        }
-      }
+  private async openWithUndici(signal: AbortSignal): Promise<AsyncIterable<string>> {
+    const res = await request(this.pollingUrl, {
+      method: "POST",
+      headers: { accept: "*/*" },
+      dispatcher: this.dispatcher,
+      signal,
+    });
+    this.polls++;
+    if (res.statusCode !== 200) {
+      await res.body.text().catch(() => undefined);
+      throw new Error(`polling answered ${res.statusCode}`);
     }
+    res.body.setEncoding("utf8");
+    return res.body as AsyncIterable<string>;
+  }
+
+  private async openWithFetch(fetchImpl: typeof fetch, signal: AbortSignal): Promise<AsyncIterable<string>> {
+    const res = await fetchImpl(this.pollingUrl, { method: "POST", headers: { accept: "*/*" }, signal });
+    this.polls++;
+    if (res.status !== 200 || !res.body) {
+      await res.text().catch(() => undefined);
+      throw new Error(`polling answered ${res.status}`);
+    }
+    const reader = res.body.getReader();
+    // A fetch that is not a socket's (msw's) does not end the body it answered on abort.
+    signal.addEventListener("abort", () => void reader.cancel().catch(() => undefined), { once: true });
+    const decoder = new TextDecoder();
+    return (async function* () {
+      for (let r = await reader.read(); !r.done; r = await reader.read())
+        yield decoder.decode(r.value, { stream: true });
+    })();
   }
 
   /** Cut the current chunk response from the client side; the stream polls again by itself. */
