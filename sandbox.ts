@@ -20,6 +20,7 @@ import {
 } from "./gateway/index.js";
 import { startEmulator } from "./oxe-emulator/index.js";
 import { testLicenseConfig } from "./scenarios/test-license.js";
+import { sampleXmlAppCa, startDirectoryAppFor } from "./scenarios/xml-apps/index.js";
 
 /** The test license in the sandbox's data directory, made anew on each start (it never expires on a demo). */
 function sandboxLicense() {
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
               cmipSecondary: n.standby.cmip,
               sshSecondary: n.standby.ssh,
               imapSecondary: n.standby.imap,
+              prsSecondary: n.standby.prs,
             }
           : {}),
         login: emu.config.linkLogin,
@@ -81,7 +83,10 @@ async function main(): Promise<void> {
           hostKeys: [n.ssh.hostPublicKey],
         },
         imap: n.imapEndpoint,
+        prs: n.prsEndpoint,
       })),
+      // XML PRS: the PRS links over TLS on the emulator's certificate; the sample XML application's CA.
+      xmlPrs: { nodeCa: (await emu.nodes[0]?.prs.certificate()) ?? null, ca: sampleXmlAppCa() },
     },
   });
   // The console is the sandbox's, not the gateway's: a production gateway serves neither it nor
@@ -91,6 +96,8 @@ async function main(): Promise<void> {
   await gw.ready();
   const pair = ha ? await sandboxPair(config, log, gw, consoleApi) : undefined;
   const traffic = demoTraffic ? startDemoTraffic(emu) : undefined;
+  // The sample XML application (directory, queue status) behind every IP Touch set's XML key.
+  const xmlApp = await startDirectoryAppFor(emu);
   const [u1, u2] = emu.directory.subscribers;
   const pw = emu.directory.options.password;
   const admin = config.admins[0]!;
@@ -109,12 +116,14 @@ async function main(): Promise<void> {
     `    curl --cacert ${ca} -c /tmp/o2g.jar -u ${u1?.loginName}:${pw} '${base}/api/rest/authenticate?version=1.0' && \\`,
     `    curl --cacert ${ca} -b /tmp/o2g.jar -H 'Content-Type: application/json' -d '{"applicationName":"curl"}' ${base}/api/rest/1.0/sessions && \\`,
     `    curl --cacert ${ca} -b /tmp/o2g.jar -H 'Content-Type: application/json' -d '{"deviceId":"${u1?.directoryNumber}","callee":"${u2?.directoryNumber}"}' ${base}/api/rest/1.0/telephony/calls`,
+    `  XML PRS       the IP Touch sets' XML key starts ${xmlApp.url} (console API: /api/console/emulator/xml/<number>)`,
     "  Ctrl-C stops everything.",
     "",
   ];
   console.log(lines.join("\n"));
   const stop = async () => {
     traffic?.stop();
+    await xmlApp.stop();
     // With --ha the pair stops what is still running, the first gateway included.
     await (pair ? pair.stop() : gw.stop());
     await emu.stop();

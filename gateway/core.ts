@@ -7,10 +7,15 @@ import { timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
 import type { GatewayConfig } from "./config/index.js";
 import { nodeAnalyticsFor } from "./domain/analytics/index.js";
+import { AgentEvents, PilotMonitors } from "./domain/callcenter/index.js";
 import { ComlogBuilder } from "./domain/comlog/index.js";
 import { UserDirectory } from "./domain/directory.js";
 import { NodeUnavailableError } from "./domain/errors.js";
-import { EventSummaryCounters, MissedCallCounter } from "./domain/eventsummary/index.js";
+import {
+  EventSummaryCounters,
+  MissedCallCounter,
+  settleMissedFromCaller,
+} from "./domain/eventsummary/index.js";
 import {
   announceLicenseExpiry,
   type ExpiryAnnouncer,
@@ -23,8 +28,10 @@ import { ExternalContacts, PhoneBook } from "./domain/phonebook/index.js";
 import { RoutingManager, type RoutingNode } from "./domain/routing/index.js";
 import { type Principal, SessionStore } from "./domain/sessions.js";
 import { TelephonyEngine } from "./domain/telephony/index.js";
+import { XmlPrsService } from "./domain/xml-prs/index.js";
 import { EventBus } from "./events/index.js";
 import type { LinkLog } from "./links/index.js";
+import { PrsClient } from "./links/prs/index.js";
 import { NodeLink, routingNode, subscriberRouting } from "./nodes/index.js";
 
 import type { Store } from "./store/index.js";
@@ -40,6 +47,10 @@ export class GatewayCore {
   readonly bus = new EventBus();
   readonly telephony: TelephonyEngine;
   readonly routing: RoutingManager;
+  /** CCD operators' state changes, as the `agent` package's events */
+  readonly agentEvents: AgentEvents;
+  /** CCD pilots monitored for the CallCenterPilot service */
+  readonly pilotMonitors: PilotMonitors;
   readonly comlog: ComlogBuilder;
   readonly eventSummary: EventSummaryCounters;
   private readonly missedCalls: MissedCallCounter;
@@ -53,6 +64,10 @@ export class GatewayCore {
   private readonly routingNodes = new Map<number, RoutingNode>();
   private readonly untap: () => void;
   readonly nodes = new Map<number, NodeLink>();
+  /** XML PRS: the sets' page requests answered from the XML applications */
+  readonly xmlPrs: XmlPrsService;
+  /** per node with a PRS address, the link its IP Touch sets' XML browsing comes over */
+  readonly prsLinks = new Map<number, PrsClient>();
   readonly startedAt = new Date();
   private readyWaiters: (() => void)[] = [];
   private readonly firstReady = new Set<number>();
@@ -63,6 +78,11 @@ export class GatewayCore {
    * high-availability pair (a passive or fenced member), read by the HTTP edge on every request.
    */
   notServing: () => string | null = () => null;
+  /**
+   * Whether the other member of a high-availability pair is alive (its heartbeat in the shared
+   * database), undefined before the first check or outside a pair; set by the pair's arbiter.
+   */
+  haPeerConnected: () => boolean | undefined = () => undefined;
 
   constructor(
     readonly config: GatewayConfig,
@@ -70,6 +90,8 @@ export class GatewayCore {
     readonly store: Store,
   ) {
     this.telephony = new TelephonyEngine(this.directory, this.bus);
+    this.agentEvents = new AgentEvents(this.directory, this.bus);
+    this.pilotMonitors = new PilotMonitors(this.bus);
     this.sessions = new SessionStore(config.session.ttlSeconds);
     const licenseSource = loadLicenseFile(
       config.licenses.file,
@@ -109,6 +131,16 @@ export class GatewayCore {
             return undefined;
           return (await this.voicemail.count(user).catch(() => undefined))?.unread;
         },
+        // The OXE keeps callback requests and text messages: asked over the user's CSTA link.
+        callbacks: async (login) => {
+          const at = this.cstaOf(login);
+          if (!at) return undefined;
+          return (await at.csta.getCallBack(at.device)).filter((e) => e.targetDevice === at.device).length;
+        },
+        texts: async (login) => {
+          const at = this.cstaOf(login);
+          return at ? at.csta.countTextMessages(at.device) : undefined;
+        },
       },
       this.bus,
       (line) => this.log.warn(line),
@@ -131,7 +163,16 @@ export class GatewayCore {
         };
       },
       onRecord: (login, record) => {
-        if (record.acknowledged) return;
+        if (record.acknowledged) {
+          // An answered call from a caller the user had missed settles those missed calls.
+          settleMissedFromCaller(store.comlog, this.bus, login, record).then(
+            (ids) => {
+              if (ids.length > 0) this.comlogChanged(login);
+            },
+            (err: unknown) => this.log.warn(`comlog: missed calls of ${login}: ${(err as Error).message}`),
+          );
+          return;
+        }
         this.missedCalls.added(login);
         this.eventSummary.changed(login);
       },
@@ -170,7 +211,32 @@ export class GatewayCore {
         [...who].map((login) => this.voicemail.watch(login)),
       );
     });
+    this.xmlPrs = new XmlPrsService({
+      directory: this.directory,
+      licenses: this.licenses,
+      settings: config.xmlPrs,
+      log: linkLog,
+    });
     for (const n of config.nodes) {
+      if (n.prs)
+        this.prsLinks.set(
+          n.nodeId,
+          new PrsClient({
+            name: `node ${n.nodeId} prs`,
+            endpoints: [n.prs, ...(n.prsSecondary ? [n.prsSecondary] : [])],
+            secure: config.xmlPrs.secure,
+            ...(config.xmlPrs.nodeCa ? { ca: config.xmlPrs.nodeCa } : {}),
+            login: n.login,
+            password: n.password,
+            connectTimeoutMs: config.links.connectTimeoutMs,
+            reconnectMinMs: config.links.reconnectMinMs,
+            reconnectMaxMs: config.links.reconnectMaxMs,
+            heartbeatMs: config.links.heartbeatMs,
+            heartbeatMisses: config.links.heartbeatMisses,
+            onRequest: (req) => this.xmlPrs.handle(n.nodeId, req),
+            log: linkLog,
+          }),
+        );
       const link = new NodeLink(
         n,
         config.links,
@@ -195,6 +261,16 @@ export class GatewayCore {
         }
       });
       link.on("feature", (device, ev) => this.routing.onSwitchFeature(device, ev));
+      // The callee's callback counter moves with the OXE's CallBack events (set, cancelled, used up).
+      link.on("callBack", (device, ev) => {
+        if (ev.targetDevice === device) this.deviceSummaryChanged(device);
+      });
+      // ... and its text message counters with the set's message lamp (a message came or was read).
+      link.on("messageWaiting", (device) => this.deviceSummaryChanged(device));
+      link.on("agent", (device, ev) => this.agentEvents.onAgentEvent(device, ev));
+      link.on("otherMonitor", (report) => this.pilotMonitors.onReport(n.nodeId, report));
+      link.on("ctiDown", () => this.pilotMonitors.forgetNode(n.nodeId));
+      link.on("ctiUp", () => void this.pilotMonitors.restore(n.nodeId, link.csta, (l) => this.log.warn(l)));
       link.on("phoneBook", (contacts) => this.phoneBook.externals.set(n.nodeId, contacts));
       link.on("ctiDown", () => this.routing.forgetNode(n.nodeId));
       link.cmip.onEvent((e) => {
@@ -214,6 +290,20 @@ export class GatewayCore {
     this.comlogChanged(loginName);
   }
 
+  /** The event summary of the device's owner is to be read again. */
+  private deviceSummaryChanged(device: string): void {
+    const owner = this.directory.devices.get(device)?.owner;
+    if (owner) this.eventSummary.changed(owner.loginName);
+  }
+
+  /** The CSTA link of the user's node, while it is up, and their main device. */
+  private cstaOf(login: string): { csta: NodeLink["csta"]; device: string } | undefined {
+    const u = this.directory.users.get(login);
+    const device = u?.devices[0]?.id;
+    const link = u ? this.nodes.get(u.nodeId) : undefined;
+    return link?.csta.isUp && device ? { csta: link.csta, device } : undefined;
+  }
+
   /** A user's log was acknowledged, unacknowledged or cut: their missed calls are to count again. */
   comlogChanged(loginName: string): void {
     this.missedCalls.invalidate(loginName);
@@ -229,6 +319,7 @@ export class GatewayCore {
     this.expiryAnnouncer = announceLicenseExpiry(this.licenses, this.bus);
     this.voicemail.start();
     for (const n of this.nodes.values()) n.start();
+    for (const p of this.prsLinks.values()) p.start();
     if (this.nodes.size === 0) this.snapshotMs = 0;
   }
 
@@ -245,7 +336,11 @@ export class GatewayCore {
     this.sessions.stop();
     const voicemail = this.voicemail.stop();
     for (const s of [...this.bus.subscriptions.values()]) this.bus.remove(s);
-    await Promise.all([voicemail, ...[...this.nodes.values()].map((n) => n.stop())]);
+    await Promise.all([
+      voicemail,
+      ...[...this.nodes.values()].map((n) => n.stop()),
+      ...[...this.prsLinks.values()].map((p) => p.stop()),
+    ]);
   }
 
   /** Resolves once every node has been monitored and snapshotted once. */

@@ -116,7 +116,13 @@ export async function startGateway(
         licensed: () => core.licenses.allows("cloudConnectivity"),
       })
     : undefined;
-  wssAgent?.start();
+  if (wssAgent && arbiter) {
+    // One socket from the pair: the member that serves opens it (over a passive member's socket
+    // the application would get 503s), and a fenced one closes it with its links.
+    if (arbiter.role === "active") wssAgent.start();
+    else arbiter.once("active", () => wssAgent.start());
+    arbiter.once("fenced", () => void wssAgent.stop());
+  } else wssAgent?.start();
   return {
     core,
     url,
@@ -199,6 +205,7 @@ function pairArbiter(
     if (arbiter.role === "active") system(up ? "OnRemoteServerLinkUp" : "OnRemoteServerLinkDown");
   });
   arbiter.on("fenced", () => void stopCore());
+  core.haPeerConnected = () => arbiter.peerConnected;
   return arbiter;
 }
 

@@ -19,6 +19,10 @@ const USAGE = `usage: npm run emulator -- [options]
   --max-monitors N     CSTA monitors per node (default 20000, the OXE's limit)
   --max-links N        CSTA links per node (default 30, the OXE's limit)
   --ring-timeout-ms T  an unanswered call is released after T ms (default 60000)
+  --agents F           fraction (0..1) of each node's users who are CCD operators, with
+                       processing groups and pilots 7000+ (default 0: no CCD)
+  --acd-traffic R      R callers per second to the pilots (patience 30 s), every operator
+                       logged on, ready and answering by itself (needs --agents)
   --redundant          every node is a main/standby pair (the standby on ports +5..+8);
                        type "switchover <node> [clean|silent]" on stdin to switch one over
   --quiet              no per-link log lines
@@ -51,6 +55,8 @@ async function main(): Promise<void> {
         "max-monitors": { type: "string" },
         "max-links": { type: "string" },
         "ring-timeout-ms": { type: "string" },
+        agents: { type: "string" },
+        "acd-traffic": { type: "string" },
         quiet: { type: "boolean" },
         redundant: { type: "boolean" },
         "ready-json": { type: "boolean" },
@@ -76,6 +82,22 @@ async function main(): Promise<void> {
     maxCstaLinksPerNode: num(s("max-links"), "max-links") ?? 30,
   };
   if (values.redundant) cfg.redundant = true;
+  if (s("agents") !== undefined) {
+    const f = Number(s("agents"));
+    if (!(f >= 0 && f <= 1)) {
+      console.error(`--agents must be a fraction between 0 and 1, not "${s("agents")}"\n\n${USAGE}`);
+      process.exit(2);
+    }
+    cfg.agents = f;
+  }
+  if (s("acd-traffic") !== undefined) {
+    const rate = Number(s("acd-traffic"));
+    if (!(rate > 0) || !cfg.agents) {
+      console.error(`--acd-traffic needs a rate above 0 and --agents\n\n${USAGE}`);
+      process.exit(2);
+    }
+    cfg.acdTraffic = { ratePerSec: rate };
+  }
   const first = num(s("first-number"), "first-number");
   if (first !== undefined) cfg.firstNumber = first;
   if (s("password")) cfg.userPassword = s("password")!;
@@ -97,7 +119,7 @@ async function main(): Promise<void> {
   for (const n of emu.nodes) {
     const users = d.byNode.get(n.nodeId) ?? [];
     console.log(
-      `  node ${n.nodeId}: CSTA ${n.cstaEndpoint.host}:${n.cstaEndpoint.port}  CMIP ${n.cmipEndpoint.port}  SSH ${n.sshEndpoint.port}  IMAP ${n.imapEndpoint.port}  ` +
+      `  node ${n.nodeId}: CSTA ${n.cstaEndpoint.host}:${n.cstaEndpoint.port}  CMIP ${n.cmipEndpoint.port}  SSH ${n.sshEndpoint.port}  IMAP ${n.imapEndpoint.port}  PRS ${n.prsEndpoint.port} (TLS)  ` +
         `${users.length} users (${users[0]?.directoryNumber ?? "-"}..${users.at(-1)?.directoryNumber ?? "-"})`,
     );
   }
@@ -114,6 +136,7 @@ async function main(): Promise<void> {
         cmip: n.cmipEndpoint,
         ssh: n.sshEndpoint,
         imap: n.imapEndpoint,
+        prs: n.prsEndpoint,
         ...(n.standby ? { standby: n.standby } : {}),
       })),
     };

@@ -5,14 +5,26 @@
  */
 
 import { NodeAnalytics } from "./analytics/index.js";
+import { AcdTraffic, type AcdTrafficOptions, Ccd, generateCcd } from "./ccd/index.js";
 import { type Directory, generateDirectory } from "./directory/index.js";
-import { type Connection, type Device, Network, type NetworkOptions } from "./model/index.js";
+import { HUNT_GROUP_MEMBER_CLASS } from "./mib/index.js";
+import { deskSharingOf } from "./model/desk-sharing.js";
+import {
+  type Connection,
+  type Device,
+  ModelError,
+  Network,
+  type NetworkOptions,
+  seedHuntingGroups,
+} from "./model/index.js";
 import { CmipNodeServer } from "./servers/cmip/node-server.js";
 import type { LinkFaults } from "./servers/common/faults.js";
 import { CstaNodeServer } from "./servers/csta/node-server.js";
 import { ImapNodeServer } from "./servers/imap/index.js";
+import { PrsNodeServer } from "./servers/prs/index.js";
 import { SshNodeServer } from "./servers/ssh/index.js";
 import { VoiceMailStore } from "./voicemail/index.js";
+import { type XmlBrowser, XmlBrowsers } from "./xml-browser/index.js";
 
 export interface EmulatorConfig {
   users: number;
@@ -22,7 +34,7 @@ export interface EmulatorConfig {
   /** password of every generated user */
   userPassword?: string;
   host: string;
-  /** node i listens on basePort + 10(i-1) (CSTA), +1 (CMIP), +2 (SSH), +3 (IMAP); 0 picks free ports */
+  /** node i listens on basePort + 10(i-1) (CSTA), +1 (CMIP), +2 (SSH), +3 (IMAP), +4 (PRS); 0 picks free ports */
   basePort: number;
   /** the nodes' maintenance account, for SSH (incidents and charging tickets) */
   maintenanceLogin: string;
@@ -47,7 +59,21 @@ export interface EmulatorConfig {
   maxCstaLinksPerNode: number;
   maxCmipLinksPerNode: number;
   heartbeatMs: number;
+  /** the PRS link (XML on IP Touch sets) with TLS from the first octet; default true */
+  prsTls?: boolean;
   network: Partial<NetworkOptions>;
+  /**
+   * Fraction (0..1) of each node's users who are CCD operators; with any, the CCD has processing
+   * groups and pilots (see ccd/config.ts). 0 (the default): no CCD.
+   */
+  agents?: number;
+  /** the CCD's wrap-up time after a distributed call (default 10 s) */
+  ccdWrapUpMs?: number;
+  /**
+   * Callers to the pilots at this many calls per second, every operator logged on and ready and
+   * answering by itself (see ccd/traffic.ts); needs `agents`.
+   */
+  acdTraffic?: Partial<AcdTrafficOptions>;
   log?: (line: string) => void;
 }
 
@@ -79,12 +105,13 @@ export interface Endpoint {
   port: number;
 }
 
-/** The servers of one call server (one address) of a node: its four links. */
+/** The servers of one call server (one address) of a node: its five links. */
 export interface CallServer {
   readonly csta: CstaNodeServer;
   readonly cmip: CmipNodeServer;
   readonly ssh: SshNodeServer;
   readonly imap: ImapNodeServer;
+  readonly prs: PrsNodeServer;
 }
 
 export type SwitchoverFlavour = "clean" | "silent";
@@ -107,6 +134,8 @@ export class EmulatedNode {
     private readonly host: string,
     readonly analytics: NodeAnalytics,
     readonly voicemail: VoiceMailStore,
+    /** the IP Touch sets' XML browsers and the node's XML application settings */
+    readonly xml: XmlBrowsers,
   ) {
     for (let i = 1; i < members.length; i++) this.setOffline(members[i]!, true);
   }
@@ -140,6 +169,10 @@ export class EmulatedNode {
     return this.active.imap;
   }
 
+  get prs(): PrsNodeServer {
+    return this.active.prs;
+  }
+
   private endpoint(member: number, port: (m: CallServer) => number): Endpoint {
     const m = this.members[member];
     if (!m) throw new Error(`node ${this.nodeId} has no call server ${member + 1}`);
@@ -163,19 +196,26 @@ export class EmulatedNode {
     return this.endpoint(0, (m) => m.imap.port);
   }
 
+  get prsEndpoint(): Endpoint {
+    return this.endpoint(0, (m) => m.prs.port);
+  }
+
   /** The second call server's addresses (the standby at start), for a redundant node. */
-  get standby(): { csta: Endpoint; cmip: Endpoint; ssh: Endpoint; imap: Endpoint } | undefined {
+  get standby():
+    | { csta: Endpoint; cmip: Endpoint; ssh: Endpoint; imap: Endpoint; prs: Endpoint }
+    | undefined {
     if (!this.redundant) return undefined;
     return {
       csta: this.endpoint(1, (m) => m.csta.port),
       cmip: this.endpoint(1, (m) => m.cmip.port),
       ssh: this.endpoint(1, (m) => m.ssh.port),
       imap: this.endpoint(1, (m) => m.imap.port),
+      prs: this.endpoint(1, (m) => m.prs.port),
     };
   }
 
   private servers(m: CallServer) {
-    return [m.csta, m.cmip, m.ssh, m.imap] as const;
+    return [m.csta, m.cmip, m.ssh, m.imap, m.prs] as const;
   }
 
   /**
@@ -187,6 +227,7 @@ export class EmulatedNode {
     m.cmip.faults.offline = offline;
     m.ssh.faults.refuseUntil = offline ? Number.POSITIVE_INFINITY : 0;
     m.imap.faults.refuseUntil = offline ? Number.POSITIVE_INFINITY : 0;
+    m.prs.faults.offline = offline;
   }
 
   /**
@@ -239,6 +280,8 @@ export interface Phone {
   dial(number: string): Connection;
   /** hang up the active call */
   hangUp(): void;
+  /** the hunting group prefix: log on (true) or off the set's group (refused if it has none) */
+  huntingGroupLog(on: boolean): void;
 }
 
 export class Emulator {
@@ -247,6 +290,8 @@ export class Emulator {
     readonly directory: Directory,
     readonly network: Network,
     readonly nodes: EmulatedNode[],
+    /** the CCD (agents, pilots, queues), when the network has operators */
+    readonly ccd?: Ccd,
   ) {}
 
   /** Switch a redundant node over to its standby (see EmulatedNode.switchover). */
@@ -260,19 +305,44 @@ export class Emulator {
     return n;
   }
 
+  /** The XML browser of an IP Touch set (its XML key, menu, keypad, softkeys and screen). */
+  xmlSet(number: string): XmlBrowser {
+    const sub = this.directory.byNumber.get(number);
+    if (!sub) throw new Error(`no set ${number}`);
+    return this.node(sub.nodeId).xml.browser(number);
+  }
+
   phone(number: string): Phone {
     const net = this.network;
-    const device = net.device(number);
+    // A desk sharing set someone is logged on plays that user's number.
+    const device = deskSharingOf(net).deviceAt(number);
     return {
       device,
       offHook: () => net.deferEvents(() => net.offHook(device)),
       answer: () => net.deferEvents(() => net.offHook(device)),
       dial: (n) => net.deferEvents(() => net.dial(device, n)),
       hangUp: () => net.deferEvents(() => net.onHook(device)),
+      huntingGroupLog: (on) => {
+        const g = net.huntingGroups.groupOf(number);
+        if (!g) throw new ModelError("invalidDeviceState", `${number} is in no hunting group`);
+        // The member object's change, reported over CMIP as a manager's would be.
+        this.node(device.nodeId).active.cmip.localChange((mib) =>
+          mib.set({
+            objectClass: HUNT_GROUP_MEMBER_CLASS.id,
+            instance: `Node=${device.nodeId}/Hunt_Group=${g.number}/Hunt_Group_Member=${number}`,
+            modifications: [{ id: 3, value: on }],
+          }),
+        );
+      },
     };
   }
 
+  /** the `acdTraffic` generator, when asked for */
+  acdTraffic: AcdTraffic | undefined;
+
   async stop(): Promise<void> {
+    this.acdTraffic?.dispose();
+    this.ccd?.close();
     for (const n of this.nodes) await n.close();
     for (const call of [...this.network.activeCalls()]) {
       clearTimeout(call.ringTimer);
@@ -322,6 +392,9 @@ function attachVoiceMail(
   });
 }
 
+/** The sets with an XML browser: the IP Touch sets with a large display. */
+export const XML_STATION_TYPES: ReadonlySet<string> = new Set(["IPTouch8068", "IPTouch8038"]);
+
 export async function startEmulator(partial: Partial<EmulatorConfig> = {}): Promise<Emulator> {
   const config: EmulatorConfig = { ...DEFAULT_EMULATOR_CONFIG, ...partial };
   const dirOptions: Parameters<typeof generateDirectory>[0] = {
@@ -333,6 +406,17 @@ export async function startEmulator(partial: Partial<EmulatorConfig> = {}): Prom
   if (config.userPassword !== undefined) dirOptions.password = config.userPassword;
   const directory = generateDirectory(dirOptions);
   const network = new Network(directory, config.network);
+  const ccd =
+    config.agents && config.agents > 0
+      ? new Ccd(
+          network,
+          generateCcd(directory, {
+            agents: config.agents,
+            seed: config.seed,
+            ...(config.ccdWrapUpMs !== undefined ? { wrapUpMs: config.ccdWrapUpMs } : {}),
+          }),
+        )
+      : undefined;
   const nodes: EmulatedNode[] = [];
   try {
     for (let nodeId = 1; nodeId <= config.nodes; nodeId++) {
@@ -345,6 +429,13 @@ export async function startEmulator(partial: Partial<EmulatorConfig> = {}): Prom
       });
       const voicemail = new VoiceMailStore({ nodeId, directory, seed: config.seed });
       const members: CallServer[] = [];
+      const xml = new XmlBrowsers({
+        nodeId,
+        hasBrowser: (dn) => {
+          const sub = directory.byNumber.get(dn);
+          return sub?.nodeId === nodeId && XML_STATION_TYPES.has(sub.stationType.name);
+        },
+      });
       // The standby's ports follow the main's: +5 (CSTA) .. +8 (IMAP).
       for (let member = 0; member < (config.redundant ? 2 : 1); member++) {
         const port = (offset: number) => (base === 0 ? 0 : base + member * 5 + offset);
@@ -361,6 +452,7 @@ export async function startEmulator(partial: Partial<EmulatorConfig> = {}): Prom
           maxLinks: config.maxCstaLinksPerNode,
           maxMonitors: config.maxMonitorsPerNode,
           heartbeatMs: config.heartbeatMs,
+          ...(ccd ? { ccd } : {}),
         });
         const cmip = new CmipNodeServer(directory, {
           ...common,
@@ -384,18 +476,37 @@ export async function startEmulator(partial: Partial<EmulatorConfig> = {}): Prom
           port: port(3),
           ...memberLog,
         });
-        members.push({ csta, cmip, ssh, imap });
+        const prs = new PrsNodeServer(xml, {
+          ...common,
+          ...memberLog,
+          port: port(4),
+          secure: config.prsTls ?? true,
+        });
+        members.push({ csta, cmip, ssh, imap, prs });
         await csta.listen();
         await cmip.listen();
         await ssh.listen();
         await imap.listen();
+        await prs.listen();
       }
-      nodes.push(new EmulatedNode(nodeId, members, config.host, analytics, voicemail));
+      nodes.push(new EmulatedNode(nodeId, members, config.host, analytics, voicemail, xml));
       attachVoiceMail(network, nodeId, String(config.voiceMailBase + nodeId), voicemail, config);
+      deskSharingOf(network).addSets(nodeId);
     }
+    seedHuntingGroups(
+      network.huntingGroups,
+      new Map([...directory.byNode].map(([n, subs]) => [n, subs.map((s) => s.directoryNumber)])),
+    );
   } catch (err) {
     for (const n of nodes) await n.close();
     throw err;
   }
-  return new Emulator(config, directory, network, nodes);
+  const emulator = new Emulator(config, directory, network, nodes, ccd);
+  if (ccd && config.acdTraffic) {
+    const traffic = new AcdTraffic(network, ccd, { seed: config.seed, ...config.acdTraffic });
+    traffic.staffAll();
+    traffic.start();
+    emulator.acdTraffic = traffic;
+  }
+  return emulator;
 }

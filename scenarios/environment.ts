@@ -12,23 +12,42 @@ import { consoleBundle, consoleRoutes } from "../console/server/index.js";
 import { LOOPBACK_RANGES } from "../gateway/events/index.js";
 import { DEFAULT_GATEWAY_CONFIG, type Gateway, type GatewayConfig, startGateway } from "../gateway/index.js";
 import { type Emulator, type EmulatorConfig, startEmulator } from "../oxe-emulator/index.js";
-import { O2gClient } from "./o2g-client/index.js";
+import { type FailoverClient, O2gClient } from "./o2g-client/index.js";
 import { testLicenseConfig } from "./test-license.js";
 
-export interface Sandbox {
+/** What a scenario runs against: the phones (the emulator) and sessions on the gateway. */
+export interface ScenarioEnv {
   emulator: Emulator;
-  gateway: Gateway;
-  ca: string;
-  dispatcher: Dispatcher;
   loginUser(number: string): Promise<O2gClient>;
   loginAdmin(supervised?: string): Promise<O2gClient>;
   stop(): Promise<void>;
+  /** present when the gateway is an active/passive pair (scenarios/environment-ha.ts) */
+  ha?: HaPair;
+}
+
+/** The gateway pair of a `gateway: { ha: true }` scenario. */
+export interface HaPair {
+  /** each member's https://host:port, in the order they started (the first is active at first) */
+  members: string[];
+  /** a session as the SDK opens one on a pair: primary and secondary host, re-login on failure */
+  login(credentials: { login: string; password: string }): Promise<FailoverClient>;
+  /** kill -9 of the member that serves now (once: the other is left); its URL */
+  killActive(): Promise<string>;
+}
+
+/** One gateway, in this process, in front of the emulator. */
+export interface Sandbox extends ScenarioEnv {
+  gateway: Gateway;
+  ca: string;
+  dispatcher: Dispatcher;
 }
 
 export const ADMIN = { login: "admin", password: "Sandbox-Admin-1" };
 
-export type GatewayOverrides = Partial<Omit<GatewayConfig, "links" | "events" | "licenses">> & {
+export type GatewayOverrides = Partial<Omit<GatewayConfig, "links" | "events" | "licenses" | "xmlPrs">> & {
   links?: Partial<GatewayConfig["links"]>;
+  /** over the PRS links the sandbox sets up (TLS on the emulator's certificate) */
+  xmlPrs?: Partial<GatewayConfig["xmlPrs"]>;
   events?: Partial<GatewayConfig["events"]>;
   /** over the generous test license every sandbox runs on (scenarios/test-license.ts) */
   licenses?: Partial<GatewayConfig["licenses"]>;
@@ -46,6 +65,9 @@ export async function startSandbox(
 ): Promise<Sandbox> {
   const emulator = await startEmulator({ users: 50, nodes: 1, seed: 1, heartbeatMs: 0, ...emu });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "o2g-gw-"));
+  // The nodes' PRS links (XML on IP Touch sets) run over TLS on the emulator's certificate.
+  const prsTls = emulator.config.prsTls ?? true;
+  const prsCa = prsTls ? await emulator.nodes[0]?.prs.certificate() : undefined;
   const config: GatewayConfig = {
     ...DEFAULT_GATEWAY_CONFIG,
     dataDir,
@@ -69,9 +91,12 @@ export async function startSandbox(
         hostKeys: [n.ssh.hostPublicKey],
       },
       imap: n.imapEndpoint,
+      prs: n.prsEndpoint,
+      ...(n.standby ? { prsSecondary: n.standby.prs } : {}),
     })),
     ...gw,
     links: { ...DEFAULT_GATEWAY_CONFIG.links, ...gw.links },
+    xmlPrs: { ...DEFAULT_GATEWAY_CONFIG.xmlPrs, secure: prsTls, nodeCa: prsCa ?? null, ...gw.xmlPrs },
     // A generous TEST license: no test meets the quotas of O2G without a license file unless
     // it sets `licenses` itself.
     licenses: { ...DEFAULT_GATEWAY_CONFIG.licenses, ...testLicenseConfig(dataDir), ...gw.licenses },

@@ -22,6 +22,9 @@ export class ApiError extends Error {
 
 const REST = "/api/rest/1.0";
 export const CONTROL = "/api/console/emulator";
+/** the sandbox console's own API: SSH/IMAP link states, the scenario player, the benches */
+export const LINKS = "/api/console/links";
+export const SCENARIOS = "/api/console/scenarios";
 
 export interface O2gEvent {
   eventName: string;
@@ -97,25 +100,32 @@ export interface Selector {
   names: string[];
 }
 
+export interface Channel {
+  readonly subscriptionId: string;
+  /** stops polling and deletes the subscription */
+  close(): void;
+}
+
 /**
- * Subscribes, then polls the chunk channel for ever: each poll is one long response of
+ * Subscribes, then polls the chunk channel until closed: each poll is one long response of
  * newline-delimited events; when it ends (the gateway closes it after a while), poll again.
  */
 export async function subscribe(
   selectors: Selector[],
   onEvent: (e: O2gEvent) => void,
   onChannel: (up: boolean) => void,
-): Promise<void> {
+): Promise<Channel> {
   const sub = await call<{ subscriptionId: string; publicPollingUrl: string }>("POST", "/subscriptions", {
     filter: { selectors },
     version: "1.0",
   });
   // The polling URL is absolute as the gateway saw us; the path is what the page may fetch.
   const url = new URL(sub.publicPollingUrl).pathname;
+  const stop = new AbortController();
   void (async () => {
-    for (;;) {
+    while (!stop.signal.aborted) {
       try {
-        const res = await fetch(url, { method: "POST", credentials: "same-origin" });
+        const res = await fetch(url, { method: "POST", credentials: "same-origin", signal: stop.signal });
         if (!res.ok || !res.body) {
           onChannel(false);
           if (res.status === 404) return; // the subscription ended with the session
@@ -138,9 +148,17 @@ export async function subscribe(
           }
         }
       } catch {
+        if (stop.signal.aborted) return;
         onChannel(false);
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
   })();
+  return {
+    subscriptionId: sub.subscriptionId,
+    close() {
+      stop.abort();
+      void call("DELETE", `/subscriptions/${encodeURIComponent(sub.subscriptionId)}`).catch(() => undefined);
+    },
+  };
 }

@@ -34,9 +34,12 @@ export function Board({
     return () => ro.disconnect();
   }, []);
 
-  // `version` stands for the store's content: the filter runs again when it changes.
+  // `version` stands for the store's content: a filter runs again when it changes. Without a
+  // filter the list is the store's own (no walk of 100,000 users on each event).
+  const needle = text.trim().toLowerCase();
+  const filtered = node !== "" || state !== "" || needle !== "";
   const rows = useMemo(() => {
-    const needle = text.trim().toLowerCase();
+    if (!filtered) return store.users;
     return store.users.filter(
       (u) =>
         (node === "" || String(u.nodeId) === node) &&
@@ -46,7 +49,7 @@ export function Board({
           (u.number ?? "").includes(needle) ||
           (u.name ?? "").toLowerCase().includes(needle)),
     );
-  }, [version, node, state, text]);
+  }, [filtered ? version : store.users, node, state, needle]);
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);

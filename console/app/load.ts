@@ -5,8 +5,14 @@
  */
 import type { TelephonicState } from "../../gateway/domain/telephony/schema.js";
 import type { UserJson } from "../../gateway/domain/user-view.js";
-import { CONTROL, call, q, subscribe } from "./api.js";
-import { type NodeLinks, store, type UserRow } from "./store.js";
+import { CONTROL, call, LINKS, q, subscribe } from "./api.js";
+import { type LinkState, type NodeLinks, store, type UserRow } from "./store.js";
+
+interface OtherLinks {
+  nodeId: number;
+  ssh: { state: LinkState };
+  imap: { state: LinkState; member: string };
+}
 
 interface PbxStatus {
   nodeId: number;
@@ -24,12 +30,19 @@ export async function refreshNodes(): Promise<void> {
     "GET",
     `${CONTROL}/nodes`,
   ).catch(() => ({ nodes: [] }));
+  // SSH and IMAP are not in O2G's status: the console server tells them (a sandbox's only).
+  const others = await call<{ nodes: OtherLinks[] }>("GET", LINKS).catch(() => ({
+    nodes: [] as OtherLinks[],
+  }));
   store.nodes = status.pbxs.map(
     (p): NodeLinks => ({
       nodeId: p.nodeId,
       name: p.name,
       csta: p.ctiLinkState === "DISCONNECTED" ? "DOWN" : "UP",
       cmip: p.connected ? "UP" : "DOWN",
+      ssh: others.nodes.find((o) => o.nodeId === p.nodeId)?.ssh.state ?? "NONE",
+      imap: others.nodes.find((o) => o.nodeId === p.nodeId)?.imap.state ?? "NONE",
+      imapMember: others.nodes.find((o) => o.nodeId === p.nodeId)?.imap.member ?? "",
       ctiLinkState: p.ctiLinkState,
       monitoredUsers: p.monitoredUserNumber,
       redundant: emulated.nodes.some((n) => n.nodeId === p.nodeId && n.redundant),
@@ -47,6 +60,8 @@ export async function loadBoard(): Promise<void> {
       rows.push({ login, nodeId: n.nodeId, detailed: false, userState: "UNKNOWN", calls: new Map() });
   }
   store.setUsers(rows);
+  // SSH and IMAP have no O2G event: their states are read again now and then.
+  setInterval(() => void refreshNodes().catch(() => undefined), 5000);
   await subscribe(
     [{ names: ["telephony", "system", "unifiedComLog"] }],
     (e) => {
@@ -103,4 +118,18 @@ export async function detail(r: UserRow): Promise<void> {
   } catch (err) {
     store.note(`${r.login}: ${(err as Error).message}`);
   }
+}
+
+/** A user's own console: their telephony and log events (no board, no other user). */
+export async function loadSelf(login: string): Promise<void> {
+  await subscribe(
+    [{ names: ["telephony", "unifiedComLog"] }],
+    (e) => store.apply({ ...e, loginName: e.loginName ?? login }),
+    (up) => {
+      if (store.channelUp !== up) {
+        store.channelUp = up;
+        store.changed();
+      }
+    },
+  );
 }

@@ -5,12 +5,16 @@
  */
 import { render } from "preact";
 import { useState } from "preact/hooks";
+import { Administration } from "./admin.js";
 import { CONTROL, call, login, type Principal } from "./api.js";
+import { Benchmarks } from "./bench.js";
 import { Board } from "./board.js";
-import { loadBoard, refreshNodes } from "./load.js";
+import { loadBoard, loadSelf, refreshNodes } from "./load.js";
 import { Phone } from "./phone.js";
+import { ScenarioPlayer } from "./scenarios.js";
 import { store, type UserRow } from "./store.js";
 import { html, useStore } from "./ui.js";
+import { Wallboard } from "./wallboard.js";
 
 function Login({ onDone }: { onDone: (p: Principal) => void }) {
   const [name, setName] = useState("");
@@ -61,6 +65,8 @@ function Links() {
           <strong>node ${n.nodeId}</strong>
           <span class=${`link ${n.csta}`} data-link="csta">CSTA ${n.csta.toLowerCase()}</span>
           <span class=${`link ${n.cmip}`} data-link="cmip">CMIP ${n.cmip.toLowerCase()}</span>
+          <span class=${`link ${n.ssh}`} data-link="ssh">SSH ${n.ssh.toLowerCase()}</span>
+          <span class=${`link ${n.imap}`} data-link="imap" title=${n.imapMember ? `the ${n.imapMember} 4645` : ""}>IMAP ${n.imap.toLowerCase()}</span>
           <span class="detail">${n.ctiLinkState.toLowerCase().replace(/_/g, " ")}</span>
           ${n.redundant && html`<button type="button" onClick=${() => switchover(n.nodeId)}>Switch over</button>`}
         </div>`,
@@ -106,6 +112,7 @@ function App() {
   const [me, setMe] = useState<Principal | undefined>(undefined);
   const [selected, setSelected] = useState<string | undefined>(undefined);
   const [error, setError] = useState("");
+  const [page, setPage] = useState<Page>("board");
   if (!me)
     return html`<${Login} onDone=${(p: Principal) => {
       setMe(p);
@@ -116,6 +123,7 @@ function App() {
           { login: p.login, nodeId: 0, detailed: false, userState: "UNKNOWN", calls: new Map() },
         ]);
         setSelected(p.login);
+        loadSelf(p.login).catch((e: Error) => setError(e.message));
       }
     }} />`;
   return html`
@@ -124,15 +132,41 @@ function App() {
       <span class="me">${me.login}${me.admin ? " (administrator)" : ""}</span>
       ${me.admin && html`<${Links} />`}
     </header>
+    ${me.admin && html`<${Nav} page=${page} setPage=${setPage} />`}
     ${error && html`<p role="alert" class="error">${error}</p>`}
-    <main class="grid">
+    ${page === "scenarios" && html`<${ScenarioPlayer} />`}
+    ${page === "admin" && html`<${Administration} />`}
+    ${page === "bench" && html`<${Benchmarks} />`}
+    ${page === "callcenter" && html`<${Wallboard} />`}
+    ${
+      page === "board" &&
+      html`<main class="grid">
       ${me.admin && html`<${Board} selected=${selected} onSelect=${setSelected} />`}
       <div class="side">
         ${selected ? html`<${Phone} login=${selected} pbxSide=${me.admin} />` : html`<p class="hint">Pick a user on the board to open their phone.</p>`}
         ${me.admin && html`<${Calls} onSelect=${setSelected} />`}
         ${me.admin && html`<${EventLog} />`}
       </div>
-    </main>`;
+    </main>`
+    }`;
+}
+
+type Page = "board" | "scenarios" | "admin" | "bench" | "callcenter";
+const PAGES: { page: Page; label: string }[] = [
+  { page: "board", label: "Board" },
+  { page: "scenarios", label: "Scenarios" },
+  { page: "admin", label: "Administration" },
+  { page: "bench", label: "Benchmarks" },
+  { page: "callcenter", label: "Call center" },
+];
+
+function Nav({ page, setPage }: { page: Page; setPage: (p: Page) => void }) {
+  return html`<nav class="pages" aria-label="pages">
+    ${PAGES.map(
+      (p) => html`<button type="button" aria-current=${p.page === page ? "page" : undefined}
+        onClick=${() => setPage(p.page)}>${p.label}</button>`,
+    )}
+  </nav>`;
 }
 
 render(html`<${App} />`, document.getElementById("root")!);

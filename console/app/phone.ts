@@ -9,8 +9,10 @@ import type { ComRecord } from "../../gateway/store/comlog/types.js";
 import { CONTROL, call, q } from "./api.js";
 import { label } from "./board.js";
 import { detail } from "./load.js";
+import { O2gSide } from "./o2g-side.js";
 import { type Call, rowState, store } from "./store.js";
 import { html, useStore } from "./ui.js";
+import { XmlSet } from "./xml-screen.js";
 
 export function Phone({ login, pbxSide }: { login: string; pbxSide: boolean }) {
   useStore();
@@ -72,7 +74,10 @@ export function Phone({ login, pbxSide }: { login: string; pbxSide: boolean }) {
         )}
         ${calls.length === 0 && html`<li class="none">No call</li>`}
       </ul>
-      <h3>Communication log</h3>
+      ${pbxSide && html`<${XmlSet} login=${login} number=${number} />`}
+      <h3>Communication log <span class="count" data-testid="missed-count">${
+        comlog.filter((r) => r.participants[0]?.role === "CALLEE" && !r.participants[0]?.answered).length
+      } missed</span></h3>
       <table class="comlog" aria-label="communication log">
         <thead><tr><th scope="col">When</th><th scope="col">With</th><th scope="col">Role</th><th scope="col">Answered</th></tr></thead>
         <tbody>
@@ -94,6 +99,7 @@ export function Phone({ login, pbxSide }: { login: string; pbxSide: boolean }) {
           })}
         </tbody>
       </table>
+      <${O2gSide} login=${login} admin=${pbxSide} number=${number} />
     </section>`;
 }
 

@@ -35,6 +35,11 @@ export interface NodeLinks {
   /** CSTA: the CTI link (OnCtiLinkDown/Up), CMIP: the PBX link (OnPbxLinkDown/Up) */
   csta: "UP" | "DOWN";
   cmip: "UP" | "DOWN";
+  /** SSH (incidents, charging) and IMAP (the 4645): the console server's view, not O2G's */
+  ssh: LinkState;
+  imap: LinkState;
+  /** the IMAP member answering: main or standby */
+  imapMember: string;
   ctiLinkState: string;
   monitoredUsers: number;
   redundant: boolean;
@@ -42,22 +47,26 @@ export interface NodeLinks {
   lastEvent?: string;
 }
 
+export type LinkState = "UP" | "DOWN" | "CONNECTING" | "NONE";
+
 export interface LogLine {
   at: string;
   text: string;
 }
 
+const RANK: Record<RowState, number> = {
+  RINGING: 5,
+  IN_CALL: 4,
+  CALLING: 3,
+  HELD: 2,
+  BUSY: 1,
+  FREE: 0,
+  UNKNOWN: 0,
+};
+
 export function rowState(u: UserRow): RowState {
   let best: RowState = u.userState === "BUSY" ? "BUSY" : "FREE";
-  const rank: Record<RowState, number> = {
-    RINGING: 5,
-    IN_CALL: 4,
-    CALLING: 3,
-    HELD: 2,
-    BUSY: 1,
-    FREE: 0,
-    UNKNOWN: 0,
-  };
+  const rank = RANK;
   for (const c of u.calls.values()) {
     for (const l of c.legs) {
       const s: RowState | undefined =
@@ -94,6 +103,8 @@ export class ConsoleStore {
   /** bumped on each OnComRecord* event of a user: the phone panel reads the log again */
   readonly comlogTicks = new Map<string, number>();
   version = 0;
+  /** told of each link event as it arrives (the benchmarks page times a switchover with them) */
+  readonly linkWatchers = new Set<(e: O2gEvent, at: number) => void>();
   private readonly listeners = new Set<() => void>();
   private scheduled = false;
 
@@ -147,6 +158,7 @@ export class ConsoleStore {
           else n.cmip = up;
           n.lastEvent = `${e.eventName} ${new Date().toLocaleTimeString()}`;
         }
+        for (const w of this.linkWatchers) w(e, performance.now());
         this.note(`node ${e.nodeId}: ${e.eventName}`);
         return;
       }

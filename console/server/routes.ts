@@ -8,8 +8,13 @@ import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import type { ExtraRoutes } from "../../gateway/index.js";
 import type { Emulator } from "../../oxe-emulator/index.js";
+import { BENCH_PATH, benchRoutes } from "./bench-runner.js";
 import type { ConsoleBundle } from "./bundle.js";
+import { CCD_CONFIG_PATH, ccdConfigRoutes } from "./ccd-config.js";
 import { CONTROL_ROOT, emulatorControlRoutes } from "./emulator-control.js";
+import { LINKS_PATH, linkRoutes } from "./links.js";
+import { SCENARIOS_PATH, scenarioPlayerRoutes } from "./scenario-player.js";
+import { XML_SETS_PATH, xmlSetRoutes } from "./xml-sets.js";
 
 export const CONSOLE_PATH = "/console";
 
@@ -44,6 +49,13 @@ export function consoleRoutes(opts: ConsoleRoutesOptions): ExtraRoutes {
           .send(a.body),
       );
     }
-    if (opts.emulator) await app.register(emulatorControlRoutes(opts.emulator), { prefix: CONTROL_ROOT });
+    await app.register(linkRoutes, { prefix: LINKS_PATH });
+    if (opts.emulator) {
+      await app.register(emulatorControlRoutes(opts.emulator), { prefix: CONTROL_ROOT });
+      await app.register(scenarioPlayerRoutes(opts.emulator), { prefix: SCENARIOS_PATH });
+      await app.register(benchRoutes, { prefix: BENCH_PATH });
+      await app.register(xmlSetRoutes(opts.emulator), { prefix: XML_SETS_PATH });
+      await app.register(ccdConfigRoutes(opts.emulator), { prefix: CCD_CONFIG_PATH });
+    }
   };
 }

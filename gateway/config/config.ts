@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { DEFAULT_WEBHOOK_DENY } from "../events/webhook-policy.js";
 import { maskUrl } from "../store/index.js";
-import type { AnalyticsConfig, VoiceMailSettings, WssAgentSettings } from "./settings.js";
+import type { AnalyticsConfig, VoiceMailSettings, WssAgentSettings, XmlPrsSettings } from "./settings.js";
 
 export interface Endpoint {
   host: string;
@@ -32,6 +32,9 @@ export interface NodeConfig {
   /** the node's 4645 voice mail (IMAP); absent: its users have no voice mail */
   imap?: Endpoint;
   imapSecondary?: Endpoint;
+  /** the node's PRS (XML applications on its IP Touch sets); absent: no XML PRS on this node */
+  prs?: Endpoint;
+  prsSecondary?: Endpoint;
 }
 
 /** the active/passive pair (gateway/store/ha/arbiter.ts explains the timings) */
@@ -157,6 +160,8 @@ export interface GatewayConfig {
   log: { level: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent" };
   /** the WSS agent (Cloud Connectivity): off unless `url` is set */
   wssAgent: WssAgentSettings;
+  /** XML PRS: the nodes' PRS links and the XML applications' HTTPS servers */
+  xmlPrs: XmlPrsSettings;
   /** compare every response with what its handler returned, and answer 500 on a field the
    * response schema lost (the test suites turn it on: http/contract/response-check.ts) */
   verifyResponses: boolean;
@@ -245,6 +250,14 @@ export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = {
     licenseCheckMs: 24 * 3600_000,
     pingMs: 30_000,
   },
+  xmlPrs: {
+    secure: true,
+    nodeCa: null,
+    ca: null,
+    caFile: null,
+    fetchTimeoutMs: 5_000,
+    maxPageBytes: 64 * 1024,
+  },
 };
 
 /** O2G's administrator password policy: 9+ characters with a lower, an upper, a digit and a symbol. */
@@ -290,26 +303,35 @@ export function parseNodes(spec: string, login: string, password: string): NodeC
     .filter((s) => s.trim())
     .map((part) => {
       const m = /^\s*(\d+)=([^|]+?)(?:\|(.+))?\s*$/.exec(part);
-      if (!m) throw new Error(`node "${part}" is not nodeId=host:cstaPort/cmipPort[/sshPort[/imapPort]]`);
+      if (!m)
+        throw new Error(`node "${part}" is not nodeId=host:cstaPort/cmipPort[/sshPort[/imapPort[/prsPort]]]`);
       const set = (s: string) => {
         const [csta, ...ports] = s.split("/");
         const c = parseEndpoint(csta!, `node ${m[1]}`);
         if (ports.some((p) => !/^\d{1,5}$/.test(p) || Number(p) > 65535))
-          throw new Error(`node "${part}": ports after the host are numbers (cmip/ssh/imap)`);
+          throw new Error(`node "${part}": ports after the host are numbers (cmip/ssh/imap/prs)`);
         const at = (i: number) =>
           ports[i] === undefined ? undefined : { host: c.host, port: Number(ports[i]) };
-        return { csta: c, cmip: at(0) ?? { host: c.host, port: c.port + 1 }, ssh: at(1), imap: at(2) };
+        return {
+          csta: c,
+          cmip: at(0) ?? { host: c.host, port: c.port + 1 },
+          ssh: at(1),
+          imap: at(2),
+          prs: at(3),
+        };
       };
       const main = set(m[2]!);
       const node: NodeConfig = { nodeId: Number(m[1]), csta: main.csta, cmip: main.cmip, login, password };
       if (main.ssh) node.ssh = main.ssh;
       if (main.imap) node.imap = main.imap;
+      if (main.prs) node.prs = main.prs;
       if (m[3]) {
         const standby = set(m[3]);
         node.cstaSecondary = standby.csta;
         node.cmipSecondary = standby.cmip;
         if (standby.ssh) node.sshSecondary = standby.ssh;
         if (standby.imap) node.imapSecondary = standby.imap;
+        if (standby.prs) node.prsSecondary = standby.prs;
       }
       return node;
     });
@@ -413,6 +435,8 @@ export function validate(cfg: GatewayConfig): void {
     "pingMs",
   ] as const)
     positive(`wssAgent.${k}`, wss[k]);
+  positive("xmlPrs.fetchTimeoutMs", cfg.xmlPrs.fetchTimeoutMs);
+  positive("xmlPrs.maxPageBytes", cfg.xmlPrs.maxPageBytes);
 }
 
 /** The configuration as it may be printed: passwords replaced by stars. */
@@ -422,6 +446,9 @@ export function maskSecrets(cfg: GatewayConfig): unknown {
       if ((k === "password" || k === "privateKey" || k === "pfxPassword") && typeof v === "string")
         return "*".repeat(Math.min(v.length, 8));
       if (k === "databaseUrl" && typeof v === "string") return maskUrl(v);
+      // Certificates are not secret, but a PEM is kilobytes in a one-line log: its first line says enough.
+      if (typeof v === "string" && v.startsWith("-----BEGIN "))
+        return `${v.split("\n", 1)[0]} (${v.length} chars)`;
       return v;
     }),
   );

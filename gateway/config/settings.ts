@@ -85,3 +85,23 @@ export interface WssAgentSettings {
   /** the gateway pings the application this often; a socket without a pong by the next ping is dropped */
   pingMs: number;
 }
+
+/**
+ * XML PRS: the links to the nodes' PRS (the IP Touch sets' XML browsing, protocols/prs) and the
+ * HTTPS calls to the XML applications (gateway/domain/xml-prs).
+ */
+export interface XmlPrsSettings {
+  /** TLS from the first octet on the links to the nodes' PRS */
+  secure: boolean;
+  /** PEM of the CA the nodes' PRS certificates are checked against; null: the system's */
+  nodeCa: string | null;
+  /** PEM of the CA(s) the XML applications' HTTPS certificates are checked against; null: the
+   * system's (or caFile's) */
+  ca: string | null;
+  /** a PEM file read at start when `ca` is not given */
+  caFile: string | null;
+  /** an application that has not answered within this is reported unreachable to the set */
+  fetchTimeoutMs: number;
+  /** a page over this many bytes is refused */
+  maxPageBytes: number;
+}

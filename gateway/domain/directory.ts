@@ -19,6 +19,11 @@ export interface GwUser {
   lastName: string;
   readonly nodeId: number;
   readonly devices: GwDevice[];
+  /** from the node's Subscriber (E_Mail_Address, External_Login), when it has them */
+  eMailAddress?: string;
+  externalLogin?: string;
+  /** a CCD operator (agent or supervisor) of their node: Users' `logins?onlyACD` lists them */
+  acdOperator?: boolean;
 }
 
 export interface LoadedSubscriber {
@@ -27,6 +32,8 @@ export interface LoadedSubscriber {
   firstName: string;
   stationType: string;
   loginName: string;
+  eMailAddress?: string;
+  externalLogin?: string;
 }
 
 /** O2G's device type from an OXE station type name. */
@@ -68,6 +75,8 @@ export class UserDirectory {
       nodeId,
       devices: [],
     };
+    if (s.eMailAddress) user.eMailAddress = s.eMailAddress;
+    if (s.externalLogin) user.externalLogin = s.externalLogin;
     const device: GwDevice = {
       id: s.directoryNumber,
       type: deviceTypeOf(s.stationType),

@@ -11,6 +11,7 @@ export {
   type EventPackage,
   type EventPublisher,
   type O2gEvent,
+  OBJECT_ID_PACKAGES,
   PER_USER_PACKAGES,
 } from "./types.js";
 export { WebhookSender } from "./webhook.js";

@@ -8,7 +8,13 @@
  */
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { EVENT_PACKAGES, type EventPackage, type O2gEvent, PER_USER_PACKAGES } from "./types.js";
+import {
+  EVENT_PACKAGES,
+  type EventPackage,
+  type O2gEvent,
+  OBJECT_ID_PACKAGES,
+  PER_USER_PACKAGES,
+} from "./types.js";
 import { WebhookSender } from "./webhook.js";
 import type { WebhookPolicy } from "./webhook-policy.js";
 
@@ -55,6 +61,11 @@ export class Subscription {
     for (const sel of options.selectors) {
       for (const name of sel.names) {
         const ids = sel.ids.filter((x) => x !== "*");
+        if (OBJECT_ID_PACKAGES.has(name)) {
+          if (ids.length === 0 || sel.ids.includes("*")) this.filter.set(name, "all");
+          else this.add(name, ids);
+          continue;
+        }
         const wantsAll = sel.ids.length === 0 || sel.ids.includes("*") || !PER_USER_PACKAGES.has(name);
         if (options.restrictTo !== null && PER_USER_PACKAGES.has(name)) {
           this.add(name, [options.restrictTo]);

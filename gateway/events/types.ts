@@ -44,6 +44,13 @@ export const PER_USER_PACKAGES: ReadonlySet<EventPackage> = new Set([
   "agent",
 ]);
 
+/**
+ * Packages whose selector ids name the object the events are about, not a login: the `pilot`
+ * package's ids are pilot numbers (the SDK's addCallCenterPilotEvents), for any session. Their
+ * events are published with that object's id in place of the login.
+ */
+export const OBJECT_ID_PACKAGES: ReadonlySet<EventPackage> = new Set(["pilot"]);
+
 export interface O2gEvent {
   readonly eventName: string;
   readonly [field: string]: unknown;

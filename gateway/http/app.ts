@@ -16,6 +16,12 @@ import type { GatewayCore } from "../core.js";
 import { DomainError } from "../domain/errors.js";
 import { analyticsService } from "../services/analytics/index.js";
 import { bootstrapService, PRODUCT_VERSION } from "../services/bootstrap/index.js";
+import {
+  callCenterAgentService,
+  callCenterManagementNotBuilt,
+  callCenterPilotService,
+  callCenterRealtimeNotBuilt,
+} from "../services/callcenter/index.js";
 import { comlogService } from "../services/comlog/index.js";
 import { O2gError, o2gErrorOf, statusName, unavailable } from "../services/common/errors.js";
 import { directoryService } from "../services/directory/index.js";
@@ -181,6 +187,10 @@ export async function buildApp(
   await app.register(comlogService, { prefix: "/api/rest/1.0/comlog" });
   await app.register(eventSummaryService, { prefix: "/api/rest/1.0/eventsummary" });
   await app.register(directoryService, { prefix: "/api/rest/1.0/directory" });
+  await app.register(callCenterAgentService, { prefix: "/api/rest/1.0/acdagent" });
+  await app.register(callCenterPilotService, { prefix: "/api/rest/1.0/acdpilotmonitoring" });
+  await app.register(callCenterRealtimeNotBuilt, { prefix: "/api/rest/1.0/acdrealtime" });
+  await app.register(callCenterManagementNotBuilt, { prefix: "/api/rest/1.0/acdmanagement" });
   for (const extra of extraRoutes) await app.register(extra);
 
   await app.ready();

@@ -56,6 +56,8 @@ export function licenseRuleFor(method: string, routeUrl: string | undefined): Li
   for (const prefix of ADVANCED_SERVICES)
     if (path === prefix || path.startsWith(`${prefix}/`))
       return { license: "advancedTelephony", subject: "user" };
+  if (path === "/acdagent" || path.startsWith("/acdagent/"))
+    return { license: "contactCenterAgent", subject: "user" };
   if (path === "/analytics" || path.startsWith("/analytics/"))
     return { license: "analytics", subject: "administrator" };
   return null;
@@ -66,6 +68,15 @@ function namedLogin(req: FastifyRequest): string | undefined {
   if (typeof q === "string" && q !== "") return q;
   const p = (req.params as Record<string, unknown> | undefined)?.loginName;
   return typeof p === "string" && p !== "" ? p : undefined;
+}
+
+/** An administrator's device-addressed request (no loginName) acts for the device's owner. */
+function namedDevice(core: GatewayCore, req: FastifyRequest): string | undefined {
+  const fromParams = (req.params as Record<string, unknown> | undefined)?.deviceId;
+  const body = req.body;
+  const fromBody = body && typeof body === "object" ? (body as Record<string, unknown>).deviceId : undefined;
+  const id = typeof fromParams === "string" ? fromParams : fromBody;
+  return typeof id === "string" ? core.directory.devices.get(id)?.owner.loginName : undefined;
 }
 
 /**
@@ -86,9 +97,9 @@ function claimOf(
   if (!s.open) return null;
   const holder = s.principal.login;
   if (rule.subject === "administrator") return s.principal.admin ? { subject: holder, holder } : null;
-  const named = namedLogin(req);
-  if (!s.principal.admin) return named === undefined || named === holder ? { subject: holder, holder } : null;
-  const login = named ?? s.supervised;
+  // A user session acts for itself whoever its loginName names (the handler ignores the name).
+  if (!s.principal.admin) return { subject: holder, holder };
+  const login = namedLogin(req) ?? s.supervised ?? namedDevice(core, req);
   return login && core.directory.users.has(login) ? { subject: login, holder } : null;
 }
 

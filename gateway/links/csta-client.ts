@@ -7,23 +7,37 @@
 import {
   alternateCall,
   answerCall,
+  associateData,
+  type CallBackListEntry,
+  type CallPrivateRequest,
+  type CallProfileSkill,
   type ConnectionId,
   CSTA_APPLICATION_CONTEXT,
   CSTA_OPERATIONS,
   type CstaFailure,
+  callBack,
+  callBackNonCallRelated,
+  cancelCallBack,
   clearConnection,
   conferenceCall,
   consultationCall,
   cstaErrorCodec,
   cstaEventReport,
+  type DeskSharingRequest,
+  decodeTextMessageAnswer,
   deflectCall,
+  directedPickupCall,
   type EventReport,
+  escapeService,
   type ForwardEntry,
   type ForwardingType,
   generateDigits,
+  getCallBack,
   getDoNotDisturb,
   getForwarding,
   holdCall,
+  type IthMicroRequest,
+  intrudeCall,
   makeCall,
   parkCall,
   reconnectCall,
@@ -32,6 +46,7 @@ import {
   setForwarding,
   singleStepTransfer,
   systemStatus,
+  type TextMessageAnswer,
   transferCall,
 } from "../../protocols/csta/index.js";
 import type { GatewayConfig, NodeConfig } from "../config/index.js";
@@ -44,6 +59,15 @@ export interface MakeCallOptions {
   autoAnswer?: boolean;
   /** correlator data the call carries to every party */
   correlatorData?: Uint8Array;
+  /** makeBusinessCall: the account code (cost center) the call is charged to */
+  accountCode?: string;
+  /** makePrivateCall: the caller's PIN, then `#` and the secret code if any */
+  authCode?: string;
+  /** makeCallEx: the number the callee is shown, and no ringback for the caller */
+  callingNumber?: string;
+  inhibitProgressTone?: boolean;
+  /** makePilotOrRSICall: the skills the pilot's agent is chosen on */
+  callProfile?: CallProfileSkill[];
 }
 
 /** A held call and the active one on the same device, for the services that pair them. */
@@ -105,14 +129,34 @@ export class CstaClient {
       calledDirectoryNumber: callee,
       autoOriginate: options.autoAnswer === false ? "prompt" : "doNotPrompt",
       ...(options.correlatorData ? { correlatorData: options.correlatorData } : {}),
+      ...(options.accountCode !== undefined ? { accountCode: options.accountCode } : {}),
+      ...(options.authCode !== undefined ? { authCode: options.authCode } : {}),
+      ...(options.callingNumber !== undefined || options.inhibitProgressTone || options.callProfile
+        ? {
+            options: {
+              ...(options.callingNumber !== undefined ? { callingNumber: options.callingNumber } : {}),
+              ...(options.inhibitProgressTone ? { inhibitProgressTone: true } : {}),
+              ...(options.callProfile ? { callProfile: options.callProfile } : {}),
+            },
+          }
+        : {}),
     });
     return r.callingDevice;
   }
 
   /** Hold `existing` and call `consulted` from the same device; the new call's connection. */
-  async consultationCall(existing: ConnectionId, consulted: string): Promise<ConnectionId> {
-    return (await this.rose.invoke(consultationCall, { existingCall: existing, consultedDevice: consulted }))
-      .initiatedCall;
+  async consultationCall(
+    existing: ConnectionId,
+    consulted: string,
+    callProfile?: CallProfileSkill[],
+  ): Promise<ConnectionId> {
+    return (
+      await this.rose.invoke(consultationCall, {
+        existingCall: existing,
+        consultedDevice: consulted,
+        ...(callProfile ? { options: { callProfile } } : {}),
+      })
+    ).initiatedCall;
   }
 
   async answerCall(connection: ConnectionId): Promise<void> {
@@ -148,13 +192,21 @@ export class CstaClient {
   }
 
   /** Send a ringing (or queued) call elsewhere. */
-  async deflectCall(call: ConnectionId, destination: string): Promise<void> {
-    await this.rose.invoke(deflectCall, { call, destination });
+  async deflectCall(call: ConnectionId, destination: string, anonymous = false): Promise<void> {
+    await this.rose.invoke(deflectCall, {
+      call,
+      destination,
+      ...(anonymous ? { options: { anonymous } } : {}),
+    });
   }
 
   /** Transfer a call to `destination` without consulting it first. */
-  async singleStepTransfer(call: ConnectionId, destination: string): Promise<void> {
-    await this.rose.invoke(singleStepTransfer, { call, destination });
+  async singleStepTransfer(call: ConnectionId, destination: string, anonymous = false): Promise<void> {
+    await this.rose.invoke(singleStepTransfer, {
+      call,
+      destination,
+      ...(anonymous ? { options: { anonymous } } : {}),
+    });
   }
 
   /** Park the call of `connection` on `parkTo`; the call's connection there, when the switch says. */
@@ -169,6 +221,82 @@ export class CstaClient {
    */
   async unparkCall(parked: ConnectionId): Promise<void> {
     await this.rose.invoke(answerCall, { connection: parked });
+  }
+
+  /**
+   * `device` takes the call ringing at `ringing` (directedPickupCall): connected at once, or with
+   * `ring` rung on `device` to be answered there. Its connection in the call.
+   */
+  async pickUpCall(ringing: ConnectionId, device: string, ring = false): Promise<ConnectionId | undefined> {
+    return (
+      await this.rose.invoke(directedPickupCall, {
+        callToBePickedUp: ringing,
+        requestingDevice: device,
+        ...(ring ? { ring } : {}),
+      })
+    ).pickedCall;
+  }
+
+  /** The caller of `failed`, which found its callee busy, joins the callee's call (intrudeCall). */
+  async intrudeCall(failed: ConnectionId): Promise<ConnectionId | undefined> {
+    return (await this.rose.invoke(intrudeCall, { intrude: failed })).conferencedCall;
+  }
+
+  /** Attach correlator data or account information to the call (associateData). */
+  async associateData(
+    call: ConnectionId,
+    data: { correlatorData?: Uint8Array; accountCode?: Uint8Array },
+  ): Promise<void> {
+    await this.rose.invoke(associateData, { existingCall: call, ...data });
+  }
+
+  /** One of the OXE's private requests on a call or a device, through the escape service. */
+  async callPrivateRequest(
+    request: CallPrivateRequest | DeskSharingRequest | IthMicroRequest,
+  ): Promise<void> {
+    await this.rose.invoke(escapeService, { privateData: request });
+  }
+
+  // ---- callbacks (ECMA-269 §17.1.4, §22.1) and text messages (the OXE's private requests) ----
+
+  /** Ask to be called back by the busy or ringing callee of the call; the callee, when told. */
+  async callBack(connection: ConnectionId): Promise<string | undefined> {
+    return (await this.rose.invoke(callBack, { callbackConnection: connection })).targetDevice;
+  }
+
+  async callBackNonCallRelated(originatingDevice: string, targetDevice: string): Promise<void> {
+    await this.rose.invoke(callBackNonCallRelated, { originatingDevice, targetDevice });
+  }
+
+  async cancelCallBack(originatingDevice: string, targetDevice: string): Promise<void> {
+    await this.rose.invoke(cancelCallBack, { originatingDevice, targetDevice });
+  }
+
+  /** The callbacks the device made or is asked for. */
+  async getCallBack(device: string): Promise<CallBackListEntry[]> {
+    return (await this.rose.invoke(getCallBack, { device })).callBackList;
+  }
+
+  async sendTextMessage(sender: string, recipient: string, text: string): Promise<void> {
+    await this.rose.invoke(escapeService, {
+      privateData: { v: 1, service: "miniMessage", op: "send", sender, recipient, text },
+    });
+  }
+
+  /** The device's oldest unread text message, which the OXE then counts as read. */
+  async readTextMessage(device: string): Promise<TextMessageAnswer> {
+    const res = await this.rose.invoke(escapeService, {
+      privateData: { v: 1, service: "miniMessage", op: "read", device },
+    });
+    return decodeTextMessageAnswer(res?.privateData, "read");
+  }
+
+  async countTextMessages(device: string): Promise<{ unread: number; read: number }> {
+    const res = await this.rose.invoke(escapeService, {
+      privateData: { v: 1, service: "miniMessage", op: "count", device },
+    });
+    const a = decodeTextMessageAnswer(res?.privateData, "count");
+    return a.kind === "counts" ? { unread: a.unread, read: a.read } : { unread: 0, read: 0 };
   }
 
   async generateDigits(connection: ConnectionId, digits: string): Promise<void> {

@@ -7,7 +7,9 @@
 import { type HttpHandler, HttpResponse, http, type PathParams } from "msw";
 import { type TSchema, Type } from "typebox";
 import { ForwardConditionSchema, OverflowConditionSchema } from "../domain/routing/schema.js";
+import { MiniMessageBody, OutgoingCallbackBody } from "../domain/telephony/callback-schema.js";
 import { EVENT_PACKAGES, type EventPackage } from "../events/types.js";
+import * as CC from "../services/callcenter/schemas.js";
 import * as CS from "../services/comlog/schemas.js";
 import { LoginNameQuery } from "../services/common/schemas.js";
 import * as T from "../services/telephony/schemas.js";
@@ -102,6 +104,7 @@ export function createHandlers(model: MockO2g): HttpHandler[] {
       ["Users", "/users"],
       ["Routing", "/routing"],
       ["ComLog", "/comlog"],
+      ["AcdAgent", "/acdagent"],
     ].map(([serviceName, relativeUrl]) => ({ serviceName, serviceVersion: "1.0", relativeUrl }));
     const base = root(ctx);
     return {
@@ -286,7 +289,59 @@ export function createHandlers(model: MockO2g): HttpHandler[] {
   };
   const calls = "*/api/rest/1.0/telephony";
 
+  const hg = model.huntingGroups;
+  const hgNumber = (ctx: Ctx) => {
+    const n = param(ctx, "hgNumber");
+    if (!/^[0-9]{1,16}$/.test(n)) throw badRequest(`params/hgNumber "${n}" is not a hunting group number`);
+    return n;
+  };
+  const notANumber = (n: string) =>
+    telephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION", `"${n}" is not a phone number`);
   const telephony = [
+    route("get", `${calls}/huntingGroups`, (ctx) => hg.list(user(ctx)[1])),
+    route("post", `${calls}/huntingGroupMember/:hgNumber`, (ctx) => {
+      hg.join(user(ctx)[1], hgNumber(ctx));
+      return noContent();
+    }),
+    route("delete", `${calls}/huntingGroupMember/:hgNumber`, (ctx) => {
+      hg.leave(user(ctx)[1], hgNumber(ctx));
+      return noContent();
+    }),
+    route("get", `${calls}/huntingGroupLogOn`, (ctx) => hg.status(user(ctx)[1])),
+    route("post", `${calls}/huntingGroupLogOn`, (ctx) => {
+      hg.setLoggedOn(user(ctx)[1], true);
+      return noContent();
+    }),
+    route("delete", `${calls}/huntingGroupLogOn`, (ctx) => {
+      hg.setLoggedOn(user(ctx)[1], false);
+      return noContent();
+    }),
+    route("post", `${calls}/outgoingCallbacks`, async (ctx) => {
+      const [, u] = user(ctx);
+      const body = check<{ callee: string }>(OutgoingCallbackBody, await ctx.body(), "body");
+      if (!PHONE.test(body.callee)) throw notANumber(body.callee);
+      model.callbacks.request(u, body.callee);
+      return noContent();
+    }),
+    route("get", `${calls}/incomingCallbacks`, (ctx) => ({
+      callbacks: model.callbacks.incoming(user(ctx)[1]),
+    })),
+    route("delete", `${calls}/incomingCallbacks`, (ctx) => {
+      model.callbacks.delete(user(ctx)[1]);
+      return noContent();
+    }),
+    route("delete", `${calls}/incomingCallbacks/:callbackId`, (ctx) => {
+      model.callbacks.delete(user(ctx)[1], param(ctx, "callbackId"));
+      return noContent();
+    }),
+    route("get", `${calls}/miniMessages`, (ctx) => model.callbacks.read(user(ctx)[1])),
+    route("post", `${calls}/miniMessages`, async (ctx) => {
+      const [, u] = user(ctx);
+      const body = check<{ recipient: string; message: string }>(MiniMessageBody, await ctx.body(), "body");
+      if (!PHONE.test(body.recipient)) throw notANumber(body.recipient);
+      model.callbacks.send(u, body.recipient, body.message);
+      return noContent();
+    }),
     route("post", `${calls}/calls`, makeCall),
     route("post", `${calls}/basicCall`, makeCall),
     route("get", `${calls}/calls`, (ctx) => ({ calls: tel.callsOf(user(ctx)[1]) })),
@@ -361,23 +416,23 @@ export function createHandlers(model: MockO2g): HttpHandler[] {
 
   const users = [
     route("get", "*/api/rest/1.0/users", (ctx) => {
-      const s = session(ctx);
+      session(ctx);
       const phone = ctx.url.searchParams.get("companyPhone");
       if (phone === null) throw badRequest("give companyPhone, or GET /users/{loginName}");
       const u = model.byNumber.get(phone);
       if (!u) throw notFound(`no user has the number ${phone}`);
-      if (!s.admin && u.loginName !== (s.supervised ?? s.login))
-        throw forbidden("a user session may only look itself up");
       return userJson(u);
     }),
+    // A user's public information: anybody may read it.
     route("get", "*/api/rest/1.0/users/:loginName", (ctx) => {
-      const s = session(ctx);
-      return userJson(model.target(s, param(ctx, "loginName")));
+      session(ctx);
+      const u = model.users.get(param(ctx, "loginName"));
+      if (!u) throw notFound(`no user ${param(ctx, "loginName")}`);
+      return userJson(u);
     }),
     route("get", "*/api/rest/1.0/logins", (ctx) => {
       const s = session(ctx);
-      if (!s.admin) throw forbidden("this service is reserved to O2G administrators");
-      return { loginNames: [...model.users.keys()] };
+      return { loginNames: s.admin ? [...model.users.keys()] : [s.login] };
     }),
   ];
 
@@ -600,6 +655,90 @@ export function createHandlers(model: MockO2g): HttpHandler[] {
     }),
   ];
 
+  // ---- CallCenterAgent (callcenter.ts) ----------------------------------------------------
+
+  const cc = model.callCenter;
+  const AG = "*/api/rest/1.0/acdagent";
+  const did = (fn: (ctx: Ctx) => void | Promise<void>) => async (ctx: Ctx) => {
+    await fn(ctx);
+    return noContent();
+  };
+  const callCenterRoutes = [
+    route("get", `${AG}/config`, (ctx) => cc.config(user(ctx)[1])),
+    route("get", `${AG}/state`, (ctx) => cc.state(user(ctx)[1])),
+    route(
+      "post",
+      `${AG}/state/snapshot`,
+      did((ctx) => cc.snapshot(user(ctx)[1])),
+    ),
+    route(
+      "post",
+      `${AG}/logon`,
+      did(async (ctx) => {
+        const [, u] = user(ctx);
+        const b = check<CC.LogonBody>(CC.LogonBody, await ctx.body(), "body");
+        cc.logon(u, b.proAcdDeviceNumber, b.pgGroupNumber);
+      }),
+    ),
+    route(
+      "post",
+      `${AG}/logoff`,
+      did((ctx) => cc.logoff(user(ctx)[1])),
+    ),
+    route(
+      "post",
+      `${AG}/enter`,
+      did(async (ctx) => {
+        const [, u] = user(ctx);
+        cc.enter(u, check<CC.GroupBody>(CC.GroupBody, await ctx.body(), "body").pgGroupNumber);
+      }),
+    ),
+    route(
+      "post",
+      `${AG}/exit`,
+      did(async (ctx) => {
+        const [, u] = user(ctx);
+        cc.exit(u, check<CC.GroupBody>(CC.GroupBody, await ctx.body(), "body").pgGroupNumber);
+      }),
+    ),
+    route(
+      "post",
+      `${AG}/ready`,
+      did((ctx) => cc.set(user(ctx)[1], "READY")),
+    ),
+    route(
+      "post",
+      `${AG}/pause`,
+      did((ctx) => cc.set(user(ctx)[1], "PAUSE")),
+    ),
+    route(
+      "post",
+      `${AG}/wrapUp`,
+      did((ctx) => cc.set(user(ctx)[1], "WRAPUP")),
+    ),
+    route(
+      "post",
+      `${AG}/withdraw`,
+      did(async (ctx) => {
+        const [, u] = user(ctx);
+        cc.withdraw(u, check<CC.WithdrawBody>(CC.WithdrawBody, await ctx.body(), "body").reasonIndex);
+      }),
+    ),
+    route("get", `${AG}/withdrawReasons`, (ctx) => {
+      const s = session(ctx);
+      const q = check<CC.WithdrawReasonsQuery>(CC.WithdrawReasonsQuery, queryOf(ctx.url), "querystring");
+      return cc.withdrawReasons(model.target(s, q.loginName), q.pgNumber);
+    }),
+    ...(["get", "post", "put", "delete"] as const).map((m) =>
+      route(m, `${AG}/*`, (ctx) => {
+        session(ctx);
+        throw new MockError(501, `acdagent ${ctx.url.pathname} is not implemented by the msw stand-in`, {
+          type: "NOT_IMPLEMENTED",
+        });
+      }),
+    ),
+  ];
+
   // ---- the rest ----------------------------------------------------------------------------
 
   const rest = [
@@ -616,5 +755,14 @@ export function createHandlers(model: MockO2g): HttpHandler[] {
     ),
   ];
 
-  return [...bootstrap, ...subscriptions, ...telephony, ...users, ...routingRoutes, ...comlogRoutes, ...rest];
+  return [
+    ...bootstrap,
+    ...subscriptions,
+    ...telephony,
+    ...users,
+    ...routingRoutes,
+    ...comlogRoutes,
+    ...callCenterRoutes,
+    ...rest,
+  ];
 }

@@ -272,8 +272,10 @@ describe("bad input and who may do what, in O2G's error JSON", () => {
       body: { telephony: { errorType: "CALL_REFERENCE_NOT_FOUND" } },
     });
     expectFits(O2gErrorSchema, unknownCall.body, "the 404");
-    expect((await a.send("GET", a.url("telephony", "calls", { loginName: "oxe10003" }))).status).toBe(403);
-    expect((await a.send("GET", a.url("users", "oxe10003"))).status).toBe(403);
+    // Another's loginName is ignored (the session's user acts); another's public information is readable.
+    expect((await a.send("GET", a.url("telephony", "calls", { loginName: "oxe10003" }))).status).toBe(200);
+    expect((await a.send("GET", a.url("users", "oxe10003"))).body).toMatchObject({ loginName: "oxe10003" });
+    expect((await a.send("GET", a.url("users", "oxe99999"))).status).toBe(404);
     expect((await a.send("GET", a.url("users", "oxe10002"))).body).toMatchObject({
       loginName: "oxe10002",
       companyPhone: "10002",
@@ -318,5 +320,72 @@ describe("the module in a browser bundle", () => {
     });
     expect(out.errors).toEqual([]);
     expect(out.outputFiles[0]!.text).not.toMatch(/from\s*"node:|require\("node:/);
+  });
+});
+
+describe("hunting groups against the msw handlers", () => {
+  it("lists, joins, leaves, logs on and off as the gateway does, telling the user", async () => {
+    const [member, other] = await Promise.all(["oxe10003", "oxe10001"].map((l) => login(l)));
+    const events = await member!.subscribe([{ names: ["telephony"] }]);
+    expect((await member!.get("telephony", "huntingGroups")).body).toEqual({
+      hgList: ["6011", "6012", "6013"],
+      currentHg: "6011",
+    });
+    await member!.del("telephony", "huntingGroupLogOn");
+    expect((await member!.get("telephony", "huntingGroupLogOn")).body).toEqual({ logon: false });
+    const told = await events.next((e) => e.eventName === "OnDynamicStateChanged");
+    expect(told).toMatchObject({ loginName: "oxe10003", huntingGroupState: { logon: false } });
+    await member!.post("telephony", "huntingGroupLogOn");
+
+    const none = await other!.send("GET", other!.url("telephony", "huntingGroupLogOn"));
+    expect(none.status).toBe(409);
+    expect((await other!.send("POST", other!.url("telephony", "huntingGroupMember/6099"))).status).toBe(404);
+    await other!.post("telephony", "huntingGroupMember/6012");
+    expect((await other!.send("POST", other!.url("telephony", "huntingGroupMember/6013"))).status).toBe(409);
+    expect((await other!.get("telephony", "huntingGroups")).body).toMatchObject({ currentHg: "6012" });
+    await other!.del("telephony", "huntingGroupMember/6012");
+    expect((await other!.get("telephony", "huntingGroups")).body).toEqual({
+      hgList: ["6011", "6012", "6013"],
+    });
+  });
+});
+
+describe("callbacks and mini messages against the msw handlers", () => {
+  it("requests, lists and deletes callbacks; sends and reads mini messages, as the gateway does", async () => {
+    const [a, b] = await Promise.all(["oxe10001", "oxe10002"].map((l) => login(l)));
+    expect((await a!.post("telephony", "outgoingCallbacks", { callee: "10002" })).status).toBe(204);
+    const list = await b!.get<{ callbacks: { callbackId: string; partyInfo: { id: unknown } }[] }>(
+      "telephony",
+      "incomingCallbacks",
+    );
+    expect(list.body.callbacks).toEqual([
+      expect.objectContaining({
+        callbackId: "10001",
+        partyInfo: expect.objectContaining({ id: { loginName: "oxe10001", phoneNumber: "10001" } }),
+      }),
+    ]);
+    expect((await b!.send("DELETE", b!.url("telephony", "incomingCallbacks/10099"))).status).toBe(404);
+    expect((await b!.del("telephony", "incomingCallbacks/10001")).status).toBe(204);
+    expect((await b!.get("telephony", "incomingCallbacks")).body).toEqual({ callbacks: [] });
+    const bad = await a!.send<{ telephony: { errorCause: string } }>(
+      "POST",
+      a!.url("telephony", "outgoingCallbacks"),
+      { callee: "ten" },
+    );
+    expect([bad.status, bad.body.telephony.errorCause]).toEqual([400, "INVALID_DESTINATION"]);
+
+    expect((await a!.post("telephony", "miniMessages", { recipient: "10002", message: "hi" })).status).toBe(
+      204,
+    );
+    expect((await b!.get("telephony", "miniMessages")).body).toMatchObject({
+      sender: "10001",
+      message: "hi",
+    });
+    expect((await b!.get("telephony", "miniMessages")).body).toBeNull();
+    const empty = await a!.send("POST", a!.url("telephony", "miniMessages"), {
+      recipient: "10002",
+      message: "",
+    });
+    expect(empty.status).toBe(400);
   });
 });

@@ -4,9 +4,12 @@
  * its HTTP face; tests may also reach into it (reset between tests, read a user's calls).
  */
 import type { EventPackage, O2gEvent } from "../events/types.js";
+import { MockCallbacks } from "./callbacks.js";
+import { MockCallCenter } from "./callcenter.js";
 import { MockComlog } from "./comlog.js";
 import { MockError } from "./errors.js";
 import { MockEventHub, type MockSelector, MockSubscription } from "./events.js";
+import { MockHuntingGroups } from "./hunting-groups.js";
 import { MockRouting } from "./routing.js";
 import { MockTelephony } from "./telephony.js";
 import { DEFAULT_ADMIN, DEFAULT_USERS, type MockAdmin, type MockUser } from "./users.js";
@@ -62,6 +65,9 @@ export class MockO2g {
   readonly telephony: MockTelephony;
   readonly routing: MockRouting;
   readonly comlog: MockComlog;
+  readonly huntingGroups: MockHuntingGroups;
+  readonly callbacks: MockCallbacks;
+  readonly callCenter: MockCallCenter;
 
   constructor(options: MockO2gOptions = {}) {
     const users = options.users ?? DEFAULT_USERS;
@@ -72,6 +78,9 @@ export class MockO2g {
       this.publish("unifiedComLog", login, e),
     );
     this.routing = new MockRouting((login, e) => this.publish("routingManagement", login, e));
+    this.huntingGroups = new MockHuntingGroups((login, e) => this.publish("telephony", login, e));
+    this.callbacks = new MockCallbacks(this.byNumber);
+    this.callCenter = new MockCallCenter((login, e) => this.publish("agent", login, e), this.byNumber);
     this.telephony = new MockTelephony(
       this.byNumber,
       (login, e) => {
@@ -143,7 +152,7 @@ export class MockO2g {
       if (!l) throw badRequest("an administrator session must name the user (loginName)");
       login = l;
     } else {
-      if (named && named !== s.login) throw forbidden(`a user session may act only for ${s.login}`);
+      // As the gateway does (and the SDKs document): a user session's loginName is ignored.
       login = s.login;
     }
     const u = this.users.get(login);

@@ -12,10 +12,13 @@
  */
 import { EventEmitter } from "node:events";
 import type {
+  AgentEvent,
+  CallBackEvent,
   CstaFailure,
   DoNotDisturbEvent,
   EventReport,
   ForwardingEvent,
+  MessageWaitingEvent,
   SnapshotCallResult,
   SnapshotDeviceResult,
 } from "../../protocols/csta/index.js";
@@ -29,8 +32,9 @@ import {
 import type { RemoteOperationError } from "../../protocols/rose/index.js";
 import type { GatewayConfig, NodeConfig } from "../config/index.js";
 import type { NodeAnalytics } from "../domain/analytics/index.js";
+import { markAcdOperators } from "../domain/callcenter/index.js";
 import type { LoadedSubscriber, UserDirectory } from "../domain/directory.js";
-import { SubscriberSync } from "../domain/pbx/subscriber-sync.js";
+import { loadedSubscriber, SubscriberSync, userAttributes } from "../domain/pbx/subscriber-sync.js";
 import type { TelephonyEngine } from "../domain/telephony/index.js";
 import type { EventPublisher } from "../events/types.js";
 import { CmipClient } from "../links/cmip-client.js";
@@ -68,6 +72,14 @@ interface NodeLinkEvents {
   phoneBook: [contacts: { lastName: string; firstName: string; phoneNumber: string }[]];
   /** a set's forwarding or do-not-disturb changed (from the gateway or from the phone) */
   feature: [device: string, event: DoNotDisturbEvent | ForwardingEvent];
+  /** an ACD agent event on a monitored set (a CCD operator's) */
+  agent: [device: string, event: AgentEvent];
+  /** an event on a monitor the user pass did not start (a CCD pilot's, say) */
+  otherMonitor: [report: EventReport];
+  /** a callback request the set made or is asked for was set, cancelled or used up */
+  callBack: [device: string, event: CallBackEvent];
+  /** the set's message lamp was lit or put out (a text message came, or was read) */
+  messageWaiting: [device: string, event: MessageWaitingEvent];
 }
 
 export class NodeLink extends EventEmitter<NodeLinkEvents> {
@@ -115,7 +127,10 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
       // A pass under way picks the change up when it ends (it calls syncMonitors).
       usersChanged: () => {
         if (this.ready) this.syncMonitors();
+        // a user created since may be a CCD operator
+        void this.readAcdOperators();
       },
+      voiceMailNumber: () => this.voiceMailNumber,
     });
     this.cmip.rose.on("up", () => void this.onCmipUp());
     this.cmip.rose.on("down", () => this.onCmipDown());
@@ -201,22 +216,12 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
       this.version = String(node.Version ?? "");
       this.voiceMailNumber = node.Voice_Mail_Number ? String(node.Voice_Mail_Number) : undefined;
       const users: LoadedSubscriber[] = [];
-      await this.cmip.scopedGet(
-        "Subscriber",
-        ["Directory_Number", "Annu_Name", "Annu_First_Name", "Station_Type", "Login_Name"],
-        (_instance, a) => {
-          const dn = String(a.Directory_Number ?? "");
-          if (!dn) return;
-          users.push({
-            directoryNumber: dn,
-            lastName: String(a.Annu_Name ?? ""),
-            firstName: String(a.Annu_First_Name ?? ""),
-            stationType: String(a.Station_Type ?? ""),
-            loginName: String(a.Login_Name ?? `oxe${dn}`),
-          });
-        },
-      );
+      await this.cmip.scopedGet("Subscriber", userAttributes(this.cmip), (_instance, a) => {
+        const s = loadedSubscriber(a);
+        if (s) users.push(s);
+      });
       this.subscribers.load(users);
+      await this.readAcdOperators();
       const first = !this.loaded;
       this.loaded = true;
       this.log("info", `node ${this.nodeId}: ${users.length} users read over CMIP`);
@@ -231,6 +236,14 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
       this.log("error", `node ${this.nodeId}: reading the configuration failed: ${(err as Error).message}`);
       this.cmip.rose.reset("configuration read failed");
     }
+  }
+
+  /** Which users are CCD operators (Users' logins?onlyACD): not worth dropping the link for. */
+  private async readAcdOperators(): Promise<void> {
+    if (!this.cmip.rose.isUp) return;
+    await markAcdOperators(this.cmip, this.directory, this.nodeId).catch((err: Error) =>
+      this.log("warn", `node ${this.nodeId}: reading the CCD operators failed: ${err.message}`),
+    );
   }
 
   /** The node's external contacts (its Phone_Book_Entry objects), for directory searches. */
@@ -309,7 +322,21 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
     this.crossRefByDevice.clear();
     this.ctiLosses++;
     if (wasUp || this.loaded) this.system("OnCtiLinkDown");
+    if (wasUp) this.devicesState("OUT_OF_SERVICE");
     this.emit("ctiDown");
+  }
+
+  /**
+   * OnDeviceStateModified to every user of the node: without the CTI link their sets are out
+   * of O2G's service (getDeviceState says the same), back in service with it.
+   */
+  private devicesState(state: "IN_SERVICE" | "OUT_OF_SERVICE"): void {
+    for (const u of this.directory.usersOfNode(this.nodeId))
+      this.events.publish("telephony", u.loginName, {
+        eventName: "OnDeviceStateModified",
+        loginName: u.loginName,
+        deviceStates: u.devices.map((d) => ({ deviceId: d.id, state })),
+      });
   }
 
   /** OnCtiLinkUp: once the CSTA link is monitoring everyone again and the CMIP link is up too. */
@@ -317,15 +344,33 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
     if (this.ctiUpAnnounced || !this.ready || !this.cmip.rose.isUp || !this.csta.rose.isUp) return;
     this.ctiUpAnnounced = true;
     this.system("OnCtiLinkUp");
+    // The first time, nothing was out of service: only a link that comes back is news.
+    if (this.ctiLosses > 0) this.devicesState("IN_SERVICE");
     this.emit("ctiUp");
   }
 
   private onEventReport(report: EventReport): void {
     const device = this.deviceByCrossRef.get(report.crossRefId);
-    if (device === undefined) return; // a monitor from a pass we abandoned
+    if (device === undefined) {
+      // a monitor another part of the gateway started (pilots), or one from a pass we abandoned
+      this.emit("otherMonitor", report);
+      return;
+    }
     const ev = report.event;
     if (ev.type === "doNotDisturb" || ev.type === "forwarding") {
       this.emit("feature", device, ev);
+      return;
+    }
+    if (ev.type.startsWith("agent")) {
+      this.emit("agent", device, ev as AgentEvent);
+      return;
+    }
+    if (ev.type === "callBack") {
+      this.emit("callBack", device, ev);
+      return;
+    }
+    if (ev.type === "messageWaiting") {
+      this.emit("messageWaiting", device, ev);
       return;
     }
     this.telephony.onCstaEvent(this.nodeId, device, ev);

@@ -106,6 +106,7 @@ export class WssAgent {
   }
 
   start(): void {
+    if (this.stopped || this.licenseTimer) return;
     this.licenseTimer = setInterval(() => this.checkLicense(), this.opts.settings.licenseCheckMs);
     this.licenseTimer.unref();
     this.connect();

@@ -65,6 +65,10 @@ export interface ChargingTicket {
   readonly costCenter: number;
   readonly internalFacilities: readonly TelFacility[];
   readonly externalFacilities: readonly TelFacility[];
+  /** a business call's account code (MakeCall accountCode): the cost center it is charged to */
+  readonly accountCode?: string;
+  /** a private call (MakeCall with the caller's PIN): charged to the user, not the company */
+  readonly privateCall?: boolean;
 }
 
 /** A ticket a scenario writes; the node numbers it and stamps its own id. */
@@ -272,7 +276,10 @@ export class ChargingStore {
       cost: 0,
       currency: this.options.currency,
       trunkGroup: callType === "LocalNode" ? undefined : NETWORK_TRUNK_GROUP,
-      costCenter: sub.costCenter,
+      // A business call goes to the cost center its account code names.
+      costCenter: summary.accountCode !== undefined ? Number(summary.accountCode) : sub.costCenter,
+      ...(summary.accountCode !== undefined ? { accountCode: summary.accountCode } : {}),
+      ...(summary.privateCall ? { privateCall: true } : {}),
       // The call model does not say which service brought extra parties in (a forward, a
       // transfer, a conference), so a live ticket claims no more than the basic call.
       internalFacilities: ["BasicCall"],

@@ -27,11 +27,21 @@ import {
   type SetArgument,
   type SetInfoStatus,
 } from "../../protocols/cmip/index.js";
+import { Ccd } from "../ccd/index.js";
 import { type Directory, type Subscriber, stationTypeByName } from "../directory/index.js";
 import type { Device, Network } from "../model/index.js";
 import { ModelError } from "../model/index.js";
 import { SUBSCRIBER_ATTRIBUTES as SUB } from "./attribute-ids.js";
+import {
+  CCD_CLASSES,
+  CCD_OPERATOR_CLASS,
+  CCD_PILOT_CLASS,
+  CCD_PROCESSING_GROUP_CLASS,
+  ccdObject,
+  ccdObjects,
+} from "./ccd-objects.js";
 import { matches, mentions } from "./filter.js";
+import { createMember, HuntGroupObject, memberObject } from "./hunt-group-objects.js";
 import {
   KeyObject,
   type MibObject,
@@ -48,6 +58,8 @@ import {
   classById,
   classByName,
   ENTITY_CLASS,
+  HUNT_GROUP_CLASS,
+  HUNT_GROUP_MEMBER_CLASS,
   NODE_CLASS,
   OBJECT_MODEL_CLASS,
   PHONE_BOOK_ENTRY_CLASS,
@@ -104,6 +116,12 @@ export class NodeMib implements NodeContext {
     return this.directory.byNode.get(this.nodeId) ?? [];
   }
 
+  /** the network's CCD, when it has one (its configuration objects) */
+  private get ccd(): Ccd | undefined {
+    const d = this.network?.callDistributor;
+    return d instanceof Ccd ? d : undefined;
+  }
+
   device(directoryNumber: string): Device | undefined {
     return this.network?.devices.get(directoryNumber);
   }
@@ -135,6 +153,18 @@ export class NodeMib implements NodeContext {
         `no ${cls.name} ${n} on node ${this.nodeId}`,
       );
     return new NumberedObject(this, cls, n, e);
+  }
+
+  /** The node's hunting group `number`, as an object. */
+  private huntGroupObject(number: string): HuntGroupObject {
+    const g = this.network?.huntingGroups.get(number);
+    if (!g || g.nodeId !== this.nodeId)
+      throw instanceError(
+        "noSuchObjectInstance",
+        `${this.root}/Hunt_Group=${number}`,
+        `no Hunt_Group ${number} on node ${this.nodeId}`,
+      );
+    return new HuntGroupObject(this.root, g);
   }
 
   // ---- naming -----------------------------------------------------------------------------
@@ -182,8 +212,23 @@ export class NodeMib implements NodeContext {
           if (e) return new PhoneBookObject(this, e);
           break;
         }
+        case HUNT_GROUP_CLASS:
+          return this.huntGroupObject(id1);
       }
+      const ccd = this.ccd;
+      if (ccd && CCD_CLASSES.includes(cls)) return ccdObject(ccd, this.root, this.nodeId, cls, id1);
       throw instanceError("noSuchObjectInstance", instance, `no ${cls.name} ${id1} on node ${this.nodeId}`);
+    }
+    if (path.length === 3 && cls === HUNT_GROUP_CLASS && this.network) {
+      const [cls2, id2] = path[2]!;
+      if (cls2 !== HUNT_GROUP_MEMBER_CLASS.name)
+        throw instanceError(
+          "invalidObjectInstance",
+          instance,
+          `${instance}: no class ${cls2} below Hunt_Group`,
+        );
+      const g = this.huntGroupObject(id1);
+      return memberObject(this.network.huntingGroups, g.group, g.instance, id2);
     }
     if (path.length === 3 && cls === SUBSCRIBER_CLASS) {
       const [cls2, id2] = path[2]!;
@@ -292,6 +337,25 @@ export class NodeMib implements NodeContext {
           if (keep(o)) yield o;
         }
         return;
+      case CCD_PILOT_CLASS:
+      case CCD_PROCESSING_GROUP_CLASS:
+      case CCD_OPERATOR_CLASS:
+        if (this.ccd) for (const o of ccdObjects(this.ccd, this.root, this.nodeId, cls)) if (keep(o)) yield o;
+        return;
+      case HUNT_GROUP_CLASS:
+        for (const g of this.network?.huntingGroups.ofNode(this.nodeId) ?? []) {
+          const o = new HuntGroupObject(this.root, g);
+          if (keep(o)) yield o;
+        }
+        return;
+      case HUNT_GROUP_MEMBER_CLASS: {
+        const g = (b as HuntGroupObject).group;
+        for (const m of [...g.members]) {
+          const o = memberObject(this.network!.huntingGroups, g, b.instance, m.number);
+          if (keep(o)) yield o;
+        }
+        return;
+      }
       case PROG_KEY_CLASS:
       case SOFT_KEY_CLASS: {
         const s = this.subscriberOf(String(b.value(1)));
@@ -527,6 +591,11 @@ export class NodeMib implements NodeContext {
       case SUBSCRIBER_CLASS:
         o = this.createSubscriber(values);
         break;
+      case HUNT_GROUP_MEMBER_CLASS:
+        if (!(parent instanceof HuntGroupObject) || !this.network)
+          throw new MibError({ error: "accessDenied" }, `${cls.name} objects cannot be created here`);
+        o = createMember(this.network.huntingGroups, parent.group, parent.instance, values);
+        break;
       case ENTITY_CLASS:
       case COST_CENTER_CLASS: {
         const n = Number(values.get(1));
@@ -565,6 +634,12 @@ export class NodeMib implements NodeContext {
         "duplicateManagedObjectInstance",
         instance,
         `${dn} is a service number of the network (voice mail)`,
+      );
+    if (this.network?.huntingGroups.get(dn))
+      throw instanceError(
+        "duplicateManagedObjectInstance",
+        instance,
+        `${dn} is the number of a hunting group`,
       );
     const existing = this.directory.byNumber.get(dn);
     if (existing)

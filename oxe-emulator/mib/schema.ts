@@ -12,6 +12,8 @@
 import type { SchemaAttribute, SchemaAttributeType, SchemaClass } from "../../protocols/cmip/index.js";
 import { OBJECT_MODEL_CLASS_ID, OBJECT_MODEL_CLASSES_ATTRIBUTE } from "../../protocols/cmip/index.js";
 import { STATION_TYPES } from "../directory/index.js";
+import { HUNT_MODES } from "../model/hunting-groups.js";
+import { CCD_CLASSES } from "./ccd-objects.js";
 
 const a = (
   id: number,
@@ -64,6 +66,9 @@ export const PIN_CONTROLS = [
 ] as const;
 
 export const OVERFLOW_VALUES = ["None", "Busy", "No_Answer", "Busy_No_Answer"] as const;
+
+/** The languages a set can speak (ISO 639-1, as O2G's preferences name them). */
+export const SET_LANGUAGES = ["en", "fr", "de", "es", "it", "nl", "pt"] as const;
 
 export const SUBSCRIBER_CLASS: SchemaClass = {
   id: 2,
@@ -121,6 +126,16 @@ export const SUBSCRIBER_CLASS: SchemaClass = {
     a(19, "Soft_Key_Count", "integer", { readOnly: true }),
     // Where the set's unanswered or busy calls go when no forward takes them: the node's voice mail.
     a(20, "Overflow_To_Voice_Mail", "enum", { values: [...OVERFLOW_VALUES], defaultValue: "None" }),
+    // What O2G's Users service shows besides the names: the user's e-mail, the login they have
+    // in an external directory, and the language the set speaks (its preferences).
+    a(21, "E_Mail_Address", "string", {
+      max: 64,
+      pattern: "^([^@\\s]+@[^@\\s]+)?$",
+      defaultValue: "",
+      note: "empty (none) or an e-mail address",
+    }),
+    a(22, "External_Login", "string", { max: 64, defaultValue: "" }),
+    a(23, "Language", "enum", { values: [...SET_LANGUAGES], defaultValue: "en" }),
   ],
   actions: [{ id: 1, name: "Check_Password" }],
 };
@@ -218,6 +233,50 @@ export const PHONE_BOOK_ENTRY_CLASS: SchemaClass = {
   set: false,
 };
 
+/**
+ * A hunting group of the node: its number rings its members as its search mode says (see
+ * model/hunting-groups.ts). Configured with the node (the seed makes them); its name and mode
+ * can change, its members come and go as Hunt_Group_Member objects below it.
+ */
+export const HUNT_GROUP_CLASS: SchemaClass = {
+  id: 8,
+  name: "Hunt_Group",
+  parent: "Node",
+  namingAttribute: "Hunt_Group_Number",
+  attributes: [
+    a(1, "Hunt_Group_Number", "string", { readOnly: true, max: 8 }),
+    a(2, "Hunt_Group_Name", "string", { min: 1, max: 32 }),
+    a(3, "Hunt_Group_Type", "enum", { values: [...HUNT_MODES] }),
+    a(4, "Member_Count", "integer", { readOnly: true }),
+  ],
+  actions: [],
+  create: false,
+  delete: false,
+};
+
+/**
+ * A set in a hunting group, in search order (Member_Position). Logged_On is the member's own
+ * log on / log off of the group (the set's prefix on an OXE): a logged-off member is skipped.
+ */
+export const HUNT_GROUP_MEMBER_CLASS: SchemaClass = {
+  id: 9,
+  name: "Hunt_Group_Member",
+  parent: "Hunt_Group",
+  namingAttribute: "Member_Number",
+  attributes: [
+    a(1, "Member_Number", "string", {
+      mandatory: true,
+      min: 1,
+      max: 8,
+      pattern: "^[0-9]+$",
+      note: "a set of the group's node that is in no hunting group yet",
+    }),
+    a(2, "Member_Position", "integer", { readOnly: true }),
+    a(3, "Logged_On", "boolean", { defaultValue: true }),
+  ],
+  actions: [],
+};
+
 export const CLASSES: readonly SchemaClass[] = [
   OBJECT_MODEL_CLASS,
   NODE_CLASS,
@@ -227,6 +286,9 @@ export const CLASSES: readonly SchemaClass[] = [
   ENTITY_CLASS,
   COST_CENTER_CLASS,
   PHONE_BOOK_ENTRY_CLASS,
+  HUNT_GROUP_CLASS,
+  HUNT_GROUP_MEMBER_CLASS,
+  ...CCD_CLASSES,
 ];
 
 const BY_ID = new Map(CLASSES.map((c) => [c.id, c]));

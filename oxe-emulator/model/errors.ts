@@ -16,7 +16,10 @@ export type ModelErrorCode =
   | "noHeldCall"
   | "conferenceMemberLimitExceeded"
   | "deviceOutOfService"
-  | "notDifferentDevices";
+  | "notDifferentDevices"
+  | "invalidAuthorizationCode"
+  | "invalidAccountCode"
+  | "privilegeViolationOnCallingDevice";
 
 export class ModelError extends Error {
   override readonly name = "ModelError";

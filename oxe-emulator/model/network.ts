@@ -1,7 +1,11 @@
 import type { Directory, Subscriber } from "../directory/index.js";
+import { Callbacks } from "./callbacks.js";
 import { ModelError } from "./errors.js";
+import { HuntingGroups } from "./hunting-groups.js";
+import { MiniMessages } from "./mini-messages.js";
 import type {
   Call,
+  CallProfileSkill,
   CallSummary,
   Cause,
   Connection,
@@ -10,7 +14,23 @@ import type {
   Forward,
   ModelEvent,
   ServiceBehaviour,
+  VoiceMailBehaviour,
 } from "./types.js";
+
+/** What MakeCall asks beyond the two numbers (the CSTA server has checked the codes). */
+export interface MakeCallOptions {
+  autoOriginate?: "prompt" | "doNotPrompt";
+  correlatorData?: Uint8Array;
+  /** a business call's account code (an existing cost center of the node) */
+  accountCode?: string;
+  /** a private call: the caller's PIN was right */
+  privateCall?: boolean;
+  /** the number the called party is shown instead of the caller's */
+  callingNumber?: string;
+  inhibitProgressTone?: boolean;
+  /** a call to a pilot: the skills its agent is chosen on */
+  callProfile?: readonly CallProfileSkill[];
+}
 
 export interface NetworkOptions {
   /** an unanswered call is released after this long, unless forwarded on no answer first */
@@ -23,6 +43,10 @@ export interface NetworkOptions {
   maxConferenceParties: number;
   /** a parked call nobody takes back rings the set that parked it after this long */
   parkTimeoutMs: number;
+  /** a hunting group's member rings this long before a sequential or circular search moves on */
+  huntNoAnswerMs: number;
+  /** the OXE rings a caller back this long after the callee they wait for frees up */
+  callbackDelayMs: number;
 }
 
 export const DEFAULT_NETWORK_OPTIONS: NetworkOptions = {
@@ -31,7 +55,25 @@ export const DEFAULT_NETWORK_OPTIONS: NetworkOptions = {
   failedCallClearMs: 20_000,
   maxConferenceParties: 3,
   parkTimeoutMs: 90_000,
+  huntNoAnswerMs: 12_000,
+  callbackDelayMs: 2_000,
 };
+
+/**
+ * What a call distributor (the CCD) decides for a call reaching one of its pilots: wait in a
+ * queue (then be distributed), go elsewhere (overflow, closed pilot's forward), or be refused.
+ */
+export type DistributionDecision =
+  | { action: "queue"; numberQueued: number }
+  | { action: "divert"; to: string; cause: Cause }
+  | { action: "fail"; cause: Cause };
+
+/** The CCD as the call model sees it: it owns the pilot numbers (service devices of kind "pilot"). */
+export interface CallDistributor {
+  offer(call: Call, pilot: Device): DistributionDecision;
+  /** the call now waits, queued, at its pilot: distribute it when an agent can take it */
+  queued(waiting: Connection): void;
+}
 
 interface NodeCalls {
   readonly calls: Map<string, Call>;
@@ -63,12 +105,85 @@ export class Network {
   private deferred: ModelEvent[] | null = null;
   private readonly voiceMails = new Map<number, Device>();
   private callSeq = 0;
+  private distributor: CallDistributor | undefined;
   readonly options: NetworkOptions;
+  /** the nodes' hunting groups (numbers of the plan that ring member sets) */
+  readonly huntingGroups: HuntingGroups;
+  /** the callback requests the sets left on busy or unanswering sets (model/callbacks.ts) */
+  readonly callbacks: Callbacks;
+  /** the sets' text messages (model/mini-messages.ts) */
+  readonly miniMessages: MiniMessages;
 
-  constructor(directory: Directory, options: Partial<NetworkOptions> = {}) {
+  constructor(
+    readonly directory: Directory,
+    options: Partial<NetworkOptions> = {},
+  ) {
     this.options = { ...DEFAULT_NETWORK_OPTIONS, ...options };
     for (let n = 1; n <= directory.options.nodes; n++) this.nodes.set(n, { calls: new Map(), nextCallId: 1 });
     for (const s of directory.subscribers) this.addDevice(s);
+    this.huntingGroups = this.newHuntingGroups();
+    this.callbacks = new Callbacks(this, this.options.callbackDelayMs, (ev) => this.emit(ev));
+    this.miniMessages = new MiniMessages((ev) => this.emit(ev));
+  }
+
+  /** The groups' hold on the model: they ring, stop and release through its own transitions. */
+  private newHuntingGroups(): HuntingGroups {
+    const net = this;
+    const ring = (call: Call, member: Device): Connection => {
+      const c = this.join(call, member, "alerting");
+      this.emit({
+        kind: "delivered",
+        call,
+        device: member,
+        calling: call.callingDevice,
+        called: call.calledDevice,
+        lastRedirection: call.lastRedirectionDevice,
+        cause: "distributed",
+        observers: this.observers(call),
+      });
+      return c;
+    };
+    return new HuntingGroups({
+      devices: this.devices,
+      isFree: (d) => !this.isBusy(d) && !d.doNotDisturb && !d.outOfService && !d.service,
+      ring,
+      stopRinging: (c) => {
+        const observers = this.observers(c.call);
+        this.leave(c);
+        this.emit({
+          kind: "connectionCleared",
+          call: c.call,
+          device: c.device,
+          cause: "normalClearing",
+          observers,
+        });
+      },
+      passOn: (c, next) => {
+        const call = c.call;
+        const observers = this.observers(call);
+        this.leave(c);
+        this.emit({
+          kind: "diverted",
+          call,
+          device: c.device,
+          newDestination: next.number,
+          calling: call.callingDevice,
+          called: call.calledDevice,
+          lastRedirection: call.lastRedirectionDevice,
+          cause: "distributed",
+          observers,
+        });
+        return ring(call, next);
+      },
+      fail: (call, number) => this.fail(call, number, "busy"),
+      release: (call) => this.clearWholeCall(call, "callNotAnswered"),
+      get noAnswerMs() {
+        return net.options.huntNoAnswerMs;
+      },
+      get ringTimeoutMs() {
+        return net.options.ringTimeoutMs;
+      },
+    });
   }
 
   // ---- devices ---------------------------------------------------------------------------
@@ -125,6 +240,7 @@ export class Network {
     if (!d) throw new ModelError("invalidDevice", `no device ${number}`);
     if (d.connections.length) throw new ModelError("invalidDeviceState", `device ${number} is in a call`);
     this.devices.delete(number);
+    this.huntingGroups.forget(number);
   }
 
   device(number: string): Device {
@@ -255,6 +371,8 @@ export class Network {
       answeredAt: call.answeredAt,
       endedAt: Date.now(),
       nodes: [...call.ids.keys()],
+      ...(call.accountCode !== undefined ? { accountCode: call.accountCode } : {}),
+      ...(call.privateCall ? { privateCall: true } : {}),
     };
     for (const l of this.endListeners) l(summary);
   }
@@ -293,11 +411,7 @@ export class Network {
    * CSTA MakeCall. With `autoOriginate: doNotPrompt` the calling set goes off-hook by itself
    * (the O2G autoAnswer case); with `prompt` it rings first and originates once answered.
    */
-  makeCall(
-    callingNumber: string,
-    calledNumber: string,
-    opts: { autoOriginate?: "prompt" | "doNotPrompt"; correlatorData?: Uint8Array } = {},
-  ): Connection {
+  makeCall(callingNumber: string, calledNumber: string, opts: MakeCallOptions = {}): Connection {
     const calling = this.devices.get(callingNumber);
     if (!calling) throw new ModelError("invalidCallingDevice", `no device ${callingNumber}`);
     if (calling.outOfService)
@@ -312,6 +426,11 @@ export class Network {
     call.callingDevice = calling.number;
     call.calledDevice = calledNumber;
     call.correlatorData = opts.correlatorData;
+    if (opts.accountCode !== undefined) call.accountCode = opts.accountCode;
+    if (opts.privateCall) call.privateCall = true;
+    if (opts.callingNumber) call.presentation = new Map([[calling.number, opts.callingNumber]]);
+    if (opts.inhibitProgressTone) call.progressToneInhibited = true;
+    if (opts.callProfile) call.callProfile = opts.callProfile;
     const c = this.join(call, calling, "initiated");
     this.emit({ kind: "serviceInitiated", call, device: calling, cause: "makeCall", observers: [calling] });
     if (opts.autoOriginate === "prompt") {
@@ -345,6 +464,12 @@ export class Network {
     hops = 0,
     redirectCause: Cause = "redirected",
   ): void {
+    const group = this.huntingGroups.get(number);
+    if (group) {
+      call.lastRedirectionDevice = redirectedFrom?.number ?? call.lastRedirectionDevice;
+      this.huntingGroups.offer(call, group);
+      return;
+    }
     const dest = this.devices.get(number);
     if (!dest || dest.outOfService) {
       this.fail(call, number, dest ? "destNotObtainable" : "invalidNumberFormat");
@@ -372,8 +497,12 @@ export class Network {
       return;
     }
     call.lastRedirectionDevice = redirectedFrom?.number ?? call.lastRedirectionDevice;
+    if (dest.service?.kind === "pilot") {
+      this.offerToPilot(call, dest, redirectedFrom, hops);
+      return;
+    }
     const c = this.join(call, dest, "alerting");
-    if (dest.service) this.serveCall(c, dest.service);
+    if (dest.service?.kind === "voicemail") this.serveCall(c, dest.service);
     this.emit({
       kind: "delivered",
       call,
@@ -389,7 +518,7 @@ export class Network {
   }
 
   /** The service's own handling of a call that reached it: pick up, then hang up at the limit. */
-  private serveCall(c: Connection, behaviour: ServiceBehaviour): void {
+  private serveCall(c: Connection, behaviour: VoiceMailBehaviour): void {
     const t = setTimeout(() => {
       if (c.call.ended || c.state !== "alerting") return;
       this.deferEvents(() => this.answer(c.device, c.call));
@@ -509,6 +638,9 @@ export class Network {
     c.state = "connected";
     c.call.answeredAt ??= Date.now();
     c.call.answeredBy = device.number;
+    // A group's call answered by one member stops ringing on the others first: the call then
+    // is two parties when its Established is seen.
+    this.huntingGroups.answered(c);
     this.emit({
       kind: "established",
       call: c.call,
@@ -524,9 +656,20 @@ export class Network {
   /** CSTA ClearConnection, or the user hanging up. */
   clearConnection(device: Device, call: Call, cause: Cause = "normalClearing"): void {
     const c = this.connection(device, call);
+    // A member turning a hunting group's call down: the group moves it on (or stops there).
+    if (c.state === "alerting" && this.huntingGroups.isHunting(call) && this.huntingGroups.declined(c))
+      return;
     const observers = this.observers(call);
     this.leave(c);
     this.emit({ kind: "connectionCleared", call, device, cause, observers });
+    if (this.huntingGroups.isHunting(call)) {
+      // The caller giving up: the members still ringing stop.
+      if (call.connections.every((x) => x.state === "alerting")) {
+        this.huntingGroups.abandoned(call);
+        this.clearWholeCall(call, cause);
+        return;
+      }
+    }
     // A call left with one party ends: the OXE releases the survivor (they hear busy tone).
     if (call.connections.length === 1) {
       const last = call.connections[0]!;
@@ -594,7 +737,12 @@ export class Network {
   }
 
   /** CSTA ConsultationCall: hold the existing call and call someone else. */
-  consult(device: Device, existing: Call, consulted: string): Connection {
+  consult(
+    device: Device,
+    existing: Call,
+    consulted: string,
+    callProfile?: readonly CallProfileSkill[],
+  ): Connection {
     const c = this.connection(device, existing);
     if (c.state !== "connected")
       throw new ModelError("noActiveCall", `call ${existing.seq} is not active on ${device.number}`);
@@ -602,6 +750,7 @@ export class Network {
     const call = this.newCall();
     call.callingDevice = device.number;
     call.calledDevice = consulted;
+    if (callProfile) call.callProfile = callProfile;
     const nc = this.join(call, device, "initiated");
     this.emit({ kind: "serviceInitiated", call, device, cause: "consultation", observers: [device] });
     this.originate(nc, consulted, "consultation");
@@ -713,17 +862,18 @@ export class Network {
   }
 
   /** CSTA DeflectCall: send a ringing call elsewhere. */
-  deflect(device: Device, call: Call, destination: string): void {
+  deflect(device: Device, call: Call, destination: string, anonymous = false): void {
     const c = this.connection(device, call);
     if (c.state !== "alerting")
       throw new ModelError("invalidConnectionState", `call ${call.seq} is not ringing on ${device.number}`);
     if (destination === device.number)
       throw new ModelError("notDifferentDevices", "cannot deflect a call to itself");
+    if (anonymous) this.hide(call, [call.callingDevice, device.number]);
     this.redirectAlerting(c, destination, "redirected", 0);
   }
 
   /** CSTA SingleStepTransfer (O2G's blind transfer): leave, and send the other party to `destination`. */
-  singleStepTransfer(device: Device, call: Call, destination: string): Call {
+  singleStepTransfer(device: Device, call: Call, destination: string, anonymous = false): Call {
     const c = this.connection(device, call);
     if (c.state !== "connected")
       throw new ModelError("noActiveCall", `call ${call.seq} is not active on ${device.number}`);
@@ -735,6 +885,7 @@ export class Network {
     call.lastRedirectionDevice = device.number;
     call.callingDevice = remaining[0]!.device.number;
     call.calledDevice = destination;
+    if (anonymous) this.hide(call, [call.callingDevice, device.number]);
     this.emit({
       kind: "transferred",
       primary: call,
@@ -748,6 +899,12 @@ export class Network {
     });
     this.route(call, destination, device);
     return call;
+  }
+
+  /** Anonymous redirect or transfer: whoever the call reaches next is not shown these numbers. */
+  private hide(call: Call, numbers: (string | null)[]): void {
+    call.presentation ??= new Map();
+    for (const n of numbers) if (n) call.presentation.set(n, null);
   }
 
   // ---- park ----------------------------------------------------------------------------
@@ -833,6 +990,56 @@ export class Network {
     if (parker) this.route(call, parker.number, q.device, 0, "recall");
   }
 
+  // ---- call distribution (CCD pilots) ----------------------------------------------------
+
+  /** The CCD that owns the pilot numbers; without one, a pilot number is not obtainable. */
+  setDistributor(d: CallDistributor | undefined): void {
+    this.distributor = d;
+  }
+
+  get callDistributor(): CallDistributor | undefined {
+    return this.distributor;
+  }
+
+  private offerToPilot(call: Call, pilot: Device, redirectedFrom: Device | null, hops: number): void {
+    const decision: DistributionDecision = this.distributor?.offer(call, pilot) ?? {
+      action: "fail",
+      cause: "destNotObtainable",
+    };
+    if (decision.action === "divert" && hops < 5) {
+      this.divert(call, pilot, decision.to, decision.cause, hops);
+      return;
+    }
+    if (decision.action !== "queue") {
+      this.fail(call, pilot.number, decision.action === "fail" ? decision.cause : "busy");
+      return;
+    }
+    call.lastRedirectionDevice = redirectedFrom?.number ?? call.lastRedirectionDevice;
+    const q = this.join(call, pilot, "queued");
+    this.emit({
+      kind: "queued",
+      call,
+      device: pilot,
+      calling: call.callingDevice,
+      called: call.calledDevice,
+      lastRedirection: call.lastRedirectionDevice,
+      numberQueued: decision.numberQueued,
+      cause: "enteringDistribution",
+      observers: this.observers(call),
+    });
+    this.distributor?.queued(q);
+  }
+
+  /**
+   * The distributor hands a queued call to an agent's set: the call leaves the pilot (Diverted,
+   * cause distributed) and rings the set with the pilot as its last redirection device.
+   */
+  distribute(waiting: Connection, to: string): void {
+    if (waiting.call.ended || !waiting.call.connections.includes(waiting) || waiting.state !== "queued")
+      throw new ModelError("invalidConnectionState", `call ${waiting.call.seq} is not queued`);
+    this.redirectAlerting(waiting, to, "distributed", 0);
+  }
+
   // ---- the phone's own keys --------------------------------------------------------------
 
   /** The user lifts the handset: answers what rings, or gets dial tone. */
@@ -884,4 +1091,32 @@ export class Network {
     if (on) device.forwards.push(forward);
     this.emit({ kind: "forwarding", device, forward, on, cause: "normal", observers: [device] });
   }
+
+  // ---- the primitives the feature modules build on (pick-up, intrusion: model/features.ts) ----
+
+  /** The model's own moves, for the modules that add OXE features to it without copying them. */
+  get kernel(): CallKernel {
+    return {
+      join: (call, device, state) => this.join(call, device, state),
+      leave: (c) => this.leave(c),
+      emit: (ev) => this.emit(ev),
+      observers: (...calls) => this.observers(...calls),
+      isBusy: (d) => this.isBusy(d),
+      endIfDone: (call) => this.endIfDone(call),
+      redirectAlerting: (c, to, cause) => this.redirectAlerting(c, to, cause, 0),
+      armRingTimer: (c) => this.armRingTimer(c, 0),
+    };
+  }
+}
+
+export interface CallKernel {
+  join(call: Call, device: Device, state: ConnectionState): Connection;
+  leave(c: Connection): void;
+  emit(ev: ModelEvent): void;
+  observers(...calls: Call[]): Device[];
+  isBusy(d: Device): boolean;
+  endIfDone(call: Call): void;
+  redirectAlerting(c: Connection, to: string, cause: Cause): void;
+  /** the set rings until answered, forwarded on no answer, or released */
+  armRingTimer(c: Connection): void;
 }

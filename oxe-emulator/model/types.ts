@@ -26,7 +26,14 @@ export type Cause =
   | "callCancelled"
   | "alternate"
   | "park"
-  | "recall";
+  | "callPickup"
+  | "activeParticipation"
+  | "recall"
+  | "enteringDistribution"
+  | "distributed"
+  | "overflow"
+  | "blocked"
+  | "noAvailableAgents";
 
 export interface Connection {
   readonly device: Device;
@@ -47,8 +54,15 @@ export interface Forward {
   destination: string;
 }
 
-/** A number served by the switch itself rather than a set: the voice mail pilot, say. */
-export interface ServiceBehaviour {
+/** A number served by the switch itself rather than a set: the voice mail pilot, a CCD pilot. */
+export type ServiceBehaviour = VoiceMailBehaviour | DistributionBehaviour;
+
+/** A CCD pilot: the calls reaching it are handed to the network's call distributor (see setDistributor). */
+export interface DistributionBehaviour {
+  kind: "pilot";
+}
+
+export interface VoiceMailBehaviour {
   kind: "voicemail";
   /** the service picks up this long after the call reaches it */
   answerAfterMs: number;
@@ -86,6 +100,19 @@ export interface Call {
   /** why it was last redirected (a forward, a deflection): the cause its new destination sees */
   lastRedirectionCause?: Cause;
   correlatorData: Uint8Array | undefined;
+  /** MakeCall's accountCode (O2G's business call): the cost center the call is charged to */
+  accountCode?: string;
+  /** MakeCall with the caller's PIN (authCode): a private call, charged apart */
+  privateCall?: boolean;
+  /**
+   * How parties are shown to the others, when not by their own number: the presented number
+   * (makeCallEx's callingNumber), or null, restricted (anonymous redirect and blind transfer).
+   */
+  presentation?: Map<string, string | null>;
+  /** the caller hears no ringback while the call is offered (makeCallEx's inhibitProgressTone) */
+  progressToneInhibited?: boolean;
+  /** a call to a pilot: the skills its agent is chosen on (O2G's makePilotOrRSICall) */
+  callProfile?: readonly CallProfileSkill[];
   readonly startedAt: number;
   /** when somebody first answered (ms since epoch), for charging */
   answeredAt: number | undefined;
@@ -133,6 +160,8 @@ export type ModelEvent = BaseEvent &
         calling: string | null;
         called: string | null;
         lastRedirection: string | null;
+        /** calls waiting in that queue, this one included (a CCD queue) */
+        numberQueued?: number;
       }
     | { kind: "retrieved"; call: Call; device: Device }
     | {
@@ -165,6 +194,14 @@ export type ModelEvent = BaseEvent &
       }
     | { kind: "connectionCleared"; call: Call; device: Device }
     | {
+        /** data associated with the call changed (associateData), told to every party */
+        kind: "callInformation";
+        call: Call;
+        device: Device;
+        correlatorData?: Uint8Array;
+        accountInfo?: string;
+      }
+    | {
         kind: "failed";
         call: Call;
         device: string;
@@ -173,6 +210,19 @@ export type ModelEvent = BaseEvent &
         lastRedirection: string | null;
       }
     | { kind: "doNotDisturb"; device: Device; on: boolean }
+    | {
+        /** the set's message lamp: text messages unread, or none left (model/mini-messages.ts) */
+        kind: "messageWaiting";
+        device: Device;
+        on: boolean;
+      }
+    | {
+        /** a callback request was set, or cancelled or used up (model/callbacks.ts) */
+        kind: "callBack";
+        originator: Device;
+        target: Device;
+        canceled: boolean;
+      }
     | { kind: "forwarding"; device: Device; forward: Forward; on: boolean }
   );
 
@@ -193,4 +243,15 @@ export interface CallSummary {
   readonly endedAt: number;
   /** nodes whose devices took part */
   readonly nodes: readonly number[];
+  /** the business call's account code (cost center), if any */
+  readonly accountCode?: string;
+  /** a private call (placed with the caller's PIN) */
+  readonly privateCall?: boolean;
+}
+
+/** A skill a call to a pilot asks of its agent: held active at `level` or better (1 best). */
+export interface CallProfileSkill {
+  readonly skill: number;
+  readonly level: number;
+  readonly mandatory: boolean;
 }

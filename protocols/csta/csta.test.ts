@@ -208,6 +208,56 @@ describe("every CSTA operation round-trips", () => {
     },
     setDoNotDisturb: { arg: { device: "10001", doNotDisturbOn: true } },
     getDoNotDisturb: { arg: { device: "10001" }, result: { doNotDisturbOn: true } },
+    callBack: { arg: { callbackConnection: conn }, result: { targetDevice: "10002" } },
+    callBackNonCallRelated: { arg: { originatingDevice: "10001", targetDevice: "10002" } },
+    cancelCallBack: { arg: { originatingDevice: "10001", targetDevice: "10002" } },
+    getCallBack: {
+      arg: { device: "10002" },
+      result: {
+        callBackList: [
+          { originatingDevice: "10001", targetDevice: "10002" },
+          { originatingDevice: "10003", targetDevice: "10002", callBackMessageIndicator: true },
+        ],
+      },
+    },
+    directedPickupCall: {
+      arg: { callToBePickedUp: conn, requestingDevice: "10003" },
+      result: { pickedCall: { callId: "42", deviceId: "10003" } },
+    },
+    intrudeCall: { arg: { intrude: conn }, result: { conferencedCall: { callId: "40", deviceId: "10001" } } },
+    associateData: {
+      arg: {
+        existingCall: conn,
+        accountCode: Uint8Array.of(0x31, 0x32),
+        correlatorData: Uint8Array.of(0xc0),
+      },
+    },
+    escape: {
+      arg: { privateData: { v: 1, service: "recording", connection: conn, action: "pause" } },
+      result: undefined,
+    },
+    setAgentState: {
+      arg: {
+        device: "10001",
+        requestedAgentState: "notReady",
+        agentID: "10001",
+        group: "6001",
+        private: { subState: "WITHDRAW", withdrawReason: 2 },
+      },
+    },
+    getAgentState: {
+      arg: { device: "10001", agentID: "10002" },
+      result: {
+        agentStateList: [
+          {
+            agentID: "10001",
+            loggedOnState: true,
+            agentInfo: [{ acdGroup: "6001", agentState: "agentBusy" }],
+          },
+        ],
+        private: { mainState: "LOG_ON", subState: "BUSY", pgNumber: "6001", proAcdDeviceNumber: "10001" },
+      },
+    },
   };
 
   for (const [name, op] of Object.entries(CSTA_OPERATIONS.ops) as [
@@ -333,6 +383,8 @@ describe("every CSTA event round-trips", () => {
       cause: "enteringDistribution",
     },
     { type: "doNotDisturb", device: "10001", doNotDisturbOn: true },
+    { type: "callBack", originatingDevice: "10003", targetDevice: "10001", callBackSetCanceled: false },
+    { type: "messageWaiting", targetDevice: "10001", messageWaitingOn: true },
     {
       type: "forwarding",
       device: "10001",
@@ -341,6 +393,14 @@ describe("every CSTA event round-trips", () => {
       forwardTo: "10004",
     },
     { type: "forwarding", device: "10001", forwardStatus: false },
+    {
+      type: "agentNotReady",
+      agentDevice: "10001",
+      agentID: "10001",
+      acdGroup: "6001",
+      private: { mainState: "LOG_ON", subState: "WITHDRAW", withdrawReason: 3 },
+    },
+    { type: "agentLoggedOff", agentDevice: "10001" },
   ];
   for (const event of events) {
     it(`${event.type}${event.type === "forwarding" && !event.forwardStatus ? " (off)" : ""}`, () => {

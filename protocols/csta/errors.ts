@@ -45,6 +45,11 @@ export const OperationErrors = {
   invalidDestination: 14,
   invalidFeature: 15,
   invalidCrossRefID: 17,
+  privilegeViolationOnCallingDevice: 10,
+  /** a wrong business account code (MakeCall's accountCode) */
+  invalidAccountCode: 21,
+  /** a wrong authorization code: the OXE's private-call PIN (MakeCall's authCode) */
+  invalidAuthorizationCode: 22,
   serviceNotSupported: 50,
   invalidMonitorCrossRefID: 60,
   invalidMonitorObject: 62,

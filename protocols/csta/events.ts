@@ -9,7 +9,12 @@
  *   CallControlEvents ::= CHOICE { callCleared [1], conferenced [2], connectionCleared [3],
  *     delivered [4], diverted [6], established [7], failed [8], held [9], networkReached [11],
  *     originated [13], queued [14], retrieved [15], serviceInitiated [16], transferred [17] }
- *   LogicalDeviceFeatureEvents ::= CHOICE { ..., doNotDisturb [11], forwarding [12], ... }
+ *   LogicalDeviceFeatureEvents ::= CHOICE { ..., callBack [8], doNotDisturb [11], forwarding [12], ... }
+ *   PhysicalDeviceFeatureEvents ::= CHOICE { ..., messageWaiting [5], ... }
+ *   MessageWaitingEvent ::= SEQUENCE { targetDevice SubjectDeviceID, deviceForMessage DeviceID
+ *                                      OPTIONAL, messageWaitingOn BOOLEAN, extensions OPTIONAL }
+ *   CallBackEvent ::= SEQUENCE { originatingDevice SubjectDeviceID, targetDevice SubjectDeviceID,
+ *                                callBackSetCanceled BOOLEAN, extensions OPTIONAL }
  *
  * Each event is described once as the ordered list of its components (tag, kind, optional),
  * and one generic codec reads and writes them all. Components a peer may send that we do not
@@ -18,6 +23,8 @@
  */
 import { BerError, type BerReader, type BerWriter, ctx, ctxC, type Tag, U } from "../ber/index.js";
 import { defineOperation } from "../rose/index.js";
+import { type CcdPrivateData, readCcdPrivate, writeCcdPrivate } from "./agent-services.js";
+import { type OxeCallOptions, readCallOptions, writeCallOptions } from "./call-options.js";
 import {
   type ConnectionId,
   type DeviceId,
@@ -76,6 +83,8 @@ export interface DeliveredEvent extends Located {
   calledDevice: PartyId;
   lastRedirectionDevice: PartyId;
   correlatorData?: Uint8Array;
+  /** how parties are presented to the monitored device (see call-options.ts) */
+  callOptions?: OxeCallOptions;
 }
 export interface EstablishedEvent extends Located {
   type: "established";
@@ -85,6 +94,7 @@ export interface EstablishedEvent extends Located {
   calledDevice: PartyId;
   lastRedirectionDevice: PartyId;
   correlatorData?: Uint8Array;
+  callOptions?: OxeCallOptions;
 }
 export interface HeldEvent extends Located {
   type: "held";
@@ -121,6 +131,20 @@ export interface ConferencedEvent extends Located {
   addedParty: PartyId;
   conferenceConnections: ConnectionListEntry[];
 }
+/**
+ * CallAssociatedEvents callInformation [0] (ECMA-269 §15.2.1): data associated with the call
+ * changed (associateData). CallInformationEvent ::= SEQUENCE { connection ConnectionID, device
+ * SubjectDeviceID, callingDevice OPTIONAL, accountInfo [0] IMPLICIT OPTIONAL, authCode [1]
+ * OPTIONAL, correlatorData [2] IMPLICIT OPTIONAL, ... }
+ */
+export interface CallInformationEvent {
+  type: "callInformation";
+  connection: ConnectionId;
+  device: PartyId;
+  callingDevice?: PartyId;
+  accountInfo?: string;
+  correlatorData?: Uint8Array;
+}
 export interface ConnectionClearedEvent extends Located {
   type: "connectionCleared";
   droppedConnection: ConnectionId;
@@ -153,6 +177,19 @@ export interface DoNotDisturbEvent {
   device: PartyId;
   doNotDisturbOn: boolean;
 }
+/** MessageWaitingEvent (physicalDeviceFeatureEvents messageWaiting [5]): the set's message lamp. */
+export interface MessageWaitingEvent {
+  type: "messageWaiting";
+  targetDevice: PartyId;
+  messageWaitingOn: boolean;
+}
+/** CallBackEvent (logicalDeviceFeatureEvents callBack [8]): a request set, or cancelled / used up. */
+export interface CallBackEvent {
+  type: "callBack";
+  originatingDevice: PartyId;
+  targetDevice: PartyId;
+  callBackSetCanceled: boolean;
+}
 export interface ForwardingEvent {
   type: "forwarding";
   device: PartyId;
@@ -161,7 +198,29 @@ export interface ForwardingEvent {
   forwardTo?: DeviceId;
 }
 
+/**
+ * The ACD agent events (logicalDeviceFeatureEvents agentBusy [0], agentLoggedOn [1],
+ * agentLoggedOff [2], agentNotReady [3], agentReady [4], agentWorkingAfterCall [5]), reduced to
+ * what they share: SEQUENCE { agentDevice SubjectDeviceID, agentID AgentID OPTIONAL, acdGroup
+ * DeviceID OPTIONAL, ..., extensions CSTACommonArguments OPTIONAL }; the OXE operator's own state
+ * rides in the extensions (see agent-services.ts).
+ */
+export interface AgentEvent {
+  type:
+    | "agentBusy"
+    | "agentLoggedOn"
+    | "agentLoggedOff"
+    | "agentNotReady"
+    | "agentReady"
+    | "agentWorkingAfterCall";
+  agentDevice: PartyId;
+  agentID?: string;
+  acdGroup?: DeviceId;
+  private?: CcdPrivateData;
+}
+
 export type CstaEvent =
+  | AgentEvent
   | ServiceInitiatedEvent
   | OriginatedEvent
   | DeliveredEvent
@@ -172,10 +231,13 @@ export type CstaEvent =
   | TransferredEvent
   | ConferencedEvent
   | ConnectionClearedEvent
+  | CallInformationEvent
   | CallClearedEvent
   | FailedEvent
   | QueuedEvent
   | DoNotDisturbEvent
+  | CallBackEvent
+  | MessageWaitingEvent
   | ForwardingEvent;
 
 export type CstaEventType = CstaEvent["type"];
@@ -198,6 +260,9 @@ type Kind =
   | "integer"
   | "forwardingType"
   | "octets"
+  | "text" // an OCTET STRING read as text
+  | "ccdPrivate" // CSTACommonArguments carrying the OXE operator's state
+  | "callOptions" // CSTACommonArguments carrying OxeCallOptions
   | "skip"; // a component we read past (kept so positions stay honest)
 
 interface Component {
@@ -225,12 +290,41 @@ const CAUSE = U.ENUMERATED;
 const USER_DATA = Tags.userData;
 
 interface EventSpec {
-  group: 0 | 4; // callControlEvents or logicalDeviceFeatureEvents
+  group: 0 | 1 | 3 | 4; // callControl-, callAssociated-, physicalDeviceFeature-, logicalDeviceFeatureEvents
   tag: number; // alternative within the group
   components: Component[];
 }
 
+const agentEvent = (tag: number): EventSpec => ({
+  group: 4,
+  tag,
+  components: [
+    c("agentDevice", SUBJECT, "party"),
+    opt("agentID", U.OCTET_STRING, "text"),
+    opt("acdGroup", U.SEQUENCE, "deviceId"),
+    opt("private", Tags.commonArguments, "ccdPrivate"),
+  ],
+});
+
 const SPECS: Record<CstaEventType, EventSpec> = {
+  agentBusy: agentEvent(0),
+  agentLoggedOn: agentEvent(1),
+  agentLoggedOff: agentEvent(2),
+  agentNotReady: agentEvent(3),
+  agentReady: agentEvent(4),
+  agentWorkingAfterCall: agentEvent(5),
+  callInformation: {
+    group: 1,
+    tag: 0,
+    components: [
+      c("connection", CONN, "connection"),
+      c("device", SUBJECT, "party"),
+      opt("callingDevice", CALLING, "party"),
+      opt("accountInfo", ctx(0), "text"),
+      opt("authCode", ctx(1), "skip"),
+      opt("correlatorData", ctx(2), "octets"),
+    ],
+  },
   callCleared: {
     group: 0,
     tag: 1,
@@ -283,6 +377,7 @@ const SPECS: Record<CstaEventType, EventSpec> = {
       opt("correlatorData", ctx(0), "octets"),
       opt("userData", USER_DATA, "skip"),
       c("cause", CAUSE, "cause"),
+      opt("callOptions", Tags.commonArguments, "callOptions"),
     ],
   },
   diverted: {
@@ -315,6 +410,7 @@ const SPECS: Record<CstaEventType, EventSpec> = {
       opt("correlatorData", ctx(1), "octets"),
       opt("userData", USER_DATA, "skip"),
       c("cause", CAUSE, "cause"),
+      opt("callOptions", Tags.commonArguments, "callOptions"),
     ],
   },
   failed: {
@@ -411,6 +507,24 @@ const SPECS: Record<CstaEventType, EventSpec> = {
       opt("userData", USER_DATA, "skip"),
       opt("chargingInfo", ctxC(3), "skip"),
       c("cause", CAUSE, "cause"),
+    ],
+  },
+  messageWaiting: {
+    group: 3,
+    tag: 5,
+    components: [
+      c("targetDevice", SUBJECT, "party"),
+      opt("deviceForMessage", U.SEQUENCE, "skip"),
+      c("messageWaitingOn", U.BOOLEAN, "boolean"),
+    ],
+  },
+  callBack: {
+    group: 4,
+    tag: 8,
+    components: [
+      c("originatingDevice", SUBJECT, "party"),
+      c("targetDevice", SUBJECT, "party"),
+      c("callBackSetCanceled", U.BOOLEAN, "boolean"),
     ],
   },
   doNotDisturb: {
@@ -532,6 +646,15 @@ function writeComponent(w: BerWriter, comp: Component, value: unknown): void {
     case "octets":
       w.octets(value as Uint8Array, comp.tag);
       return;
+    case "text":
+      w.string(value as string, comp.tag);
+      return;
+    case "ccdPrivate":
+      writeCcdPrivate(w, value as CcdPrivateData);
+      return;
+    case "callOptions":
+      writeCallOptions(w, value as OxeCallOptions);
+      return;
     case "skip":
       return;
   }
@@ -563,6 +686,12 @@ function readComponent(r: BerReader, comp: Component): unknown {
     }
     case "octets":
       return Uint8Array.from(r.octets(comp.tag));
+    case "text":
+      return r.string(comp.tag);
+    case "ccdPrivate":
+      return readCcdPrivate(r);
+    case "callOptions":
+      return readCallOptions(r);
     case "skip":
       r.skip();
       return undefined;
@@ -586,12 +715,13 @@ function writeEvent(w: BerWriter, ev: CstaEvent): void {
 
 function readEvent(r: BerReader): CstaEvent {
   const group = r.peekTag();
-  if (group !== ctxC(0) && group !== ctxC(4)) {
+  const groupNumber = [0, 1, 3, 4].find((g) => group === ctxC(g));
+  if (groupNumber === undefined) {
     throw new BerError("unexpectedTag", "event group we do not model", r.offset);
   }
   r.enter(group);
   const alt = r.peekTag();
-  const type = TYPE_BY_CHOICE.get((group === ctxC(0) ? 0 : 4) * 100 + (alt & 0x1fff));
+  const type = TYPE_BY_CHOICE.get(groupNumber * 100 + (alt & 0x1fff));
   if (!type) throw new BerError("unexpectedTag", "event type we do not model", r.offset);
   const spec = SPECS[type];
   r.enter(alt);

@@ -8,14 +8,23 @@
  * two-octet length prefix (see protocols/framing).
  */
 import { operationTable } from "../rose/index.js";
+import * as agents from "./agent-services.js";
+import * as callbacks from "./callbacks.js";
 import { cstaEventReport } from "./events.js";
+import * as features from "./feature-services.js";
 import * as services from "./services.js";
 
+export * from "./agent-services.js";
+export * from "./call-options.js";
+export * from "./callbacks.js";
+export * from "./ccd-private.js";
 export * from "./common.js";
 export * from "./enums.js";
 export * from "./errors.js";
 export * from "./events.js";
+export * from "./feature-services.js";
 export * from "./services.js";
+export * from "./text-messages.js";
 
 export const CSTA_APPLICATION_CONTEXT = "1.3.12.0.218";
 
@@ -49,5 +58,15 @@ export const CSTA_OPERATIONS = operationTable({
   getForwarding: services.getForwarding,
   setDoNotDisturb: services.setDoNotDisturb,
   getDoNotDisturb: services.getDoNotDisturb,
+  callBack: callbacks.callBack,
+  callBackNonCallRelated: callbacks.callBackNonCallRelated,
+  cancelCallBack: callbacks.cancelCallBack,
+  getCallBack: callbacks.getCallBack,
+  directedPickupCall: features.directedPickupCall,
+  intrudeCall: features.intrudeCall,
+  associateData: features.associateData,
+  escape: features.escapeService,
+  setAgentState: agents.setAgentState,
+  getAgentState: agents.getAgentState,
   cstaEventReport,
 });

@@ -6,6 +6,7 @@
  */
 import { type BerReader, type BerWriter, ctx, ctxC, U } from "../ber/index.js";
 import { defineOperation } from "../rose/index.js";
+import { type OxeCallOptions, readCallOptions, writeCallOptions } from "./call-options.js";
 import {
   type ConnectionId,
   type DeviceId,
@@ -266,9 +267,15 @@ export const snapshotCall = defineOperation<SnapshotCallArgument, SnapshotCallRe
 export interface MakeCallArgument {
   callingDevice: DeviceId;
   calledDirectoryNumber: DeviceId;
+  /** accountCode [0]: O2G's business call, the code the call is charged to */
+  accountCode?: string;
+  /** authCode [1]: O2G's private call, the caller's PIN (then `#` and the secret code, if any) */
+  authCode?: string;
   /** doNotPrompt: the calling set goes off-hook by itself (hands-free), as O2G's autoAnswer asks */
   autoOriginate?: AutoOriginate;
   correlatorData?: Uint8Array;
+  /** what ECMA-269 has no field for (see call-options.ts) */
+  options?: OxeCallOptions;
 }
 export interface MakeCallResult {
   callingDevice: ConnectionId;
@@ -281,8 +288,11 @@ export const makeCall = defineOperation<MakeCallArgument, MakeCallResult>({
     w.begin(U.SEQUENCE);
     writeDeviceId(w, a.callingDevice);
     writeDeviceId(w, a.calledDirectoryNumber);
-    if (a.autoOriginate && a.autoOriginate !== "prompt") w.enumerated(AutoOriginate[a.autoOriginate], ctx(3));
+    if (a.accountCode !== undefined) w.string(a.accountCode, ctx(0));
+    if (a.authCode !== undefined) w.string(a.authCode, ctx(1));
     if (a.correlatorData) w.octets(a.correlatorData, ctx(2));
+    if (a.autoOriginate && a.autoOriginate !== "prompt") w.enumerated(AutoOriginate[a.autoOriginate], ctx(3));
+    if (a.options) writeCallOptions(w, a.options);
     w.end();
   },
   decodeArgument(r) {
@@ -292,7 +302,12 @@ export const makeCall = defineOperation<MakeCallArgument, MakeCallResult>({
       const t = r.peekTag();
       if (t === ctx(3)) a.autoOriginate = r.enumerated(t) === 1 ? "doNotPrompt" : "prompt";
       else if (t === ctx(2)) a.correlatorData = Uint8Array.from(r.octets(t));
-      else r.skip();
+      else if (t === ctx(0)) a.accountCode = r.string(t);
+      else if (t === ctx(1)) a.authCode = r.string(t);
+      else if (t === Tags.commonArguments) {
+        const o = readCallOptions(r);
+        if (o) a.options = o;
+      } else r.skip();
     }
     r.leave();
     return a;
@@ -339,6 +354,8 @@ export const retrieveCall = connectionService("retrieveCall", 14);
 export interface ConsultationCallArgument {
   existingCall: ConnectionId;
   consultedDevice: DeviceId;
+  /** in the argument's CSTACommonArguments (see call-options.ts): a pilot call's profile */
+  options?: OxeCallOptions;
 }
 export interface InitiatedCallResult {
   initiatedCall: ConnectionId;
@@ -353,6 +370,7 @@ export const consultationCall = defineOperation<ConsultationCallArgument, Initia
     w.begin(ctxC(1));
     writeDeviceId(w, a.consultedDevice);
     w.end();
+    if (a.options) writeCallOptions(w, a.options);
     w.end();
   },
   decodeArgument(r) {
@@ -361,8 +379,17 @@ export const consultationCall = defineOperation<ConsultationCallArgument, Initia
     r.enter(ctxC(1));
     const consultedDevice = readDeviceId(r);
     r.leave();
+    const a: ConsultationCallArgument = { existingCall, consultedDevice };
+    while (!r.atEnd()) {
+      if (r.peekTag() !== Tags.commonArguments) {
+        r.skip();
+        continue;
+      }
+      const o = readCallOptions(r);
+      if (o) a.options = o;
+    }
     r.leave();
-    return { existingCall, consultedDevice };
+    return a;
   },
   encodeResult(w, res) {
     w.begin(U.SEQUENCE);
@@ -437,25 +464,39 @@ export const reconnectCall = twoCallsService("reconnectCall", 13, true, noData);
 export interface RedirectArgument {
   call: ConnectionId;
   destination: DeviceId;
+  /** `anonymous`: the new destination is not told who the call comes from (call-options.ts) */
+  options?: OxeCallOptions;
+}
+
+function writeRedirect(w: BerWriter, a: RedirectArgument): void {
+  w.begin(U.SEQUENCE);
+  writeConnectionId(w, a.call);
+  writeDeviceId(w, a.destination);
+  if (a.options) writeCallOptions(w, a.options);
+  w.end();
+}
+
+function readRedirect(r: BerReader): RedirectArgument {
+  r.enter();
+  const a: RedirectArgument = { call: readConnectionId(r), destination: readDeviceId(r) };
+  while (!r.atEnd()) {
+    if (r.peekTag() !== Tags.commonArguments) {
+      r.skip();
+      continue;
+    }
+    const o = readCallOptions(r);
+    if (o) a.options = o;
+  }
+  r.leave();
+  return a;
 }
 
 /** deflectCall (218): divert an alerting (or, on the OXE, a connected) call elsewhere. */
 export const deflectCall = defineOperation<RedirectArgument, undefined>({
   name: "deflectCall",
   opcode: 218,
-  encodeArgument(w, a) {
-    w.begin(U.SEQUENCE);
-    writeConnectionId(w, a.call);
-    writeDeviceId(w, a.destination);
-    w.end();
-  },
-  decodeArgument(r) {
-    r.enter();
-    const call = readConnectionId(r);
-    const destination = readDeviceId(r);
-    r.leave();
-    return { call, destination };
-  },
+  encodeArgument: writeRedirect,
+  decodeArgument: readRedirect,
   ...noData,
 });
 
@@ -463,19 +504,8 @@ export const deflectCall = defineOperation<RedirectArgument, undefined>({
 export const singleStepTransfer = defineOperation<RedirectArgument, ResultingCall>({
   name: "singleStepTransfer",
   opcode: 50,
-  encodeArgument(w, a) {
-    w.begin(U.SEQUENCE);
-    writeConnectionId(w, a.call);
-    writeDeviceId(w, a.destination);
-    w.end();
-  },
-  decodeArgument(r) {
-    r.enter();
-    const call = readConnectionId(r);
-    const destination = readDeviceId(r);
-    r.leave();
-    return { call, destination };
-  },
+  encodeArgument: writeRedirect,
+  decodeArgument: readRedirect,
   ...resultingCall,
 });
 

@@ -23,7 +23,7 @@ export function parseScenario(text: string, file = "<scenario>"): Scenario {
   const top = w.fields(
     doc.contents,
     "the scenario",
-    ["name", "description", "emulator", "gateway", "actors", "steps", "load"],
+    ["name", "description", "emulator", "gateway", "actors", "steps", "load", "xmlApp"],
     ["name", "steps"],
   );
   const scenario: Scenario = {
@@ -44,8 +44,11 @@ export function parseScenario(text: string, file = "<scenario>"): Scenario {
       "ringTimeout",
       "noAnswerForward",
       "failedCallClear",
+      "huntNoAnswer",
       "maxMonitorsPerNode",
       "redundant",
+      "agentsPercent",
+      "ccdWrapUp",
     ] as const;
     for (const [k, v] of w.fields(emu.value, "emulator", keys)) {
       if (k === "redundant") scenario.emulator.redundant = w.bool(v.value, "emulator.redundant");
@@ -55,7 +58,14 @@ export function parseScenario(text: string, file = "<scenario>"): Scenario {
         scenario.emulator.noAnswerForwardMs = w.duration(v.value, "emulator.noAnswerForward");
       else if (k === "failedCallClear")
         scenario.emulator.failedCallClearMs = w.duration(v.value, "emulator.failedCallClear");
-      else
+      else if (k === "huntNoAnswer")
+        scenario.emulator.huntNoAnswerMs = w.duration(v.value, "emulator.huntNoAnswer");
+      else if (k === "ccdWrapUp") scenario.emulator.ccdWrapUpMs = w.duration(v.value, "emulator.ccdWrapUp");
+      else if (k === "agentsPercent") {
+        const pct = w.int(v.value, "emulator.agentsPercent", 0);
+        if (pct > 100) w.fail(v.value, "emulator.agentsPercent is a percentage (0..100)");
+        scenario.emulator.agentsPercent = pct;
+      } else
         scenario.emulator[k as "users" | "nodes" | "seed" | "maxMonitorsPerNode"] = w.int(
           v.value,
           `emulator.${k}`,
@@ -65,10 +75,17 @@ export function parseScenario(text: string, file = "<scenario>"): Scenario {
   }
   const gw = top.get("gateway");
   if (gw) {
-    for (const [k, v] of w.fields(gw.value, "gateway", ["heartbeat", "heartbeatMisses"])) {
+    for (const [k, v] of w.fields(gw.value, "gateway", ["heartbeat", "heartbeatMisses", "ha"])) {
       if (k === "heartbeat") scenario.gateway.heartbeatMs = w.duration(v.value, "gateway.heartbeat");
+      else if (k === "ha") scenario.gateway.ha = w.bool(v.value, "gateway.ha");
       else scenario.gateway.heartbeatMisses = w.int(v.value, "gateway.heartbeatMisses", 1);
     }
+  }
+  const xmlApp = top.get("xmlApp");
+  if (xmlApp) {
+    if (w.str(xmlApp.value, "xmlApp") !== "directory")
+      w.fail(xmlApp.value, "xmlApp: the sample is directory");
+    scenario.xmlApp = "directory";
   }
   const actorsNode = top.get("actors");
   if (actorsNode) {

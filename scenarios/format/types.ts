@@ -36,8 +36,21 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "clear",
 ];
 
-export type PhoneAction = "offHook" | "answer" | "hangUp" | "dial";
-export const PHONE_ACTIONS: readonly PhoneAction[] = ["offHook", "answer", "hangUp", "dial"];
+export type PhoneAction =
+  | "offHook"
+  | "answer"
+  | "hangUp"
+  | "dial"
+  | "huntingGroupLogOn"
+  | "huntingGroupLogOff";
+export const PHONE_ACTIONS: readonly PhoneAction[] = [
+  "offHook",
+  "answer",
+  "hangUp",
+  "dial",
+  "huntingGroupLogOn",
+  "huntingGroupLogOff",
+];
 
 export interface Expectation {
   actor: string;
@@ -67,7 +80,28 @@ export type StepBody =
       when: "IMMEDIATE" | "BUSY" | "NO_ANSWER" | "BUSY_NO_ANSWER";
     }
   | { kind: "dnd"; actor: string; on: boolean }
-  | { kind: "phone"; actor: string; action: PhoneAction; number?: Template }
+  /** the emulated CCD's queue of processing group `group` holds `waiting` calls (within timeoutMs) */
+  | { kind: "acdQueue"; group: Template; waiting: number; timeoutMs: number }
+  | { kind: "phone"; actor: string; action: PhoneAction; number?: Template; set?: string }
+  | {
+      kind: "recording";
+      actor: string;
+      state: "recording" | "paused" | "done";
+      atLeastMs?: number;
+      atMostMs?: number;
+    }
+  | { kind: "xml"; actor: string; action: "key" | "select" | "type" | "softkey"; value: Template }
+  | {
+      kind: "screen";
+      actor: string;
+      state?: "idle" | "loading" | "page" | "error";
+      title?: Template;
+      lines?: Template[];
+      menu?: Template[];
+      softkeys?: Template[];
+      contains?: Template;
+      timeoutMs: number;
+    }
   | { kind: "expect"; all: Expectation[]; timeoutMs: number; ordered: boolean }
   | { kind: "noEvent"; actor: string; event?: string; match?: Template; withinMs: number }
   | {
@@ -104,7 +138,9 @@ export type StepBody =
       equipment?: number;
       capture?: string;
     }
-  | { kind: "log"; message: Template };
+  | { kind: "log"; message: Template }
+  /** kill -9 of the active member of the gateway pair (a scenario with `gateway: { ha: true }`) */
+  | { kind: "killGateway"; which: "active" };
 
 export type Step = StepBody & { pos: Pos; label: string };
 
@@ -130,12 +166,25 @@ export interface Scenario {
     ringTimeoutMs?: number;
     noAnswerForwardMs?: number;
     failedCallClearMs?: number;
+    /** a hunting group member rings this long before a sequential or circular search moves on */
+    huntNoAnswerMs?: number;
     maxMonitorsPerNode?: number;
     /** every node a main/standby pair (for switchover steps) */
     redundant?: boolean;
+    /** percentage of each node's users who are CCD operators (the emulator's --agents) */
+    agentsPercent?: number;
+    /** the CCD's wrap-up time after a distributed call */
+    ccdWrapUpMs?: number;
   };
-  gateway: { heartbeatMs?: number; heartbeatMisses?: number };
+  gateway: {
+    heartbeatMs?: number;
+    heartbeatMisses?: number;
+    /** an active/passive pair of gateway processes over PostgreSQL, the actors SDK-like failover clients */
+    ha?: boolean;
+  };
   actors: Map<string, ActorDef>;
   steps: Step[];
   load?: LoadProfile;
+  /** a sample XML application the IP Touch sets' XML key starts (scenarios/xml-apps) */
+  xmlApp?: "directory";
 }

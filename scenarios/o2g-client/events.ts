@@ -33,7 +33,8 @@ export class EventStream {
   constructor(
     readonly subscriptionId: string,
     readonly pollingUrl: string,
-    private readonly dispatcher: Dispatcher,
+    /** what polls go through (undefined: undici's global dispatcher) */
+    private readonly dispatcher: Dispatcher | undefined,
     poll: boolean,
     /** poll with this fetch rather than undici's request (see LoginOptions.fetch) */
     fetchImpl?: typeof fetch,
@@ -45,6 +46,11 @@ export class EventStream {
       void this.loop((signal) =>
         fetchImpl ? this.openWithFetch(fetchImpl, signal) : this.openWithUndici(signal),
       );
+  }
+
+  /** A stream fed by push() alone: what a failover client receives through its successive sessions. */
+  static fed(name: string): EventStream {
+    return new EventStream(name, "", undefined, false);
   }
 
   onEvent(listener: (e: O2gEvent) => void): () => void {

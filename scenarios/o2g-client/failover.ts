@@ -105,10 +105,15 @@ export class FailoverClient extends EventEmitter<FailoverEvents> {
 
   private async listen(): Promise<void> {
     if (!this.selectors) return;
-    this.stream = await this.current.subscribe(this.selectors);
-    this.stream.onEvent((e) => {
+    const stream = await this.current.subscribe(this.selectors);
+    this.stream = stream;
+    const deliver = (e: O2gEvent) => {
       for (const l of this.eventListeners) l(e);
-    });
+    };
+    // What arrived while subscribe() waited for the channel to open (its OnChannelInformation
+    // at least) is in the stream already: hand it over first, then follow.
+    for (const e of stream.events) deliver(e);
+    stream.onEvent(deliver);
   }
 
   private startWatching(): void {

@@ -4,10 +4,12 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Sandbox, startSandbox } from "../environment.js";
+import { type ScenarioEnv, startSandbox } from "../environment.js";
+import { startHaSandbox } from "../environment-ha.js";
 import type { Scenario, Step, Template } from "../format/index.js";
 import { type EventStream, type O2gClient, type O2gEvent, O2gHttpError } from "../o2g-client/index.js";
 import { type Actor, type RunContext, STEPS, type Webhooks } from "../steps/index.js";
+import { sampleXmlAppCa, startDirectoryAppFor } from "../xml-apps/index.js";
 import { interpolate, type Vars } from "./match.js";
 
 export interface StepResult {
@@ -50,9 +52,11 @@ export interface RunResult {
 
 export interface RunOptions {
   /** run against this sandbox instead of starting one */
-  sandbox?: Sandbox;
+  sandbox?: ScenarioEnv;
   /** a line of progress now and then (load runs), or per step */
   progress?: (line: string, final: boolean) => void;
+  /** each step's result as it ends (steps inside a loop too): the console's scenario player */
+  onStep?: (r: StepResult) => void;
 }
 
 export class StepFailure extends Error {
@@ -73,7 +77,7 @@ class Instance implements RunContext {
 
   constructor(
     readonly scenario: Scenario,
-    readonly env: Sandbox,
+    readonly env: ScenarioEnv,
     readonly hooks: Webhooks,
     offset: number,
   ) {
@@ -114,8 +118,10 @@ class Instance implements RunContext {
 
   client(name: string): O2gClient {
     const a = this.actor(name);
-    if (!a.client) throw new Error(`${name} is not logged in (add a login step first)`);
-    return a.client;
+    // Behind a failover client, the session of the moment (a new one after each recovery).
+    const c = a.failover?.client ?? a.client;
+    if (!c) throw new Error(`${name} is not logged in (add a login step first)`);
+    return c;
   }
 
   stream(name: string): EventStream {
@@ -197,6 +203,7 @@ class Instance implements RunContext {
     for (const a of this.actors.values()) {
       a.stream?.close();
       await a.client?.close().catch(() => undefined);
+      await a.failover?.close().catch(() => undefined);
     }
   }
 }
@@ -259,23 +266,32 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   if (e.ringTimeoutMs !== undefined) network.ringTimeoutMs = e.ringTimeoutMs;
   if (e.noAnswerForwardMs !== undefined) network.noAnswerForwardMs = e.noAnswerForwardMs;
   if (e.failedCallClearMs !== undefined) network.failedCallClearMs = e.failedCallClearMs;
+  if (e.huntNoAnswerMs !== undefined) network.huntNoAnswerMs = e.huntNoAnswerMs;
   const links: Record<string, number> = {};
   if (scenario.gateway.heartbeatMs !== undefined) links.heartbeatMs = scenario.gateway.heartbeatMs;
   if (scenario.gateway.heartbeatMisses !== undefined)
     links.heartbeatMisses = scenario.gateway.heartbeatMisses;
-  const env =
+  const emu = {
+    users: e.users ?? 100,
+    nodes: e.nodes ?? 1,
+    seed: e.seed ?? 1,
+    network,
+    ...(e.maxMonitorsPerNode ? { maxMonitorsPerNode: e.maxMonitorsPerNode } : {}),
+    ...(e.redundant ? { redundant: true } : {}),
+    ...(e.agentsPercent ? { agents: e.agentsPercent / 100 } : {}),
+    ...(e.ccdWrapUpMs !== undefined ? { ccdWrapUpMs: e.ccdWrapUpMs } : {}),
+  };
+  if (opts.sandbox && scenario.gateway.ha)
+    throw new Error(
+      `${scenario.file}: gateway.ha starts its own pair of gateways; it cannot run on a given sandbox`,
+    );
+  const env: ScenarioEnv =
     opts.sandbox ??
-    (await startSandbox(
-      {
-        users: e.users ?? 100,
-        nodes: e.nodes ?? 1,
-        seed: e.seed ?? 1,
-        network,
-        ...(e.maxMonitorsPerNode ? { maxMonitorsPerNode: e.maxMonitorsPerNode } : {}),
-        ...(e.redundant ? { redundant: true } : {}),
-      },
-      { links },
-    ));
+    (scenario.gateway.ha
+      ? await startHaSandbox(emu, links)
+      : await startSandbox(emu, { links, ...(scenario.xmlApp ? { xmlPrs: { ca: sampleXmlAppCa() } } : {}) }));
+  // The sample XML application the sets' XML key starts (a given sandbox must trust its CA).
+  const xmlApp = scenario.xmlApp ? await startDirectoryAppFor(env.emulator) : undefined;
   const hooks = new WebhookReceiver();
   await hooks.start();
   try {
@@ -283,12 +299,13 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
       const inst = new Instance(scenario, env, hooks, 0);
       let failure: string | undefined;
       try {
-        await inst.run(scenario.steps, "", (r) =>
+        await inst.run(scenario.steps, "", (r) => {
+          opts.onStep?.(r);
           opts.progress?.(
             `${r.ok ? "ok  " : "FAIL"} ${r.index.padEnd(6)} ${r.label} (${Math.round(r.ms)} ms)${r.error ? `\n       ${r.error}` : ""}`,
             false,
-          ),
-        );
+          );
+        });
       } catch (err) {
         failure = (err as Error).message;
       } finally {
@@ -315,13 +332,14 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     };
   } finally {
     await hooks.stop();
+    await xmlApp?.stop();
     if (own) await env.stop();
   }
 }
 
 async function runLoad(
   scenario: Scenario,
-  env: Sandbox,
+  env: ScenarioEnv,
   hooks: WebhookReceiver,
   opts: RunOptions,
 ): Promise<LoadStats> {

@@ -18,10 +18,11 @@ export const expect = defineStep({
         actor: w.actor(fields.get("actor")!.value, `${what}.actor`),
         event: w.str(fields.get("event")!.value, `${what}.event`),
       };
-      if (!/^On[A-Za-z]+$/.test(e.event))
+      // sdk:… are what the SDK tells its application of a gateway failover (steps/session.ts).
+      if (!/^(On[A-Za-z]+|sdk:(sessionLost|serverSwitched|reconnected))$/.test(e.event))
         w.fail(
           fields.get("event")!.value,
-          `${what}.event "${e.event}" is not an O2G event name (OnSomething)`,
+          `${what}.event "${e.event}" is not an O2G event name (OnSomething) nor sdk:sessionLost, sdk:serverSwitched or sdk:reconnected`,
         );
       if (fields.has("match")) e.match = w.template(fields.get("match")!.value);
       if (fields.has("capture")) e.capture = w.captures(fields.get("capture")!.value, `${what}.capture`);

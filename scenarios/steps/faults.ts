@@ -1,6 +1,6 @@
 /** Trouble on purpose: link faults and switchovers of a node, and incidents it raises. */
 import type { Node } from "yaml";
-import type { Sandbox } from "../environment.js";
+import type { ScenarioEnv } from "../environment.js";
 import { FAULT_KINDS, type FaultKind } from "../format/types.js";
 import { type BodyOf, defineStep, type ParseContext, type StepOf } from "./step.js";
 
@@ -36,7 +36,7 @@ export const fault = defineStep({
   },
 });
 
-function applyFault(env: Sandbox, step: StepOf<"fault">): void {
+function applyFault(env: ScenarioEnv, step: StepOf<"fault">): void {
   const node = env.emulator.node(step.node);
   const servers =
     step.link === "csta" ? [node.csta] : step.link === "cmip" ? [node.cmip] : [node.csta, node.cmip];

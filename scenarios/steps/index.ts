@@ -4,14 +4,18 @@
  * table), so a new kind is one entry here, not a case in two switches.
  */
 import { answerRelease, call, holdRetrieve, redirectBlindTransfer, transferMerge } from "./calls.js";
+import { acdQueue } from "./ccd.js";
 import { expect, noEvent } from "./events.js";
 import { fault, incident } from "./faults.js";
 import { log, loop, set, wait } from "./flow.js";
+import { killGateway } from "./ha.js";
 import { phone } from "./phone.js";
+import { recording } from "./recording.js";
 import { request } from "./request.js";
 import { dnd, forward } from "./routing.js";
 import { loginLogout, subscribe } from "./session.js";
 import type { StepEntry, StepKind } from "./step.js";
+import { screen, xml } from "./xml.js";
 
 // In the order the parser suggests a kind to a misspelt one: on a tie the first listed wins.
 const ENTRIES = [
@@ -25,6 +29,9 @@ const ENTRIES = [
   forward,
   dnd,
   phone,
+  recording,
+  xml,
+  screen,
   expect,
   noEvent,
   request,
@@ -33,7 +40,9 @@ const ENTRIES = [
   loop,
   fault,
   incident,
+  killGateway,
   log,
+  acdQueue,
 ] as const;
 
 // A kind of StepBody without an entry above fails to compile here, naming the kind.

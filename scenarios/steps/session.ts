@@ -1,5 +1,6 @@
 /** Sessions: actors log in and out, and subscribe to events (event channel or webhook). */
 import { isMap, type Node } from "yaml";
+import { EventStream, type FailoverClient } from "../o2g-client/index.js";
 import { type BodyOf, defineStep, type ParseContext } from "./step.js";
 
 export const loginLogout = defineStep({
@@ -10,10 +11,12 @@ export const loginLogout = defineStep({
   },
   async run(step, ctx) {
     if (step.kind === "login") {
+      const { ha } = ctx.env;
       await Promise.all(
         step.actors.map(async (name) => {
           const a = ctx.actor(name);
-          a.client = a.admin ? await ctx.env.loginAdmin() : await ctx.env.loginUser(a.number);
+          if (ha) a.failover = await ha.login({ login: a.login, password: a.password });
+          else a.client = a.admin ? await ctx.env.loginAdmin() : await ctx.env.loginUser(a.number);
         }),
       );
       return;
@@ -22,7 +25,9 @@ export const loginLogout = defineStep({
       const a = ctx.actor(name);
       a.stream?.close();
       await a.client?.close();
+      await a.failover?.close();
       a.client = undefined;
+      a.failover = undefined;
       a.stream = undefined;
     }
   },
@@ -52,7 +57,11 @@ export const subscribe = defineStep({
         const c = ctx.client(name);
         const ids = a.admin ? [] : [a.login];
         const selectors = step.packages.map((p) => ({ ids, names: [p] }));
-        if (step.webhook) {
+        if (a.failover) {
+          if (step.webhook) throw new Error("subscribe: webhooks are not followed across a gateway failover");
+          a.stream = failoverStream(a.failover, a.name);
+          await a.failover.subscribe(selectors);
+        } else if (step.webhook) {
           a.stream = await c.subscribe(selectors, ctx.hooks.urlFor(a.login));
           ctx.hooks.attach(a.login, a.stream);
         } else a.stream = await c.subscribe(selectors);
@@ -60,3 +69,17 @@ export const subscribe = defineStep({
     );
   },
 });
+
+/**
+ * One stream across the failover client's sessions: the events of each, plus what the SDK tells
+ * its application of the failover itself (its O2G object's events), as `sdk:sessionLost`,
+ * `sdk:serverSwitched` and `sdk:reconnected` (prefixed: no O2G server sends them).
+ */
+function failoverStream(fc: FailoverClient, name: string): EventStream {
+  const stream = EventStream.fed(`failover:${name}`);
+  fc.onEvent((e) => stream.push(e));
+  fc.on("sessionLost", (reason) => stream.push({ eventName: "sdk:sessionLost", reason }));
+  fc.on("serverSwitched", (s) => stream.push({ eventName: "sdk:serverSwitched", ...s }));
+  fc.on("reconnected", () => stream.push({ eventName: "sdk:reconnected", host: fc.currentHost }));
+  return stream;
+}

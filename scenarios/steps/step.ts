@@ -3,10 +3,10 @@
  * plays it, side by side, so that a new kind is one entry and not a case in two switches.
  */
 import type { Node } from "yaml";
-import type { Sandbox } from "../environment.js";
+import type { ScenarioEnv } from "../environment.js";
 import type { Scenario, Step, StepBody, Template } from "../format/types.js";
 import type { Walker } from "../format/walker.js";
-import type { EventStream, O2gClient } from "../o2g-client/index.js";
+import type { EventStream, FailoverClient, O2gClient } from "../o2g-client/index.js";
 
 export type StepKind = StepBody["kind"];
 export type BodyOf<K extends StepKind> = Extract<StepBody, { kind: K }>;
@@ -39,6 +39,8 @@ export interface Actor {
   password: string;
   admin: boolean;
   client?: O2gClient;
+  /** the actor's session on a gateway pair (scenarios with gateway.ha), in place of `client` */
+  failover?: FailoverClient;
   stream?: EventStream;
 }
 
@@ -51,7 +53,7 @@ export interface Webhooks {
 /** What a running instance offers its steps: the sandbox, the actors and the variables. */
 export interface RunContext {
   readonly scenario: Scenario;
-  readonly env: Sandbox;
+  readonly env: ScenarioEnv;
   readonly hooks: Webhooks;
   readonly vars: Map<string, unknown>;
   actor(name: string): Actor;

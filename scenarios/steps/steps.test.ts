@@ -21,6 +21,9 @@ describe("the step table", () => {
       "forward",
       "dnd",
       "phone",
+      "recording",
+      "xml",
+      "screen",
       "expect",
       "noEvent",
       "request",
@@ -29,9 +32,20 @@ describe("the step table", () => {
       "loop",
       "fault",
       "incident",
+      "killGateway",
       "log",
+      "acdQueue",
     ]);
     for (const kind of STEP_KINDS) expect(STEPS.get(kind)?.kinds).toContain(kind);
+  });
+
+  it("reads a gateway pair and its kill step, and refuses a kill of anything but the active member", () => {
+    const s = parseScenario("name: x\ngateway: { ha: true }\nsteps:\n  - killGateway: active\n", "t.yaml");
+    expect(s.gateway.ha).toBe(true);
+    expect(s.steps[0]).toMatchObject({ kind: "killGateway", which: "active" });
+    expect(() => parseScenario("name: x\nsteps:\n  - killGateway: passive\n", "t.yaml")).toThrow(
+      /t.yaml:3:18: killGateway: only the active member can be killed/,
+    );
   });
 
   it("refuses a kind given two entries", () => {
@@ -53,5 +67,41 @@ describe("the step table", () => {
       { kind: "answer", actor: "a", label: "answer a" },
       { kind: "release", actor: "a", call: "c", label: "release a" },
     ]);
+  });
+});
+
+describe("the XML browser steps", () => {
+  it("reads the keys, a menu choice, digits, a softkey and a screen, and refuses what is not one", () => {
+    const s = parseScenario(
+      [
+        "name: x",
+        "xmlApp: directory",
+        "actors: { a: { user: 5 } }",
+        "steps:",
+        "  - xml: { actor: a, key: xml }",
+        "  - xml: { actor: a, select: 2 }",
+        '  - xml: { actor: a, type: "627" }',
+        "  - xml: { actor: a, softkey: Back }",
+        "  - screen: { actor: a, state: page, title: Directory, menu: [A, B], timeout: 2s }",
+      ].join("\n"),
+      "t.yaml",
+    );
+    expect(s.xmlApp).toBe("directory");
+    expect(s.steps.map((x) => x.kind)).toEqual(["xml", "xml", "xml", "xml", "screen"]);
+    expect(s.steps[1]).toMatchObject({ action: "select", value: 2 });
+    expect(s.steps[4]).toMatchObject({
+      state: "page",
+      title: "Directory",
+      menu: ["A", "B"],
+      timeoutMs: 2000,
+    });
+    const bad = (step: string) => () =>
+      parseScenario(`name: x\nactors: { a: { user: 5 } }\nsteps:\n  - ${step}\n`, "t.yaml");
+    expect(bad("xml: { actor: a, key: menu }")).toThrow(/xml.key must be one of xml, ok, exit, backspace/);
+    expect(bad("xml: { actor: a, select: 1, softkey: Back }")).toThrow(/xml takes one of/);
+    expect(bad("screen: { actor: a, state: busy }")).toThrow(/screen.state must be one of/);
+    expect(() => parseScenario("name: x\nxmlApp: queues\nsteps: []\n", "t.yaml")).toThrow(
+      /the sample is directory/,
+    );
   });
 });

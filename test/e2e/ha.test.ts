@@ -15,6 +15,7 @@ import { type GatewayReady, spawnTs } from "../../bench/support/processes.js";
 import {
   DEFAULT_GATEWAY_CONFIG,
   type Gateway,
+  type GatewayConfig,
   loadGatewayConfig,
   startGateway,
 } from "../../gateway/index.js";
@@ -22,6 +23,7 @@ import { fenceDelayMs } from "../../gateway/store/ha/index.js";
 import { type Emulator, startEmulator } from "../../oxe-emulator/index.js";
 import { FailoverClient, O2gClient, type O2gEvent } from "../../scenarios/o2g-client/index.js";
 import { testLicenseConfig } from "../../scenarios/test-license.js";
+import { WssApp } from "../../scenarios/wss-app/index.js";
 import { ADMIN } from "../support/sandbox.js";
 import { describeWithPostgres } from "../support/store/describe-postgres.js";
 
@@ -52,7 +54,12 @@ function nodesSpec(): string {
 }
 
 /** One gateway of the pair, in this process; `dataDir` shared with the other member shares its certificate. */
-async function member(databaseUrl: string, pair: string, dataDir = tmp()): Promise<Gateway> {
+async function member(
+  databaseUrl: string,
+  pair: string,
+  dataDir = tmp(),
+  { ha: timings, ...extra }: Partial<Omit<GatewayConfig, "ha">> & { ha?: Partial<GatewayConfig["ha"]> } = {},
+): Promise<Gateway> {
   const config = loadGatewayConfig({
     overrides: {
       dataDir,
@@ -66,10 +73,18 @@ async function member(databaseUrl: string, pair: string, dataDir = tmp()): Promi
       })),
       admins: [ADMIN],
       store: { databaseUrl },
-      ha: { ...DEFAULT_GATEWAY_CONFIG.ha, ...TIMINGS, enabled: true, pair },
+      ha: {
+        ...DEFAULT_GATEWAY_CONFIG.ha,
+        ...TIMINGS,
+        peer: "o2g-peer.example:8443",
+        ...timings,
+        enabled: true,
+        pair,
+      },
       licenses: { ...DEFAULT_GATEWAY_CONFIG.licenses, ...testLicenseConfig(dataDir) },
       verifyResponses: true,
       log: { level: "warn" },
+      ...extra,
     },
   });
   return startGateway(config, pino({ level: "warn" }));
@@ -123,16 +138,74 @@ describeWithPostgres("O2G high availability", (pg) => {
         { baseUrl: active.url, ...ADMIN, ca: readFileSync(active.caFile) },
         O2gClient.dispatcherFor({ ca: readFileSync(active.caFile) }),
       );
-      const status = await admin.get<{ ha: boolean }>("maintenance", "status");
-      expect(status.body.ha).toBe(true);
+      type Status = {
+        ha: boolean;
+        secondary?: string;
+        secondaryServicesStatus?: { status: string; mode: string };
+      };
+      const status = await admin.get<Status>("maintenance", "status");
+      expect(status.body).toMatchObject({
+        ha: true,
+        secondary: "o2g-peer.example",
+        secondaryServicesStatus: { status: "RUNNING", mode: "PASSIVE" },
+      });
       const stream = await admin.subscribe([{ names: ["system"] }]);
       await passive.stop();
       await stream.next((e) => e.eventName === "OnRemoteServerLinkDown", 10_000, "OnRemoteServerLinkDown");
+      const after = await admin.get<Status>("maintenance", "status");
+      expect(after.body.secondaryServicesStatus).toMatchObject({ status: "NOT_RUNNING" });
       await admin.close();
     } finally {
       await Promise.all([a.stop(), b.stop()]);
     }
   }, 60_000);
+
+  it("opens the WSS agent's one socket from the active member only, and from the other once it takes over", async () => {
+    const url = await pg().isolated();
+    const app = await WssApp.start();
+    const wssAgent = {
+      ...DEFAULT_GATEWAY_CONFIG.wssAgent,
+      url: app.url,
+      ca: app.pki.ca.certPem,
+      caFile: null,
+      audience: "o2g",
+      issuer: "wss-app",
+      reconnectMinMs: 50,
+      reconnectMaxMs: 200,
+    };
+    // A lenient heartbeat: this test is about the agent, not about fencing a member that the
+    // other one's startup in the same process (and a loaded machine) holds up for seconds.
+    const ha = { ...DEFAULT_GATEWAY_CONFIG.ha, heartbeatTimeoutMs: 4_000 };
+    // One data directory: the second member reuses the first one's certificate rather than
+    // making its own key pair, seconds of one core that would starve the first one's heartbeat.
+    const shared = tmp();
+    const first = await member(url, "wss", shared, { wssAgent, ha });
+    await first.ha!.whenActive();
+    const second = await member(url, "wss", shared, { wssAgent, ha });
+    try {
+      await app.until(() => app.isReady, "the active member's socket");
+      // Long enough for a passive member's agent to have dialled out, had it started.
+      await sleep(fenceDelayMs(ha));
+      expect(second.ha?.role).toBe("passive");
+      expect(app.connections).toBe(1);
+      expect(first.wssAgent?.state).toBe("ready");
+      expect(second.wssAgent?.state).toBe("waiting");
+      expect(second.wssAgent?.stats.connections).toBe(0);
+
+      await first.stop();
+      await second.ha!.whenActive();
+      await app.until(
+        () => app.readies.length === 2 && app.isReady,
+        "the new active member's socket",
+        fenceDelayMs(ha) + 10_000,
+      );
+      expect(second.wssAgent?.state).toBe("ready");
+      expect(second.wssAgent?.stats.connections).toBe(1);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+      await app.stop();
+    }
+  }, 90_000);
 
   it("takes over after a kill -9 of the active gateway: every user monitored again, the client re-logged on the secondary and receiving events", async () => {
     const url = await pg().isolated();

@@ -75,6 +75,7 @@ describe("the object model", () => {
     expect(m.objects.map((o) => o.objectName).sort()).toEqual([
       "Cost_Center",
       "Entity",
+      "Hunt_Group",
       "Phone_Book_Entry",
       "Subscriber",
     ]);
@@ -127,7 +128,13 @@ describe("instances", () => {
     ).body;
     expect(n).toMatchObject({ objectName: "Node", objectId: "1" });
     expect(n.attributes).toContainEqual({ name: "Subscriber_Count", value: [String(node1().length)] });
-    expect(n.objectNames.sort()).toEqual(["Cost_Center", "Entity", "Phone_Book_Entry", "Subscriber"]);
+    expect(n.objectNames.sort()).toEqual([
+      "Cost_Center",
+      "Entity",
+      "Hunt_Group",
+      "Phone_Book_Entry",
+      "Subscriber",
+    ]);
   });
 
   it.each([

@@ -1,7 +1,8 @@
 /**
  * Role isolation (hardening issue): a user session never reads, changes or releases another
  * user's anything, and the refusal comes from the gateway (its own message), not from the PBX
- * happening to refuse. The victim's things are still there afterwards.
+ * happening to refuse. The victim's things are still there afterwards. A `loginName` naming
+ * somebody else is ignored, as the SDKs document it: the session's own user acts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventStream, O2gClient } from "../../scenarios/o2g-client/index.js";
@@ -63,7 +64,12 @@ describe("another user's call", () => {
     const own = await mallory.get<{ calls: { callRef: string }[] }>("telephony", "calls");
     expect(own.body.calls.map((c) => c.callRef)).not.toContain(bobsCall);
     await refused(mallory, "GET", mallory.url("telephony", `calls/${bobsCall}`));
-    await refused(mallory, "GET", mallory.url("telephony", "calls", { loginName: bobLogin }));
+    // Naming Bob, Mallory lists her own calls.
+    const named = await mallory.get<{ calls: { callRef: string }[] }>("telephony", "calls", {
+      loginName: bobLogin,
+    });
+    expect(named.body.calls.map((c) => c.callRef)).not.toContain(bobsCall);
+    expect(named.body).toEqual(own.body);
   });
 
   it("is still up for its owner", async () => {
@@ -72,7 +78,7 @@ describe("another user's call", () => {
   });
 });
 
-describe("another user's services, named by loginName", () => {
+describe("another user's services, named by loginName: ignored, the session's user acts", () => {
   it.each([
     ["routing state", "routing", ""],
     ["DND", "routing", "dnd"],
@@ -81,18 +87,34 @@ describe("another user's services, named by loginName", () => {
     ["event summary", "eventsummary", ""],
     ["voice mailboxes", "voicemail", ""],
     ["telephonic state", "telephony", "state"],
-  ])("%s cannot be read", async (_what, service, path) => {
-    await refused(mallory, "GET", mallory.url(service, path, { loginName: bobLogin }));
+  ])("%s: Mallory reads her own, never Bob's", async (_what, service, path) => {
+    const named = await mallory.get(service, path, { loginName: bobLogin });
+    expect(named.status).toBe(200);
+    expect(named.body).toEqual((await mallory.get(service, path)).body);
+    expect(JSON.stringify(named.body)).not.toContain(`"callRef":"${bobsCall}"`);
   });
 
-  it("DND cannot be set, nor a forward, and Bob's routing is unchanged", async () => {
-    const before = (await bob.get("routing", "")).body;
-    await refused(mallory, "POST", mallory.url("routing", "dnd", { loginName: bobLogin }));
+  it("setting DND or a forward naming Bob sets Mallory's, and Bob's routing is unchanged", async () => {
+    const before = (await bob.get("routing", "state")).body;
+    const mine = (await mallory.get("routing", "state")).body;
+    await mallory.post("routing", "dnd", undefined, { loginName: bobLogin });
     // As the SDK's forwardOnNumber sends it.
-    await refused(mallory, "POST", mallory.url("routing", "forwardroute", { loginName: bobLogin }), {
-      forwardRoute: { forwardType: "IMMEDIATE", destinations: [{ type: "NUMBER", number: "10001" }] },
-    });
-    expect((await bob.get("routing", "")).body).toEqual(before);
+    await mallory.post(
+      "routing",
+      "forwardroute",
+      { forwardRoute: { forwardType: "IMMEDIATE", destinations: [{ type: "NUMBER", number: "10004" }] } },
+      { loginName: bobLogin },
+    );
+    // The node reports the change, which the gateway's state follows.
+    let now = mine;
+    for (let i = 0; i < 50 && JSON.stringify(now) === JSON.stringify(mine); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      now = (await mallory.get("routing", "state")).body;
+    }
+    expect(now).not.toEqual(mine);
+    expect((await bob.get("routing", "state")).body).toEqual(before);
+    await mallory.del("routing", "dnd");
+    await mallory.del("routing", "forwardroute");
   });
 
   it("another user's phone set cannot be programmed", async () => {

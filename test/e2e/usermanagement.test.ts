@@ -232,6 +232,7 @@ describe("the Users service", () => {
       loginName: s.loginName,
       devices: [{ type: expect.any(String), id: s.directoryNumber, subType: s.stationType.name }],
       nodeId: "2",
+      voicemail: { number: "8002", type: "VM_4645" },
     });
     const byPhone = await admin.get("users", "", { companyPhone: s.directoryNumber });
     expect(byPhone.body).toEqual(byLogin.body);
@@ -262,14 +263,16 @@ describe("the Users service", () => {
     expect(String(r.body.helpMessage)).toMatch(message);
   });
 
-  it("lets a user session look up itself only, and not list the logins", async () => {
+  it("lets a user session look anybody up, and list its own login only", async () => {
     const [mine, other] = sb.emulator.directory.byNode.get(1)!;
     const u = await sb.loginUser(mine!.directoryNumber);
     expect((await u.send("GET", `${usersUrl()}?companyPhone=${mine!.directoryNumber}`)).status).toBe(200);
-    expect((await u.send("GET", `${usersUrl()}?companyPhone=${other!.directoryNumber}`)).status).toBe(403);
-    expect((await u.send("GET", loginsUrl())).status).toBe(403);
-    // Refused for who it is, before anything is said of its query.
-    expect((await u.send("GET", loginsUrl("?onlyACD=maybe"))).status).toBe(403);
+    // A user's public information is anybody's to read, as the SDK documents.
+    expect((await u.send("GET", `${usersUrl()}?companyPhone=${other!.directoryNumber}`)).body).toMatchObject({
+      loginName: other!.loginName,
+    });
+    expect((await u.send("GET", loginsUrl())).body).toEqual({ loginNames: [mine!.loginName] });
+    expect((await u.send("GET", loginsUrl("?onlyACD=maybe"))).status).toBe(400);
   });
 
   it("answers 401 before it looks at the query", async () => {

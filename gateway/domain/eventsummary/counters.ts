@@ -17,6 +17,10 @@ export interface EventSummarySources {
   missedCalls(loginName: string): Promise<number>;
   /** new voice messages, undefined when the mailbox cannot be read */
   voiceMessages?(loginName: string): Promise<number | undefined>;
+  /** callback requests left for the user on the OXE, undefined when the node cannot tell */
+  callbacks?(loginName: string): Promise<number | undefined>;
+  /** the user's text (mini) messages on the OXE, unread and read */
+  texts?(loginName: string): Promise<{ unread: number; read: number } | undefined>;
 }
 
 export class EventSummaryCounters {
@@ -32,17 +36,19 @@ export class EventSummaryCounters {
   ) {}
 
   async get(loginName: string): Promise<EventSummaryJson> {
-    const [missed, voice] = await Promise.all([
+    const [missed, voice, callbacks, texts] = await Promise.all([
       this.sources.missedCalls(loginName),
       this.sources.voiceMessages?.(loginName) ?? Promise.resolve(undefined),
+      this.sources.callbacks?.(loginName).catch(() => undefined) ?? Promise.resolve(undefined),
+      this.sources.texts?.(loginName).catch(() => undefined) ?? Promise.resolve(undefined),
     ]);
     const s: EventSummaryJson = {
       missedCallsNb: missed,
-      callBackRequestsNb: 0,
+      callBackRequestsNb: callbacks ?? 0,
       faxNb: 0,
-      newTextNb: 0,
-      oldTextNb: 0,
-      eventWaiting: missed > 0 || (voice ?? 0) > 0,
+      newTextNb: texts?.unread ?? 0,
+      oldTextNb: texts?.read ?? 0,
+      eventWaiting: missed > 0 || (voice ?? 0) > 0 || (callbacks ?? 0) > 0 || (texts?.unread ?? 0) > 0,
     };
     if (voice !== undefined) s.voiceMessagesNb = voice;
     return s;

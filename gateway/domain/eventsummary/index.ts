@@ -1,2 +1,3 @@
+export { answeredCaller, settleMissedFromCaller } from "./answered-caller.js";
 export { EventSummaryCounters, type EventSummaryJson, type EventSummarySources } from "./counters.js";
 export { MissedCallCounter } from "./missed.js";

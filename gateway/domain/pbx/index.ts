@@ -20,5 +20,6 @@ export {
   SubscriberSync,
   type SubscriberSyncHost,
   subscriberSyncOf,
+  userAttributes,
 } from "./subscriber-sync.js";
 export { scalar, toCmipValue, toRestValue } from "./values.js";

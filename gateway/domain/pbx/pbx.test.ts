@@ -112,6 +112,7 @@ describe("the object model as O2G shows it", () => {
       "Entity",
       "Cost_Center",
       "Phone_Book_Entry",
+      "Hunt_Group",
     ]);
     expect(m.objects[0]!.objects.map((o) => o.objectName)).toEqual(["Prog_Key", "Soft_Key"]);
     const dn = m.objects[0]!.attributes.find((a) => a.name === "Directory_Number")!;

@@ -30,6 +30,8 @@ export interface SubscriberSyncHost {
    * release those that are gone (NodeLink's syncMonitors).
    */
   usersChanged(): void;
+  /** the node's voice mail number, which the users' JSON shows */
+  voiceMailNumber?(): string | undefined;
 }
 
 /** The attributes NodeLink reads for each user, and the events carry. */
@@ -50,8 +52,23 @@ export function loadedSubscriber(a: NamedAttributes): LoadedSubscriber | undefin
     firstName: String(a.Annu_First_Name ?? ""),
     stationType: String(a.Station_Type ?? ""),
     loginName: String(a.Login_Name ?? `oxe${dn}`),
+    ...(a.E_Mail_Address ? { eMailAddress: String(a.E_Mail_Address) } : {}),
+    ...(a.External_Login ? { externalLogin: String(a.External_Login) } : {}),
   };
 }
+
+/** The Subscriber attributes O2G's User shows besides SUBSCRIBER_ATTRIBUTES, if the node has them. */
+const USER_INFO_ATTRIBUTES = ["E_Mail_Address", "External_Login"];
+
+/** What to read of a Subscriber to make a user of it: SUBSCRIBER_ATTRIBUTES and what the node adds. */
+export function userAttributes(cmip: Pick<CmipClient, "schema">): string[] {
+  const cls = cmip.schema.get("Subscriber");
+  const extra = USER_INFO_ATTRIBUTES.filter((n) => cls?.attributes.some((x) => x.name === n));
+  return [...SUBSCRIBER_ATTRIBUTES, ...extra];
+}
+
+/** The Subscriber attributes behind phone set programming's dynamic state. */
+const DYNAMIC_STATE_ATTRIBUTES = ["Locked", "Camp_On", "Associated_Set"];
 
 const byLink = new WeakMap<CmipClient, SubscriberSync>();
 
@@ -167,7 +184,14 @@ export class SubscriberSync {
           events.publish("user", user.loginName, {
             eventName: "OnUserInfoChanged",
             loginName: user.loginName,
-            user: userJson(user),
+            user: userJson(user, this.host.voiceMailNumber?.()),
+          });
+        // The set's dynamic state (phone set programming's lock, camp-on, associate) changed,
+        // whoever changed it: the SDK's OnDynamicStateChanged says so, the client reads it back.
+        if (DYNAMIC_STATE_ATTRIBUTES.some((n) => n in e.attributes))
+          events.publish("telephony", user.loginName, {
+            eventName: "OnDynamicStateChanged",
+            loginName: user.loginName,
           });
         return;
       }
@@ -183,6 +207,16 @@ export class SubscriberSync {
     }
     if (typeof a.Annu_First_Name === "string" && a.Annu_First_Name !== user.firstName) {
       user.firstName = a.Annu_First_Name;
+      changed = true;
+    }
+    for (const [attr, field] of [
+      ["E_Mail_Address", "eMailAddress"],
+      ["External_Login", "externalLogin"],
+    ] as const) {
+      const v = a[attr];
+      if (typeof v !== "string" || v === (user[field] ?? "")) continue;
+      if (v) user[field] = v;
+      else delete user[field];
       changed = true;
     }
     const i = user.devices.findIndex((d) => d.id === dn);
@@ -209,7 +243,10 @@ export class SubscriberSync {
   }
 
   private userCreated(user: GwUser): void {
-    this.host.events.publish("userManagement", null, { eventName: "OnUserCreated", user: userJson(user) });
+    this.host.events.publish("userManagement", null, {
+      eventName: "OnUserCreated",
+      user: userJson(user, this.host.voiceMailNumber?.()),
+    });
   }
 
   private userDeleted(loginName: string): void {

@@ -27,6 +27,11 @@ export interface CallRecord {
   correlator: Uint8Array | undefined;
   /** the parking set has left (ParkCall) and the set the call will wait on is not told yet */
   parking?: boolean;
+  /**
+   * How the node presents parties to the others when not by their own number (makeCallEx's
+   * callingNumber, anonymous redirect or transfer): device -> presented number, null: restricted.
+   */
+  presentation?: Record<string, string | null>;
 }
 
 /** What one event did, for the views to follow. */
@@ -87,6 +92,42 @@ export class NodeCallTable {
     this.calls.delete(r.callId);
   }
 
+  /**
+   * The parties a delivered or established event names. A copy reported to a device the node
+   * presents parties to otherwise (call-options.ts) names them as presented: the record keeps the
+   * real parties (other copies name them) and the presentation, which the views apply.
+   */
+  private parties(
+    r: CallRecord,
+    ev: {
+      callingDevice: string | null;
+      calledDevice: string | null;
+      lastRedirectionDevice: string | null;
+      callOptions?: { presentation?: Record<string, string | null> };
+    },
+  ): void {
+    const shown = ev.callOptions?.presentation;
+    if (shown && Object.keys(shown).length > 0) {
+      r.presentation = { ...r.presentation, ...shown };
+      r.called = ev.calledDevice ?? r.called;
+      // The presentation names the real party behind a presented number (a restricted one is
+      // ambiguous: the other copies of the event, or its other events, name that party).
+      for (const [real, as] of Object.entries(shown)) {
+        if (as === null) continue;
+        if (as === ev.callingDevice) {
+          this.ensure(r, real, "connected");
+          r.calling = real;
+        }
+        if (as === ev.lastRedirectionDevice) r.lastRedirection = real;
+      }
+      return;
+    }
+    this.ensure(r, ev.callingDevice, "connected");
+    r.calling = ev.callingDevice ?? r.calling;
+    r.called = ev.calledDevice ?? r.called;
+    r.lastRedirection = ev.lastRedirectionDevice ?? r.lastRedirection;
+  }
+
   apply(ev: CstaEvent): Applied {
     const calls: string[] = [];
     const replaced = new Map<string, string>();
@@ -115,10 +156,7 @@ export class NodeCallTable {
         const r = touch(this.call(ev.connection));
         if (r) {
           this.set(r, ev.connection.deviceId ?? ev.alertingDevice, "alerting");
-          this.ensure(r, ev.callingDevice, "connected");
-          r.calling = ev.callingDevice ?? r.calling;
-          r.called = ev.calledDevice ?? r.called;
-          r.lastRedirection = ev.lastRedirectionDevice ?? r.lastRedirection;
+          this.parties(r, ev);
           if (ev.correlatorData) r.correlator = ev.correlatorData;
         }
         break;
@@ -127,10 +165,7 @@ export class NodeCallTable {
         const r = touch(this.call(ev.establishedConnection));
         if (r) {
           this.set(r, ev.establishedConnection.deviceId ?? ev.answeringDevice, "connected");
-          this.ensure(r, ev.callingDevice, "connected");
-          r.calling = ev.callingDevice ?? r.calling;
-          r.called = ev.calledDevice ?? r.called;
-          r.lastRedirection = ev.lastRedirectionDevice ?? r.lastRedirection;
+          this.parties(r, ev);
         }
         break;
       }
@@ -174,6 +209,12 @@ export class NodeCallTable {
           this.set(r, ev.failedConnection.deviceId ?? ev.failingDevice, "fail");
           this.ensure(r, ev.callingDevice, "connected");
         }
+        break;
+      }
+      case "callInformation": {
+        // associateData: the call's correlator data changed, for every party to see
+        const r = touch(this.call(ev.connection));
+        if (r && ev.correlatorData) r.correlator = ev.correlatorData;
         break;
       }
       case "connectionCleared": {

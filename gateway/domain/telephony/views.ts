@@ -90,10 +90,11 @@ export function userView(
         capabilities,
       });
     } else {
+      const shown = r.presentation?.[c.device];
       participants.push({
         participantId: c.device,
-        identity: partyInfo(c.device, directory),
-        anonymous: false,
+        identity: shown === undefined ? partyInfo(c.device, directory) : partyInfo(shown, directory),
+        anonymous: shown === null,
         undroppable: false,
         state,
       });
@@ -103,12 +104,17 @@ export function userView(
   const main = legs[0]!.state;
   const callData: CallData = {
     deviceCall: false,
-    anonymous: false,
+    anonymous: participants.some((p) => p.anonymous),
     state: main,
     capabilities: callCaps(main, participants.length, otherCallStates),
   };
-  if (r.called) callData.initialCalled = partyInfo(r.called, directory);
-  if (r.lastRedirection) callData.lastRedirecting = partyInfo(r.lastRedirection, directory);
+  // Parties the node presents otherwise (presentation) are shown so to everybody but themselves.
+  const shown = (n: string) => {
+    const as = mine.has(n) ? undefined : r.presentation?.[n];
+    return partyInfo(as === undefined ? n : as, directory);
+  };
+  if (r.called) callData.initialCalled = shown(r.called);
+  if (r.lastRedirection) callData.lastRedirecting = shown(r.lastRedirection);
   if (r.correlator) {
     callData.hexaBinaryAssociatedData = Buffer.from(r.correlator).toString("hex");
     const text = Buffer.from(r.correlator).toString("utf8");

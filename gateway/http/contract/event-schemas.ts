@@ -4,6 +4,8 @@
  * those this gateway sends (the SDKs' `*Json` event types), others may follow as the services grow.
  */
 import { type TSchema, Type } from "typebox";
+import { AgentSkillSchema, OperatorStateSchema } from "../../domain/callcenter/schema.js";
+import { HuntingGroupStatusSchema } from "../../domain/telephony/hunting-groups.js";
 import { TELEPHONY_EVENT_SCHEMAS } from "../../domain/telephony/schema.js";
 import type { EventPackage } from "../../events/types.js";
 
@@ -17,7 +19,8 @@ const EVENTS: Record<EventPackage, Record<string, Record<string, TSchema>>> = {
     ...Object.fromEntries(
       Object.entries(TELEPHONY_EVENT_SCHEMAS).map(([name, schema]) => [name, schema.properties]),
     ),
-    OnDynamicStateChanged: { ...login },
+    // The member's hunting group log-on state (services/telephony/hunting-groups.ts).
+    OnDynamicStateChanged: { ...login, huntingGroupState: Type.Optional(HuntingGroupStatusSchema) },
     OnToneGeneratedStart: { ...login },
     OnToneGeneratedStop: { ...login },
     OnDigitCollected: { ...login },
@@ -33,8 +36,24 @@ const EVENTS: Record<EventPackage, Record<string, Record<string, TSchema>>> = {
   user: { OnUserInfoChanged: { ...login } },
   userManagement: { OnUserCreated: { user: Type.Object({}) }, OnUserDeleted: { loginName: str } },
   routingManagement: { OnRoutingStateChanged: { ...login, routingState: Type.Object({}) } },
-  agent: {},
-  pilot: {},
+  agent: {
+    OnAgentStateChanged: { ...login, state: OperatorStateSchema },
+    OnAgentSkillChanged: { ...login, skills: Type.Array(AgentSkillSchema) },
+    OnSupervisorHelpRequested: { ...login, agentNumber: str },
+    OnSupervisorHelpCancelled: { ...login, agentNumber: str },
+  },
+  pilot: {
+    OnPilotCallCreated: { pilot: str, caller: str, callRef: str, cause: str, callData: Type.Object({}) },
+    OnPilotCallQueued: {
+      pilot: str,
+      caller: str,
+      queue: str,
+      callRef: str,
+      cause: str,
+      numberOfQueued: Type.Integer(),
+    },
+    OnPilotCallRemoved: { pilot: str, releasingDevice: str, newDestination: str, callRef: str, cause: str },
+  },
   rsi: {},
   system: {
     OnCtiLinkDown: { nodeId: str },

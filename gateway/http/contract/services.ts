@@ -23,6 +23,16 @@ const TAGS: Record<string, ServiceTag> = {
   pbxmanagement: { name: "PbxManagement", description: "The OXE's managed objects (administrators)" },
   maintenance: { name: "Maintenance", description: "System status: nodes, links, licenses" },
   analytics: { name: "Analytics", description: "Incidents and charging tickets of the nodes" },
+  acdagent: { name: "CallCenterAgent", description: "CCD operators: logon, processing groups, agent states" },
+  acdpilotmonitoring: {
+    name: "CallCenterPilot",
+    description: "Monitoring of CCD pilots: their calls as events",
+  },
+  acdrealtime: { name: "CallCenterRealtime", description: "Real-time indicators of the CCD (not built yet)" },
+  acdmanagement: {
+    name: "CallCenterManagement",
+    description: "CCD pilots and their calendars (not built yet)",
+  },
 };
 
 export const SERVICE_TAGS: readonly ServiceTag[] = Object.values(TAGS);

@@ -171,6 +171,16 @@ export async function comlogService(fastify: FastifyInstance): Promise<void> {
           loginName: u.loginName,
           recordIds: changed,
         });
+        // Each record as it now is, as the SDK's OnComRecordModified carries it.
+        for (const id of changed) {
+          const record = await repo.get(u.loginName, id);
+          if (record)
+            core.bus.publish("unifiedComLog", u.loginName, {
+              eventName: "OnComRecordModified",
+              loginName: u.loginName,
+              record,
+            });
+        }
         core.comlogChanged(u.loginName);
       }
       return reply.code(200).send();

@@ -80,10 +80,14 @@ export function queryFlag(req: FastifyRequest, name: string): boolean {
   throw badRequest(`${name} must be true or false, not "${v}"`);
 }
 
+/** Who has already been told (logged) that their `loginName` was ignored: once per session and name. */
+const ignoredNames = new WeakMap<Session, Set<string>>();
+
 /**
- * The user a request acts for: a user session acts for itself (naming anybody else is
- * forbidden); an administrator names the user with `loginName`, or acts for the account it
- * supervises.
+ * The user a request acts for. An administrator names the user with `loginName`, or acts for the
+ * account it supervises. A user session acts for itself: a `loginName` query parameter naming
+ * somebody else is ignored, as the SDKs document it (logged once per session and name), while a
+ * login named in the path names the resource itself, and another's is forbidden.
  */
 export function targetUser(core: GatewayCore, req: FastifyRequest, s: Session, explicit?: string): GwUser {
   const named = explicit ?? queryString(req, "loginName");
@@ -93,13 +97,45 @@ export function targetUser(core: GatewayCore, req: FastifyRequest, s: Session, e
     if (!l) throw badRequest("an administrator session must name the user (loginName)");
     login = l;
   } else {
-    if (named && named !== s.principal.login)
-      throw forbidden(`a user session may act only for ${s.principal.login}`);
     login = s.principal.login;
+    if (named && named !== login) {
+      const inPath = (req.params as Record<string, unknown> | undefined)?.loginName === named;
+      if (inPath) throw forbidden(`a user session may act only for ${login}`);
+      let told = ignoredNames.get(s);
+      if (!told) {
+        told = new Set();
+        ignoredNames.set(s, told);
+      }
+      if (!told.has(named)) {
+        told.add(named);
+        req.log.warn(`${login} named loginName=${named}: ignored, a user session acts for itself`);
+      }
+    }
   }
   const user = core.directory.users.get(login);
   if (!user) throw notFound(`no user ${login}`);
   return user;
+}
+
+/**
+ * The user a device-addressed request acts for (the SDKs send no `loginName` with basic make
+ * call, answer, alternate, DTMF, unpark...): an administrator session without a name acts for
+ * the device's owner, any device of the system; everybody else as {@link targetUser} says.
+ */
+export function deviceUser(
+  core: GatewayCore,
+  req: FastifyRequest,
+  s: Session,
+  explicit: string | undefined,
+  deviceId: string | undefined,
+): GwUser {
+  const named = explicit ?? queryString(req, "loginName");
+  if (s.principal.admin && !named && deviceId) {
+    const d = core.directory.devices.get(deviceId);
+    if (!d) throw notFound(`no device ${deviceId}`);
+    return d.owner;
+  }
+  return targetUser(core, req, s, explicit);
 }
 
 export function userDevice(user: GwUser, deviceId: string | undefined): GwDevice {

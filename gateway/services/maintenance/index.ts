@@ -4,14 +4,39 @@
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import type { GatewayCore } from "../../core.js";
 import { countManagedUsers } from "../../domain/licensing/index.js";
 import { PRODUCT_VERSION } from "../bootstrap/index.js";
 import { requireAdmin, session } from "../common/request.js";
-import { type PbxStatusJson, type ServerAddressJson, SystemStatusSchema } from "./schemas.js";
+import {
+  type PbxStatusJson,
+  type ServerAddressJson,
+  type SystemStatusJson,
+  SystemStatusSchema,
+} from "./schemas.js";
 
 function serverAddress(hostPort: string): ServerAddressJson {
   const host = hostPort.replace(/:\d+$/, "");
   return /^[\d.]+$/.test(host) ? { ip: host, fqdn: host } : { fqdn: host };
+}
+
+/**
+ * In a pair, this member answers as the primary (the SDK: "the currently active O2G server") and
+ * names the other as the secondary. The peer's version is not known from here (the members see
+ * each other only through the database), so secondaryVersion is left out rather than guessed.
+ */
+function pairStatus(core: GatewayCore): Pick<SystemStatusJson, "secondary" | "secondaryServicesStatus"> {
+  const { ha } = core.config;
+  if (!ha.enabled) return {};
+  const up = core.haPeerConnected();
+  return {
+    ...(ha.peer ? { secondary: ha.peer.replace(/:\d+$/, "") } : {}),
+    secondaryServicesStatus: {
+      name: "o2g",
+      status: up === undefined ? "UNKNOWN" : up ? "RUNNING" : "NOT_RUNNING",
+      mode: "PASSIVE",
+    },
+  };
 }
 
 export async function maintenanceService(fastify: FastifyInstance): Promise<void> {
@@ -29,6 +54,7 @@ export async function maintenanceService(fastify: FastifyInstance): Promise<void
     async (req) => {
       requireAdmin(session(core, req));
       return {
+        ...pairStatus(core),
         logicalAddress: { fqdn: req.hostname, ip: req.socket.localAddress ?? "" },
         startDate: core.startedAt.toISOString(),
         // A member of an active/passive pair says so, as discovery's haMode does.

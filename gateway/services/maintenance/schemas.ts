@@ -57,6 +57,16 @@ export const SystemStatusSchema = Type.Object(
       // sic: the SDK's spelling
       globalIPAdress: Type.String(),
     }),
+    secondary: Type.Optional(Type.String({ description: "the other member of the pair (HA mode)" })),
+    secondaryServicesStatus: Type.Optional(
+      Type.Object(
+        { name: Type.String(), status: Type.String(), mode: Type.String() },
+        {
+          description:
+            "the other member as this one sees it: RUNNING while its lock connection is in the shared database, NOT_RUNNING otherwise, UNKNOWN before the first look",
+        },
+      ),
+    ),
     pbxs: Type.Array(PbxStatus),
     license: Type.Object({
       type: Type.Union([Type.Literal("FLEXLM"), Type.Literal("LMS")]),

@@ -47,6 +47,12 @@ export function servicesFor(s: Session, core?: GatewayCore): ServiceEntry[] {
       list.push({ serviceName: "UserManagement", serviceVersion: "1.0", relativeUrl: "/usermanagement" });
     }
   }
+  // The Contact Center Agent license opens the CCD operators' service (taken per agent).
+  if (has("contactCenterAgent"))
+    list.push(
+      { serviceName: "AcdAgent", serviceVersion: "1.0", relativeUrl: "/acdagent" },
+      { serviceName: "AcdPilotMonitoring", serviceVersion: "1.0", relativeUrl: "/acdpilotmonitoring" },
+    );
   if (s.principal.admin && has("analytics"))
     list.push({ serviceName: "Analytics", serviceVersion: "1.0", relativeUrl: "/analytics" });
   return list;

@@ -27,6 +27,16 @@ export function legNotFound(id: string): O2gError {
   return telephonyError(404, "LEG_NOT_FOUND", "INVALID_DEVICE", `no leg ${id}`);
 }
 
+/** A participant the call does not have: not found, like an unknown call or leg. */
+export function participantNotFound(id: string, callRef: string): O2gError {
+  return telephonyError(
+    404,
+    "BAD_PARAMETER_VALUE",
+    "INVALID_DATA",
+    `no participant ${id} in call ${callRef}`,
+  );
+}
+
 export function badValue(message: string, cause: TelephonyErrorCause = "INVALID_DATA"): O2gError {
   return telephonyError(400, "BAD_PARAMETER_VALUE", cause, message);
 }
@@ -52,6 +62,10 @@ const BY_FAILURE: Record<string, [number, TelephonyErrorType, TelephonyErrorCaus
   "operation.notDifferentDevices": [400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION"],
   "operation.serviceNotSupported": [403, "SERVICE_NOT_PROVIDED", "UNKNOWN"],
   "operation.invalidFeature": [400, "BAD_PARAMETER_VALUE", "INVALID_DATA"],
+  // The OXE's private-call PIN and business account code checks (ECMA-285 operation errors 21, 22).
+  "operation.invalidAccountCode": [400, "BAD_PARAMETER_VALUE", "INVALID_DATA"],
+  "operation.invalidAuthorizationCode": [403, "UNAUTHORIZED", "INVALID_DATA"],
+  "operation.privilegeViolationOnCallingDevice": [403, "UNAUTHORIZED", "INVALID_CALLING"],
   "operation.invalidForwardingDestination": [400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION"],
   "systemResourceAvailability.deviceOutOfService": [409, "INCOMPATIBLE_WITH_STATE", "DEVICE_OUT_OF_SERVICE"],
   "systemResourceAvailability.conferenceMemberLimitExceeded": [

@@ -5,7 +5,7 @@
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { ConnectionId } from "../../../protocols/csta/index.js";
+import type { CallProfileSkill, ConnectionId } from "../../../protocols/csta/index.js";
 import type { GatewayCore } from "../../core.js";
 import type { GwUser } from "../../domain/directory.js";
 import type { Call } from "../../domain/telephony/index.js";
@@ -17,11 +17,23 @@ import {
   TelephonicStateSchema,
 } from "../../domain/telephony/schema.js";
 import type { CstaClient } from "../../links/index.js";
-import { notImplemented } from "../common/errors.js";
-import { session, targetUser, userDevice } from "../common/request.js";
+import { supervisorCallee } from "../callcenter/supervisor-call.js";
+import { deviceUser, session, userDevice } from "../common/request.js";
 import { LoginNameQuery, NoContent } from "../common/schemas.js";
-import { badValue, callNotFound, fromCsta, incompatible, legNotFound, nodeUnavailable } from "./errors.js";
-import { declareNotBuilt } from "./not-built.js";
+import { callbackRoutes } from "./callbacks.js";
+import {
+  badValue,
+  callNotFound,
+  fromCsta,
+  incompatible,
+  legNotFound,
+  nodeUnavailable,
+  participantNotFound,
+} from "./errors.js";
+import { telephonyFeatures } from "./features.js";
+import { huntingGroupRoutes } from "./hunting-groups.js";
+import { miniMessageRoutes } from "./mini-messages.js";
+import { pilotRoutes } from "./pilots.js";
 import * as S from "./schemas.js";
 
 const NUMBER = /^[0-9+*#]{1,32}$/;
@@ -30,8 +42,9 @@ export async function telephonyService(fastify: FastifyInstance): Promise<void> 
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const core = app.core;
 
-  const user = (req: FastifyRequest, loginName: string | undefined) =>
-    targetUser(core, req, session(core, req), loginName);
+  /** Who the request acts for; an administrator naming nobody acts for `deviceId`'s owner. */
+  const user = (req: FastifyRequest, loginName: string | undefined, deviceId?: string) =>
+    deviceUser(core, req, session(core, req), loginName, deviceId);
 
   /** Run a call control service on the user's node, its refusal as O2G's telephony error. */
   async function invoke<R>(u: GwUser, request: (csta: CstaClient) => Promise<R>): Promise<R> {
@@ -91,10 +104,11 @@ export async function telephonyService(fastify: FastifyInstance): Promise<void> 
    * consultation call (the active one is held), which is what O2G clients expect.
    */
   async function placeCall(u: GwUser, body: S.MakeCallBody): Promise<{ callRef: string }> {
-    const variant = unbuiltMakeCall(body);
-    if (variant) throw notImplemented(`telephony ${variant}`);
     const device = userDevice(u, body.deviceId);
-    const callee = checkNumber(body.callee, "callee");
+    // makeSupervisorCall names no callee: the OXE calls the agent's supervisor.
+    const callee = body.acdCall?.callToSupervisor
+      ? await supervisorCallee(core, u)
+      : checkNumber(body.callee, "callee");
     const corr = correlator(body.hexaBinaryAssociatedData);
     const activeCall = () =>
       core.telephony
@@ -104,21 +118,44 @@ export async function telephonyService(fastify: FastifyInstance): Promise<void> 
             (l) => l.deviceId === device.id && (l.state === "ACTIVE" || l.state === "RINGING_OUTGOING"),
           ),
         );
+    // makePilotOrRSICall and its supervised-transfer variant: the skills the pilot's agent is
+    // chosen on, carried by MakeCall or ConsultationCall alike.
+    const profile = callProfile(body);
     const consult = async (ref: string) =>
-      (await invoke(u, (csta) => csta.consultationCall({ callId: ref, deviceId: device.id }, callee)))
-        .callId ?? "";
+      (
+        await invoke(u, (csta) =>
+          csta.consultationCall({ callId: ref, deviceId: device.id }, callee, profile),
+        )
+      ).callId ?? "";
+    const extras = makeCallExtras(body);
     const make = async () =>
       (
         await invoke(u, (csta) =>
           csta.makeCall(device.id, callee, {
             ...(body.autoAnswer === false ? { autoAnswer: false } : {}),
             ...(corr ? { correlatorData: corr } : {}),
+            ...extras,
+            ...(profile ? { callProfile: profile } : {}),
           }),
         )
       ).callId ?? "";
     // The view may trail the switch by the events still in flight: when the switch disagrees
     // with the first choice, the other one is what it means.
     const active = activeCall();
+    // makePilotOrRSISupervisedTransferCall: a consultation of the pilot, to transfer the call
+    // in progress to the agent once they answer; with no call in progress there is nothing to transfer.
+    if (body.acdCall?.supervisedTransfer) {
+      if (!active)
+        throw incompatible(
+          `${device.id} has no call in progress to transfer (a supervised transfer consults the pilot from one)`,
+        );
+      return { callRef: await consult(active.callRef) };
+    }
+    // ECMA's ConsultationCall carries none of the extras: the OXE places them as new calls only.
+    if (active && Object.keys(extras).length > 0)
+      throw incompatible(
+        `${device.id} is in a call: a private, business or makeCallEx call needs a free set`,
+      );
     if (active) {
       try {
         return { callRef: await consult(active.callRef) };
@@ -148,7 +185,7 @@ export async function telephonyService(fastify: FastifyInstance): Promise<void> 
     {
       schema: { summary: "Places a call from one of the user's devices (basicMakeCall)", ...makeCallSchema },
     },
-    async (req) => placeCall(user(req, req.query.loginName), req.body),
+    async (req) => placeCall(user(req, req.query.loginName, req.body.deviceId), req.body),
   );
   app.post(
     "/calls",
@@ -158,7 +195,7 @@ export async function telephonyService(fastify: FastifyInstance): Promise<void> 
         ...makeCallSchema,
       },
     },
-    async (req) => placeCall(user(req, req.query.loginName), req.body),
+    async (req) => placeCall(user(req, req.query.loginName, req.body.deviceId), req.body),
   );
 
   app.post(
@@ -172,7 +209,7 @@ export async function telephonyService(fastify: FastifyInstance): Promise<void> 
       },
     },
     async (req, reply) => {
-      const u = user(req, req.query.loginName);
+      const u = user(req, req.query.loginName, req.body.deviceId);
       const device = userDevice(u, req.body.deviceId);
       const ringing = core.telephony
         .calls(u)
@@ -279,7 +316,8 @@ export async function telephonyService(fastify: FastifyInstance): Promise<void> 
       },
     },
     async (req, reply) => {
-      await onLeg(user(req, req.query.loginName), req.params.callRef, req.body.deviceId, "answerCall");
+      const u = user(req, req.query.loginName, req.body.deviceId);
+      await onLeg(u, req.params.callRef, req.body.deviceId, "answerCall");
       return reply.code(204).send(null);
     },
   );
@@ -294,7 +332,8 @@ export async function telephonyService(fastify: FastifyInstance): Promise<void> 
     "/calls/:callRef/hold",
     { schema: holdRetrieveSchema("Puts the call on hold (hold)") },
     async (req, reply) => {
-      await onLeg(user(req, req.query.loginName), req.params.callRef, req.body?.deviceId, "holdCall");
+      const u = user(req, req.query.loginName, req.body?.deviceId);
+      await onLeg(u, req.params.callRef, req.body?.deviceId, "holdCall");
       return reply.code(204).send(null);
     },
   );
@@ -302,7 +341,8 @@ export async function telephonyService(fastify: FastifyInstance): Promise<void> 
     "/calls/:callRef/retrieve",
     { schema: holdRetrieveSchema("Takes the held call back (retrieve)") },
     async (req, reply) => {
-      await onLeg(user(req, req.query.loginName), req.params.callRef, req.body?.deviceId, "retrieveCall");
+      const u = user(req, req.query.loginName, req.body?.deviceId);
+      await onLeg(u, req.params.callRef, req.body?.deviceId, "retrieveCall");
       return reply.code(204).send(null);
     },
   );
@@ -366,7 +406,7 @@ export async function telephonyService(fastify: FastifyInstance): Promise<void> 
       },
     },
     async (req, reply) => {
-      const u = user(req, req.query.loginName);
+      const u = user(req, req.query.loginName, req.body.deviceId);
       const held = callOf(u, req.params.callRef);
       const heldLeg = leg(u, held, req.body.deviceId);
       const active = core.telephony
@@ -395,7 +435,7 @@ export async function telephonyService(fastify: FastifyInstance): Promise<void> 
       },
     },
     async (req, reply) => {
-      const u = user(req, req.query.loginName);
+      const u = user(req, req.query.loginName, req.body.deviceId);
       const heldLeg = conn(u, req.params.callRef, req.body.deviceId);
       const calls = { held: heldLeg, active: conn(u, req.body.enquiryCallRef, heldLeg.deviceId) };
       await invoke(u, (csta) => csta.reconnectCall(calls));
@@ -417,7 +457,6 @@ export async function telephonyService(fastify: FastifyInstance): Promise<void> 
     async (req, reply) => {
       const u = user(req, req.query.loginName);
       const body = req.body;
-      if (body.anonymous) throw notImplemented("telephony redirect with anonymous: true");
       let destination: string;
       if (body.redirectTo === "VOICEMAIL") {
         const vm = core.node(u.nodeId)?.voiceMailNumber;
@@ -426,7 +465,7 @@ export async function telephonyService(fastify: FastifyInstance): Promise<void> 
         destination = vm;
       } else destination = checkNumber(body.redirectTo, "redirectTo");
       const call = conn(u, req.params.callRef);
-      await invoke(u, (csta) => csta.deflectCall(call, destination));
+      await invoke(u, (csta) => csta.deflectCall(call, destination, body.anonymous === true));
       return reply.code(204).send(null);
     },
   );
@@ -445,10 +484,9 @@ export async function telephonyService(fastify: FastifyInstance): Promise<void> 
     async (req, reply) => {
       const u = user(req, req.query.loginName);
       const body = req.body;
-      if (body.anonymous) throw notImplemented("telephony blindTransfer with anonymous: true");
       const call = conn(u, req.params.callRef);
       const destination = checkNumber(body.transferTo, "transferTo");
-      await invoke(u, (csta) => csta.singleStepTransfer(call, destination));
+      await invoke(u, (csta) => csta.singleStepTransfer(call, destination, body.anonymous === true));
       return reply.code(204).send(null);
     },
   );
@@ -465,7 +503,7 @@ export async function telephonyService(fastify: FastifyInstance): Promise<void> 
       },
     },
     async (req, reply) => {
-      const u = user(req, req.query.loginName);
+      const u = user(req, req.query.loginName, req.body.deviceId);
       const body = req.body;
       if (!/^[0-9*#A-Da-d]{1,64}$/.test(body.number)) throw badValue(`"${body.number}" are not DTMF digits`);
       const connection = conn(u, req.params.callRef, body.deviceId);
@@ -507,8 +545,9 @@ export async function telephonyService(fastify: FastifyInstance): Promise<void> 
       },
     },
     async (req, reply) => {
-      // Device-addressed, like the SDK's unPark: no loginName, the session's user acts.
-      const u = user(req, undefined);
+      // Device-addressed, like the SDK's unPark: no loginName, the session's user (or, for an
+      // administrator, the device's owner) acts.
+      const u = user(req, undefined, req.params.deviceId);
       const device = userDevice(u, req.params.deviceId);
       const parked = core.telephony.call(u, req.body.heldCallRef);
       const leg = parked?.legs.find((l) => l.deviceId === device.id);
@@ -569,7 +608,7 @@ export async function telephonyService(fastify: FastifyInstance): Promise<void> 
   );
   const participantOf = (call: Call, id: string) => {
     const p = call.participants.find((x) => x.participantId === id);
-    if (!p) throw badValue(`no participant ${id} in call ${call.callRef}`, "INVALID_DATA");
+    if (!p) throw participantNotFound(id, call.callRef);
     return p;
   };
   app.get(
@@ -659,29 +698,79 @@ export async function telephonyService(fastify: FastifyInstance): Promise<void> 
       },
     },
     async (req) => {
-      const u = user(req, req.query.loginName);
+      const u = user(req, req.query.loginName, req.params.deviceId);
       const d = userDevice(u, req.params.deviceId);
       return { deviceId: d.id, state: stateOf(core, u) };
     },
   );
 
+  await telephonyFeatures(fastify);
+  await huntingGroupRoutes(fastify);
+  await pilotRoutes(fastify);
+
   // ---- the rest of the catalogue --------------------------------------------------------
 
-  declareNotBuilt(fastify);
+  const helpers = { user, invoke, conn, checkNumber };
+  callbackRoutes(fastify, helpers);
+  miniMessageRoutes(fastify, helpers);
 }
 
 /**
- * The make-call variant a body asks for that this gateway cannot place (CSTA's MakeCall has no
- * room for it): refused as not built rather than placed as a plain call with the extra quietly
- * dropped.
+ * The call profile of makePilotOrRSICall (acdCall.skills, the SDK's CallProfile): each skill's
+ * number, the level asked (expertEvalLevel, 1 best .. 4; the lowest, 4, when not given) and
+ * whether it is mandatory (acrStatus).
  */
-function unbuiltMakeCall(body: S.MakeCallBody): string | undefined {
-  if (body.acdCall) return body.acdCall.callToSupervisor ? "makeSupervisorCall" : "makePilotOrRSICall";
-  if (body.pin !== undefined || body.secretCode !== undefined) return "makePrivateCall";
-  if (body.businessCode !== undefined) return "makeBusinessCall";
-  if (body.callingNumber !== undefined) return "makeCallEx with callingNumber";
-  if (body.inhibitProgressTone) return "makeCallEx with inhibitProgressTone";
-  return undefined;
+function callProfile(body: S.MakeCallBody): CallProfileSkill[] | undefined {
+  const skills = body.acdCall?.skills?.skills;
+  if (!skills || skills.length === 0) return undefined;
+  if (body.acdCall?.callToSupervisor) throw badValue("a call to the supervisor has no call profile");
+  if (skills.length > 16) throw badValue("a call profile has at most 16 skills");
+  return skills.map((s, i) => {
+    if (s.skillNumber === undefined || s.skillNumber < 1 || s.skillNumber > 65_535)
+      throw badValue(`acdCall.skills.skills[${i}].skillNumber must be a skill number`, "INVALID_DATA");
+    const level = s.expertEvalLevel ?? 4;
+    if (level < 1 || level > 4)
+      throw badValue(`acdCall.skills.skills[${i}].expertEvalLevel must be 1 to 4`, "INVALID_DATA");
+    return { skill: s.skillNumber, level, mandatory: s.acrStatus === true };
+  });
+}
+
+const CODE = /^[0-9]{1,16}$/;
+
+/**
+ * makePrivateCall (pin, secretCode: MakeCall's authCode, checked by the node against the
+ * user's PIN), makeBusinessCall (businessCode: MakeCall's accountCode, a cost center of the
+ * node) and makeCallEx (callingNumber, inhibitProgressTone: private data, see
+ * protocols/csta/call-options.ts). The node refuses what the user may not do.
+ */
+function makeCallExtras(body: S.MakeCallBody) {
+  const code = (v: string, what: string) => {
+    if (!CODE.test(v)) throw badValue(`${what} must be digits`, "INVALID_DATA");
+    return v;
+  };
+  if (body.secretCode !== undefined && body.pin === undefined)
+    throw badValue("a secretCode goes with a pin (makePrivateCall)");
+  if (body.pin !== undefined && body.businessCode !== undefined)
+    throw badValue("a call is private (pin) or business (businessCode), not both");
+  const out: {
+    authCode?: string;
+    accountCode?: string;
+    callingNumber?: string;
+    inhibitProgressTone?: boolean;
+  } = {};
+  if (body.pin !== undefined)
+    out.authCode =
+      body.secretCode === undefined
+        ? code(body.pin, "pin")
+        : `${code(body.pin, "pin")}#${code(body.secretCode, "secretCode")}`;
+  if (body.businessCode !== undefined) out.accountCode = code(body.businessCode, "businessCode");
+  if (body.callingNumber !== undefined) {
+    if (!NUMBER.test(body.callingNumber))
+      throw badValue(`callingNumber "${body.callingNumber}" is not a phone number`, "INVALID_CALLING");
+    out.callingNumber = body.callingNumber;
+  }
+  if (body.inhibitProgressTone) out.inhibitProgressTone = true;
+  return out;
 }
 
 function stateOf(core: GatewayCore, u: GwUser): "IN_SERVICE" | "OUT_OF_SERVICE" {

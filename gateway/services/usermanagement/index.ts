@@ -18,8 +18,8 @@ import {
   configurationLink,
   loadedSubscriber,
   onNode,
-  SUBSCRIBER_ATTRIBUTES,
   subscriberSyncOf,
+  userAttributes,
 } from "../../domain/pbx/index.js";
 import { UserSchema, userJson } from "../../domain/user-view.js";
 import { badRequest, notFound, unavailable } from "../common/errors.js";
@@ -115,7 +115,7 @@ export async function userManagementService(fastify: FastifyInstance): Promise<v
       if (all) {
         const objects = await onNode(
           node,
-          () => node.cmip.list("Subscriber", { attributes: SUBSCRIBER_ATTRIBUTES }),
+          () => node.cmip.list("Subscriber", { attributes: userAttributes(node.cmip) }),
           "Subscriber",
         );
         subscribers = objects.flatMap((o) => loadedSubscriber(o.attributes) ?? []);
@@ -126,7 +126,8 @@ export async function userManagementService(fastify: FastifyInstance): Promise<v
           numbers.map(async (n) => {
             const a = await onNode(
               node,
-              () => node.cmip.get("Subscriber", `${node.cmip.root}/Subscriber=${n}`, SUBSCRIBER_ATTRIBUTES),
+              () =>
+                node.cmip.get("Subscriber", `${node.cmip.root}/Subscriber=${n}`, userAttributes(node.cmip)),
               "Subscriber",
             );
             const s = loadedSubscriber(a);
@@ -135,14 +136,17 @@ export async function userManagementService(fastify: FastifyInstance): Promise<v
           }),
         );
       }
-      return { users: sync.addUsers(subscribers).map(userJson) };
+      return { users: sync.addUsers(subscribers).map((u) => userJson(u, node.voiceMailNumber)) };
     },
   );
 
   app.get(
     "/:loginName",
     { schema: { summary: "A user", params: LoginParams, response: { 200: UserSchema } } },
-    async (req) => userJson(user(req.params.loginName)),
+    async (req) => {
+      const u = user(req.params.loginName);
+      return userJson(u, core.node(u.nodeId)?.voiceMailNumber);
+    },
   );
 
   app.delete(

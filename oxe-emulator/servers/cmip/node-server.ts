@@ -32,7 +32,7 @@ import {
 } from "../../../protocols/cmip/index.js";
 import type { OperationSpec } from "../../../protocols/rose/index.js";
 import type { Directory } from "../../directory/index.js";
-import { type MibChange, MibError, NodeMib, SUBSCRIBER_CLASS } from "../../mib/index.js";
+import { type MibChange, MibError, type MibResult, NodeMib, SUBSCRIBER_CLASS } from "../../mib/index.js";
 import type { Network } from "../../model/index.js";
 import { type Association, RoseNodeServer, type RoseServerOptions } from "../common/rose-server.js";
 
@@ -137,6 +137,16 @@ export class CmipNodeServer extends RoseNodeServer<CmipError> {
         a.link.replyError(invokeId, { error: "processingFailure" });
       }
     }
+  }
+
+  /**
+   * A change made on the node itself (a set's prefix, the node's own console), reported to the
+   * managers as their own changes are.
+   */
+  localChange(change: (mib: NodeMib) => MibResult): MibResult {
+    const r = change(this.mib);
+    this.report(r.changes);
+    return r;
   }
 
   /** Tell every open association what changed. */

@@ -17,4 +17,7 @@ export const FAILURE_FOR: Record<ModelErrorCode, CstaFailure> = {
   conferenceMemberLimitExceeded: failure("systemResourceAvailability", "conferenceMemberLimitExceeded"),
   deviceOutOfService: failure("systemResourceAvailability", "deviceOutOfService"),
   notDifferentDevices: failure("operation", "notDifferentDevices"),
+  invalidAuthorizationCode: failure("operation", "invalidAuthorizationCode"),
+  invalidAccountCode: failure("operation", "invalidAccountCode"),
+  privilegeViolationOnCallingDevice: failure("operation", "privilegeViolationOnCallingDevice"),
 };

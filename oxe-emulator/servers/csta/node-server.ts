@@ -11,8 +11,10 @@
 import {
   alternateCall,
   answerCall,
+  type CcdPrivateRequest,
   type ConnectionId,
   CSTA_OPERATIONS,
+  type CstaEvent,
   type CstaFailure,
   clearCall,
   clearConnection,
@@ -41,12 +43,18 @@ import {
   snapshotCall,
   snapshotDevice,
   systemStatus,
+  type TextMessageRequest,
   transferCall,
 } from "../../../protocols/csta/index.js";
 import type { OperationSpec } from "../../../protocols/rose/index.js";
+import type { Ccd } from "../../ccd/index.js";
 import { type Call, type Device, ModelError, type ModelEvent, type Network } from "../../model/index.js";
 import { type Association, RoseNodeServer, type RoseServerOptions } from "../common/rose-server.js";
+import { agentEventFor, answerCcdRequest, registerAgentHandlers } from "./agent-handlers.js";
+import { makeCallOptions } from "./call-variants.js";
+import { answerTextMessage, registerCallbackHandlers } from "./callback-handlers.js";
 import { FAILURE_FOR } from "./errors.js";
+import { registerFeatureHandlers } from "./feature-handlers.js";
 import { type Monitor, MonitorRegistry } from "./monitors.js";
 import { FORWARD_TYPES, translateEvent } from "./translate.js";
 
@@ -54,6 +62,8 @@ export interface CstaServerOptions extends Omit<RoseServerOptions, "protocol"> {
   maxMonitors: number;
   /** the switch's systemStatus heartbeat period; 0 disables it */
   heartbeatMs: number;
+  /** the network's CCD, when it has one: agent services and events */
+  ccd?: Ccd;
 }
 
 type CstaAssociation = Association<CstaFailure>;
@@ -102,7 +112,16 @@ export class CstaNodeServer extends RoseNodeServer<CstaFailure> {
       },
     );
     this.monitors = new MonitorRegistry(cstaOptions.maxMonitors);
-    this.unsubscribe = net.on((ev) => this.onModelEvent(ev));
+    const offModel = net.on((ev) => this.onModelEvent(ev));
+    const ccd = cstaOptions.ccd;
+    const offCcd = ccd?.on((ev) => {
+      const out = this.monitors.size > 0 ? agentEventFor(ccd, ev) : undefined;
+      if (out) this.report(out.devices, out.event);
+    });
+    this.unsubscribe = () => {
+      offModel();
+      offCcd?.();
+    };
     this.registerHandlers();
   }
 
@@ -184,6 +203,23 @@ export class CstaNodeServer extends RoseNodeServer<CstaFailure> {
 
   private registerHandlers(): void {
     const net = this.net;
+    const host = {
+      net,
+      textMessages: (req: TextMessageRequest) => answerTextMessage(net, req, (n) => this.localDevice(n)),
+      ccdRequest: (req: CcdPrivateRequest) => answerCcdRequest(this.cstaOptions.ccd, req),
+      on: <Arg, R>(op: OperationSpec<Arg, R>, handler: (a: CstaAssociation, id: number, arg: Arg) => void) =>
+        this.on(op, handler),
+      resolve: (c: ConnectionId) => this.resolve(c),
+      localDevice: (id: string | undefined) => this.localDevice(id),
+      cid: (call: Call, device: string) => this.cid(call, device),
+    };
+    registerFeatureHandlers(host);
+    registerCallbackHandlers(host);
+    registerAgentHandlers({
+      ccd: this.cstaOptions.ccd,
+      on: (op, handler) => this.on(op, handler),
+      localDevice: (id) => this.localDevice(id),
+    });
     this.on(systemStatus, (a, id) => a.link.reply(id, systemStatus, undefined));
     this.on(monitorStart, (a, id, arg) => {
       const device = this.localDevice(arg.device);
@@ -227,10 +263,9 @@ export class CstaNodeServer extends RoseNodeServer<CstaFailure> {
       });
     });
     this.on(makeCall, (a, id, arg) => {
-      this.localDevice(arg.callingDevice);
-      const opts: { autoOriginate?: "prompt" | "doNotPrompt"; correlatorData?: Uint8Array } = {};
-      if (arg.autoOriginate) opts.autoOriginate = arg.autoOriginate;
-      if (arg.correlatorData) opts.correlatorData = arg.correlatorData;
+      const caller = this.localDevice(arg.callingDevice);
+      // PIN, account code, presented number: checked against the caller's configuration.
+      const opts = makeCallOptions(net, caller, arg);
       const c = net.makeCall(arg.callingDevice, arg.calledDirectoryNumber, opts);
       a.link.reply(id, makeCall, { callingDevice: this.cid(c.call, c.device.number) });
     });
@@ -266,7 +301,7 @@ export class CstaNodeServer extends RoseNodeServer<CstaFailure> {
     });
     this.on(consultationCall, (a, id, arg) => {
       const { device, call } = this.resolve(arg.existingCall);
-      const c = net.consult(device, call, arg.consultedDevice);
+      const c = net.consult(device, call, arg.consultedDevice, arg.options?.callProfile);
       a.link.reply(id, consultationCall, { initiatedCall: this.cid(c.call, device.number) });
     });
     const twoCalls = (arg: { heldCall: ConnectionId; activeCall: ConnectionId }) => {
@@ -299,12 +334,12 @@ export class CstaNodeServer extends RoseNodeServer<CstaFailure> {
     });
     this.on(deflectCall, (a, id, arg) => {
       const { device, call } = this.resolve(arg.call);
-      net.deflect(device, call, arg.destination);
+      net.deflect(device, call, arg.destination, arg.options?.anonymous === true);
       a.link.reply(id, deflectCall, undefined);
     });
     this.on(singleStepTransfer, (a, id, arg) => {
       const { device, call } = this.resolve(arg.call);
-      const result = net.singleStepTransfer(device, call, arg.destination);
+      const result = net.singleStepTransfer(device, call, arg.destination, arg.options?.anonymous === true);
       a.link.reply(id, singleStepTransfer, { call: this.cid(result, arg.destination) });
     });
     this.on(generateDigits, (a, id, arg) => {
@@ -365,6 +400,20 @@ export class CstaNodeServer extends RoseNodeServer<CstaFailure> {
       for (const e of this.lagged.splice(0, n)) e.report();
       this.drainLater();
     }, head.due - Date.now()).unref();
+  }
+
+  /** An event that is no call's (an agent's): to the monitors of these sets of this node. */
+  private report(devices: readonly string[], event: CstaEvent): void {
+    for (const number of devices) {
+      if (this.net.devices.get(number)?.nodeId !== this.cstaOptions.nodeId) continue;
+      const monitors = this.monitors.forDevice(number);
+      if (!monitors) continue;
+      for (const m of monitors as Monitor<CstaAssociation>[]) {
+        const report = () => m.owner.link.notify(cstaEventReport, { crossRefId: m.crossRefId, event });
+        if (this.eventLagMs <= 0 && this.lagged.length === 0) report();
+        else this.later(report);
+      }
+    }
   }
 
   private onModelEvent(ev: ModelEvent): void {

@@ -9,6 +9,7 @@ import type {
   LocalConnectionState,
 } from "../../../protocols/csta/index.js";
 import type { Call, Device, ModelEvent, Network } from "../../model/index.js";
+import { presentationFor, presented } from "./call-variants.js";
 
 export function translateEvent(net: Network, nodeId: number, ev: ModelEvent, observer: Device): CstaEvent {
   const conn = (call: Call, device: string): ConnectionId => ({
@@ -38,30 +39,35 @@ export function translateEvent(net: Network, nodeId: number, ev: ModelEvent, obs
         cause: ev.cause,
       };
     case "delivered": {
+      const shown = presentationFor(ev.call, observer);
       const d: CstaEvent = {
         type: "delivered",
         connection: conn(ev.call, ev.device.number),
         alertingDevice: ev.device.number,
-        callingDevice: ev.calling,
+        callingDevice: presented(ev.calling, shown),
         calledDevice: ev.called,
-        lastRedirectionDevice: ev.lastRedirection,
+        lastRedirectionDevice: presented(ev.lastRedirection, shown),
         localConnectionInfo: lci(ev.call),
         cause: ev.cause,
       };
       if (ev.call.correlatorData) d.correlatorData = ev.call.correlatorData;
+      if (shown) d.callOptions = { presentation: shown };
       return d;
     }
-    case "established":
+    case "established": {
+      const shown = presentationFor(ev.call, observer);
       return {
         type: "established",
         establishedConnection: conn(ev.call, ev.device.number),
         answeringDevice: ev.device.number,
-        callingDevice: ev.calling,
+        callingDevice: presented(ev.calling, shown),
         calledDevice: ev.called,
-        lastRedirectionDevice: ev.lastRedirection,
+        lastRedirectionDevice: presented(ev.lastRedirection, shown),
         localConnectionInfo: lci(ev.call),
         cause: ev.cause,
+        ...(shown ? { callOptions: { presentation: shown } } : {}),
       };
+    }
     case "held":
       return {
         type: "held",
@@ -78,6 +84,7 @@ export function translateEvent(net: Network, nodeId: number, ev: ModelEvent, obs
         callingDevice: ev.calling,
         calledDevice: ev.called,
         lastRedirectionDevice: ev.lastRedirection,
+        ...(ev.numberQueued !== undefined ? { numberQueued: ev.numberQueued } : {}),
         localConnectionInfo: lci(ev.call),
         cause: ev.cause,
       };
@@ -142,6 +149,17 @@ export function translateEvent(net: Network, nodeId: number, ev: ModelEvent, obs
       if (secondaryOldCall) c.secondaryOldCall = secondaryOldCall;
       return c;
     }
+    case "callInformation": {
+      const i: CstaEvent = {
+        type: "callInformation",
+        connection: conn(ev.call, ev.device.number),
+        device: ev.device.number,
+        callingDevice: ev.call.callingDevice,
+      };
+      if (ev.correlatorData) i.correlatorData = ev.correlatorData;
+      if (ev.accountInfo) i.accountInfo = ev.accountInfo;
+      return i;
+    }
     case "connectionCleared":
       return {
         type: "connectionCleared",
@@ -163,6 +181,15 @@ export function translateEvent(net: Network, nodeId: number, ev: ModelEvent, obs
       };
     case "doNotDisturb":
       return { type: "doNotDisturb", device: ev.device.number, doNotDisturbOn: ev.on };
+    case "messageWaiting":
+      return { type: "messageWaiting", targetDevice: ev.device.number, messageWaitingOn: ev.on };
+    case "callBack":
+      return {
+        type: "callBack",
+        originatingDevice: ev.originator.number,
+        targetDevice: ev.target.number,
+        callBackSetCanceled: ev.canceled,
+      };
     case "forwarding": {
       const f: CstaEvent = {
         type: "forwarding",

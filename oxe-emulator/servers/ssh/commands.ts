@@ -97,7 +97,7 @@ export const INCIDENT_HEADER =
   "#date|node|cs|severity|incident|occurrences|rack|board|equipment|termination|text";
 export const FILE_HEADER = "#name|start|end|tickets|state";
 export const TICKET_HEADER =
-  "#seq|start|charged|chargedName|caller|called|dialled|callType|duration|effectiveDuration|units|cost|currency|node|trunkGroup|costCenter|internalFacilities|externalFacilities";
+  "#seq|start|charged|chargedName|caller|called|dialled|callType|duration|effectiveDuration|units|cost|currency|node|trunkGroup|costCenter|internalFacilities|externalFacilities|accountCode|privateCall";
 
 const clean = (s: string) => s.replace(/[|\r\n]/g, " ");
 const opt = (n: number | undefined) => (n === undefined ? "" : String(n));
@@ -138,6 +138,8 @@ export function formatTicket(t: ChargingTicket): string {
     t.costCenter,
     t.internalFacilities.join(","),
     t.externalFacilities.join(","),
+    clean(t.accountCode ?? ""),
+    t.privateCall ? "Y" : "N",
   ].join("|");
 }
 

@@ -94,7 +94,8 @@ describe("maintenance commands", () => {
     expect(dump.out[1]).toBe(`#FILE ${name}`);
     expect(records(dump.out)).toHaveLength(Number(count));
     expect(dump.out.at(-1)).toBe(`#END ${count}`);
-    for (const row of records(dump.out)) expect(row.split("|")).toHaveLength(18);
+    // 18 fields, then a business call's account code and the private-call mark.
+    for (const row of records(dump.out)) expect(row.split("|")).toHaveLength(20);
 
     const filtered = await direct(a, "taxdump -f 2026-11-24T09:00 -t 2026-11-24T11:59:59 -n 3");
     const t = records(filtered.out);

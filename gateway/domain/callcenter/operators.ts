@@ -1,0 +1,27 @@
+/**
+ * Which users are CCD operators (agents or supervisors): the node's CCD_Operator objects, read
+ * over CMIP with its users, mark their users `acdOperator`, which the Users service's
+ * `logins?onlyACD=true` lists. A node without a CCD (no CCD_Operator class) has none.
+ */
+import type { CmipClient } from "../../links/cmip-client.js";
+import type { UserDirectory } from "../directory.js";
+import { objectIdOf } from "../pbx/model.js";
+
+/** Mark the node's users that are CCD operators (and unmark the others); how many are. */
+export async function markAcdOperators(
+  cmip: Pick<CmipClient, "schema" | "scopedGet">,
+  directory: UserDirectory,
+  nodeId: number,
+): Promise<number> {
+  const numbers = new Set<string>();
+  if (cmip.schema.has("CCD_Operator"))
+    await cmip.scopedGet("CCD_Operator", ["Operator_Number"], (instance, a) => {
+      numbers.add(String(a.Operator_Number ?? objectIdOf(instance)));
+    });
+  let count = 0;
+  for (const u of directory.usersOfNode(nodeId)) {
+    u.acdOperator = numbers.has(u.companyPhone) || u.devices.some((d) => numbers.has(d.id));
+    if (u.acdOperator) count++;
+  }
+  return count;
+}

@@ -1,0 +1,1 @@
+export { PrsClient, type PrsClientOptions, type PrsClientState, type PrsLinkLog } from "./prs-client.js";

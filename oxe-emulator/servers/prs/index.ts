@@ -1,0 +1,1 @@
+export { PrsNodeServer, type PrsServerOptions } from "./node-server.js";

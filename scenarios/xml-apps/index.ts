@@ -1,0 +1,9 @@
+export {
+  type AppRequest,
+  type DirectoryEntry,
+  keypadDigits,
+  type QueueStatus,
+  sampleXmlAppCa,
+  startDirectoryAppFor,
+  XmlDirectoryApp,
+} from "./directory-app.js";
