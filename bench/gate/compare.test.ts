@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type Baseline, judge, type Metric } from "./compare.js";
-import { pessimistic } from "./index.js";
+import { betterOf, pessimistic } from "./index.js";
 
 const metric = (value: number, better: "lower" | "higher", tolerance: number, slack?: number): Metric => ({
   value,
@@ -51,5 +51,22 @@ describe("the gate's judgement", () => {
     ]);
     expect(p.snap!.value).toBe(25);
     expect(p.ratio!.value).toBe(0.7);
+  });
+
+  it("confirms a regression with the better of two runs: a one-off stall passes, a slow path still fails", () => {
+    const stall = betterOf({ p99: metric(67, "lower", 2, 25) }, { p99: metric(7, "lower", 2, 25) });
+    expect(stall.p99!.value).toBe(7);
+    expect(
+      judge({ ...stall, snap: metric(20, "lower", 0.6), ratio: metric(0.8, "higher", 0.45) }, baseline).every(
+        (v) => v.ok,
+      ),
+    ).toBe(true);
+    const slow = betterOf({ ratio: metric(0.3, "higher", 0.45) }, { ratio: metric(0.35, "higher", 0.45) });
+    expect(slow.ratio!.value).toBe(0.35);
+    expect(
+      judge({ ...slow, snap: metric(20, "lower", 0.6), p99: metric(5, "lower", 2, 25) }, baseline).find(
+        (v) => v.name === "ratio",
+      )!.ok,
+    ).toBe(false);
   });
 });

@@ -335,6 +335,17 @@ export function amend(base: Baseline, fresh: Baseline, parts: readonly string[])
   };
 }
 
+/** Figure by figure, the better of two runs of the same part. */
+export function betterOf(a: Record<string, Metric>, b: Record<string, Metric>): Record<string, Metric> {
+  const out: Record<string, Metric> = { ...a };
+  for (const [name, m] of Object.entries(b)) {
+    const x = a[name];
+    if (!x) out[name] = m;
+    else out[name] = (m.better === "lower" ? m.value < x.value : m.value > x.value) ? m : x;
+  }
+  return out;
+}
+
 export async function runGate(opts: GateOptions): Promise<number> {
   const t0 = performance.now();
   if (opts.update) {
@@ -358,15 +369,37 @@ export async function runGate(opts: GateOptions): Promise<number> {
     opts.progress(`gate: wrote the baseline ${opts.baseline} from ${runs.length} run(s) (${seconds} s)`);
     return 0;
   }
-  const current = await measureGate(opts);
-  const seconds = Math.round((performance.now() - t0) / 1000);
   if (!existsSync(opts.baseline)) {
     opts.progress(`gate: no baseline at ${opts.baseline}; create one with --update`);
     return 2;
   }
   const baseline = JSON.parse(readFileSync(opts.baseline, "utf8")) as Baseline;
   // A partial profile (--parts) is compared on what it measured; the whole one on everything.
-  const verdicts = opts.parts ? judgeMeasured(current, baseline) : judge(current, baseline);
+  const judgeAll = (m: Record<string, Metric>) =>
+    opts.parts ? judgeMeasured(m, baseline) : judge(m, baseline);
+  const byPart = new Map<GatePart, Record<string, Metric>>();
+  for (const part of GATE_PARTS)
+    if (!opts.parts || opts.parts.includes(part))
+      byPart.set(part, await measureGate({ ...opts, parts: [part] }));
+  let current = Object.assign({}, ...byPart.values()) as Record<string, Metric>;
+  // A regression must show twice: a part with a figure over its limit is measured once more and
+  // keeps, figure by figure, the better of its two runs. One stall of a shared machine (a p99 of
+  // 67 ms once, 7-12 ms in the runs around it) does not fail CI; a slower path (the self-test's
+  // 2x injections) is as slow the second time and still does.
+  const failedParts = new Set<GatePart>();
+  for (const v of judgeAll(current))
+    if (!v.ok) for (const [part, m] of byPart) if (v.name in m) failedParts.add(part);
+  for (const part of failedParts) {
+    const first = byPart.get(part)!;
+    const over = judgeAll(first)
+      .filter((v) => !v.ok)
+      .map((v) => `${v.name} ${v.value}`);
+    opts.progress(`gate: ${over.join(", ")} over the limit; measuring ${part} again to confirm`);
+    const again = await measureGate({ ...opts, parts: [part] });
+    current = { ...current, ...betterOf(first, again) };
+  }
+  const seconds = Math.round((performance.now() - t0) / 1000);
+  const verdicts = judgeAll(current);
   const rows: Row[] = verdicts.map((v) => ({
     metric: v.name,
     value: v.value,
