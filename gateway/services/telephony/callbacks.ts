@@ -22,7 +22,8 @@ import { CallRefParams } from "./schemas.js";
 
 /** What the telephony service lends the routes declared outside its index. */
 export interface TelephonyRouteHelpers {
-  user(req: FastifyRequest, loginName: string | undefined): GwUser;
+  /** who the request acts for; an administrator naming nobody acts for `deviceId`'s owner */
+  user(req: FastifyRequest, loginName: string | undefined, deviceId?: string): GwUser;
   invoke<R>(u: GwUser, request: (csta: CstaClient) => Promise<R>): Promise<R>;
   conn(u: GwUser, callRef: string, deviceId?: string): ConnectionId;
   checkNumber(n: unknown, what: string): string;

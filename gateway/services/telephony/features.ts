@@ -7,14 +7,12 @@
  * / interphony key (private requests too).
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
-import type { ConnectionId } from "../../../protocols/csta/index.js";
-import type { GwUser } from "../../domain/directory.js";
-import type { CstaClient } from "../../links/index.js";
-import { deviceUser, session, userDevice } from "../common/request.js";
+import { userDevice } from "../common/request.js";
 import { LoginNameQuery, NoContent } from "../common/schemas.js";
-import { badValue, callNotFound, fromCsta, incompatible, legNotFound, nodeUnavailable } from "./errors.js";
+import type { TelephonyRouteHelpers } from "./callbacks.js";
+import { badValue, incompatible } from "./errors.js";
 import { CallRef, CallRefParams, DeviceId, DeviceParams } from "./schemas.js";
 
 const NUMBER = /^[0-9+*#]{1,32}$/;
@@ -46,41 +44,10 @@ const DeskSharingBody = Type.Object({
 
 const RECORDING_ACTION = { Start: "start", Stop: "stop", Pause: "pause", Resume: "resume" } as const;
 
-export async function telephonyFeatures(fastify: FastifyInstance): Promise<void> {
+export async function telephonyFeatures(fastify: FastifyInstance, h: TelephonyRouteHelpers): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const core = app.core;
-
-  const user = (req: FastifyRequest, loginName: string | undefined, deviceId?: string) =>
-    deviceUser(core, req, session(core, req), loginName, deviceId);
-
-  async function invoke<R>(u: GwUser, request: (csta: CstaClient) => Promise<R>): Promise<R> {
-    const node = core.node(u.nodeId);
-    if (!node?.csta.isUp) throw nodeUnavailable(u.nodeId);
-    try {
-      return await request(node.csta);
-    } catch (err) {
-      throw fromCsta(err, u.nodeId);
-    }
-  }
-
-  /**
-   * The user's connection in `callRef` (on `deviceId`, or their only leg). A call the view does
-   * not know yet still goes to the switch on the user's device, which answers invalidCallID
-   * (404) if it does not know it either; another user's call is a 404 at once.
-   */
-  function conn(u: GwUser, callRef: string, deviceId?: string): ConnectionId {
-    const call = core.telephony.call(u, callRef);
-    if (call) {
-      const l = deviceId ? call.legs.find((x) => x.deviceId === deviceId) : call.legs[0];
-      if (!l) {
-        if (deviceId) userDevice(u, deviceId);
-        throw legNotFound(deviceId ?? callRef);
-      }
-      return { callId: callRef, deviceId: l.deviceId };
-    }
-    if (core.telephony.isOthersCall(u, callRef)) throw callNotFound(callRef);
-    return { callId: callRef, deviceId: userDevice(u, deviceId).id };
-  }
+  const { user, invoke, conn } = h;
 
   // ---- pick-up and intrusion: device-addressed, no loginName --------------------------------
 

@@ -704,13 +704,12 @@ export async function telephonyService(fastify: FastifyInstance): Promise<void> 
     },
   );
 
-  await telephonyFeatures(fastify);
-  await huntingGroupRoutes(fastify);
-  await pilotRoutes(fastify);
-
-  // ---- the rest of the catalogue --------------------------------------------------------
+  // ---- the rest of the catalogue, in modules of their own ----------------------------------
 
   const helpers = { user, invoke, conn, checkNumber };
+  await telephonyFeatures(fastify, helpers);
+  await huntingGroupRoutes(fastify);
+  await pilotRoutes(fastify);
   callbackRoutes(fastify, helpers);
   miniMessageRoutes(fastify, helpers);
 }
