@@ -83,6 +83,8 @@ export class GatewayCore {
    * database), undefined before the first check or outside a pair; set by the pair's arbiter.
    */
   haPeerConnected: () => boolean | undefined = () => undefined;
+  /** missed calls being acknowledged in the store for an answered caller */
+  private readonly settling = new Set<Promise<void>>();
 
   constructor(
     readonly config: GatewayConfig,
@@ -165,12 +167,15 @@ export class GatewayCore {
       onRecord: (login, record) => {
         if (record.acknowledged) {
           // An answered call from a caller the user had missed settles those missed calls.
-          settleMissedFromCaller(store.comlog, this.bus, login, record).then(
+          const settling = settleMissedFromCaller(store.comlog, this.bus, login, record).then(
             (ids) => {
               if (ids.length > 0) this.comlogChanged(login);
             },
             (err: unknown) => this.log.warn(`comlog: missed calls of ${login}: ${(err as Error).message}`),
           );
+          // Finished before the store closes (stop() waits for them), not cut off by it.
+          this.settling.add(settling);
+          void settling.finally(() => this.settling.delete(settling));
           return;
         }
         this.missedCalls.added(login);
@@ -341,6 +346,7 @@ export class GatewayCore {
       ...[...this.nodes.values()].map((n) => n.stop()),
       ...[...this.prsLinks.values()].map((p) => p.stop()),
     ]);
+    while (this.settling.size > 0) await Promise.all(this.settling);
   }
 
   /** Resolves once every node has been monitored and snapshotted once. */
