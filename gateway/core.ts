@@ -85,6 +85,7 @@ export class GatewayCore {
   haPeerConnected: () => boolean | undefined = () => undefined;
   /** missed calls being acknowledged in the store for an answered caller */
   private readonly settling = new Set<Promise<void>>();
+  private stopping = false;
 
   constructor(
     readonly config: GatewayConfig,
@@ -166,6 +167,9 @@ export class GatewayCore {
       },
       onRecord: (login, record) => {
         if (record.acknowledged) {
+          // A record the builder finishes while the gateway stops is stored by the store's last
+          // flush; the settling of its caller's missed calls would find the store closed.
+          if (this.stopping) return;
           // An answered call from a caller the user had missed settles those missed calls.
           const settling = settleMissedFromCaller(store.comlog, this.bus, login, record).then(
             (ids) => {
@@ -334,6 +338,7 @@ export class GatewayCore {
    * a dead association and its monitors until its own timers notice.
    */
   async stop(): Promise<void> {
+    this.stopping = true;
     this.untap();
     this.routing.stop();
     this.eventSummary.stop();

@@ -448,7 +448,7 @@ export function maskSecrets(cfg: GatewayConfig): unknown {
       if (k === "databaseUrl" && typeof v === "string") return maskUrl(v);
       // Certificates are not secret, but a PEM is kilobytes in a one-line log: its first line says enough.
       if (typeof v === "string" && v.startsWith("-----BEGIN "))
-        return `${v.split("\n", 1)[0]} (${v.length} chars)`;
+        return `${v.split(/\r?\n/, 1)[0]} (${v.length} chars)`;
       return v;
     }),
   );

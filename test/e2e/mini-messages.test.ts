@@ -71,10 +71,12 @@ describe("mini messages", () => {
     // nothing left: JSON null, which the SDK returns as null
     const none = await b.get<Message | null>("telephony", "miniMessages");
     expect([none.status, none.body]).toEqual([200, null]);
-    expect((await b.get<Summary>("eventsummary")).body).toMatchObject({ newTextNb: 0, oldTextNb: 0 });
+    // The event first: a GET of the counters before the recount would make the new ones what the
+    // client has seen already, and there would be nothing left to tell.
     await eb.next(
       (e) => e.eventName === "OnEventSummaryUpdated" && (e.eventSummary as Summary).newTextNb === 0,
     );
+    expect((await b.get<Summary>("eventsummary")).body).toMatchObject({ newTextNb: 0, oldTextNb: 0 });
     expect(net.miniMessages.list(net.device("10042"))).toEqual([]);
     // The sender's own box is untouched.
     expect((await a.get<Message | null>("telephony", "miniMessages")).body).toBeNull();
