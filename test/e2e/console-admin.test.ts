@@ -7,17 +7,14 @@
  * would see it. The header's SSH and IMAP links go down when the node's SSH server and 4645
  * refuse, and come back. No console error; every control labelled.
  */
-import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { O2gClient } from "../../scenarios/o2g-client/index.js";
+import { chromiumPresent, openConsolePage, stepWithScreenshot } from "../support/console-browser.js";
 import { type Sandbox, startSandbox } from "../support/sandbox.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARTIFACTS = path.resolve(import.meta.dirname, "../../test-artifacts/console");
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`console-admin: SKIPPED, no chromium at ${CHROMIUM}`);
+const haveChromium = chromiumPresent("console-admin");
 const SHOTS = process.env.O2G_CONSOLE_SCREENSHOTS;
 
 const WAIT = { timeout: 15_000 };
@@ -27,37 +24,19 @@ describe.skipIf(!haveChromium)("the Administration page in Chromium", () => {
   let browser: Browser;
   let page: Page;
   let admin: O2gClient;
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   beforeAll(async () => {
     sb = await startSandbox({ users: 12 }, {}, { console: true });
     admin = await sb.loginAdmin();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"], headless: true });
-    const context = await browser.newContext({
-      ignoreHTTPSErrors: true,
-      viewport: { width: 1400, height: 1200 },
-    });
-    page = await context.newPage();
-    page.on("console", (m) => {
-      if (m.type() === "error") problems.push(`console error: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    ({ browser, page, problems } = await openConsolePage({ width: 1400, height: 1200 }));
   });
   afterAll(async () => {
     await browser?.close();
     await sb?.stop();
   });
 
-  const step = async (name: string, body: () => Promise<void>) => {
-    try {
-      await body();
-    } catch (err) {
-      mkdirSync(ARTIFACTS, { recursive: true });
-      const file = path.join(ARTIFACTS, `admin-${name}.png`);
-      await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-      throw new Error(`step "${name}" failed (screenshot: ${file}): ${(err as Error).message}`);
-    }
-  };
+  const step = (name: string, body: () => Promise<void>) => stepWithScreenshot(page, "admin", name, body);
 
   it("shows incidents and charging, browses PBX objects, provisions users, programs keys", {
     timeout: 60_000,

@@ -5,16 +5,13 @@
  * users): the progress bar fills, the row and the chart (ours and the vendor's line) show. The
  * bench API refuses a user (403), a size out of bounds or an unknown bench (400).
  */
-import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumPresent, openConsolePage, stepWithScreenshot } from "../support/console-browser.js";
 import { type Sandbox, startSandbox } from "../support/sandbox.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARTIFACTS = path.resolve(import.meta.dirname, "../../test-artifacts/console");
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`console-bench: SKIPPED, no chromium at ${CHROMIUM}`);
+const haveChromium = chromiumPresent("console-bench");
 const SHOTS = process.env.O2G_CONSOLE_SCREENSHOTS;
 
 const WAIT = { timeout: 20_000 };
@@ -24,7 +21,7 @@ describe.skipIf(!haveChromium)("the Benchmarks page in Chromium", () => {
   let sb: Sandbox;
   let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   beforeAll(async () => {
     sb = await startSandbox(
@@ -32,32 +29,14 @@ describe.skipIf(!haveChromium)("the Benchmarks page in Chromium", () => {
       { links: { heartbeatMs: 250, heartbeatMisses: 2, reconnectMinMs: 50, reconnectMaxMs: 500 } },
       { console: true },
     );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"], headless: true });
-    const context = await browser.newContext({
-      ignoreHTTPSErrors: true,
-      viewport: { width: 1400, height: 1100 },
-    });
-    page = await context.newPage();
-    page.on("console", (m) => {
-      if (m.type() === "error") problems.push(`console error: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    ({ browser, page, problems } = await openConsolePage({ width: 1400, height: 1100 }));
   });
   afterAll(async () => {
     await browser?.close();
     await sb?.stop();
   });
 
-  const step = async (name: string, body: () => Promise<void>) => {
-    try {
-      await body();
-    } catch (err) {
-      mkdirSync(ARTIFACTS, { recursive: true });
-      const file = path.join(ARTIFACTS, `bench-${name}.png`);
-      await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-      throw new Error(`step "${name}" failed (screenshot: ${file}): ${(err as Error).message}`);
-    }
-  };
+  const step = (name: string, body: () => Promise<void>) => stepWithScreenshot(page, "bench", name, body);
 
   it("times a switchover and runs the snapshot bench with its chart", { timeout: 90_000 }, async () => {
     await step("open", async () => {

@@ -7,16 +7,13 @@
  * the agent busy; the caller hangs up: wrap-up. Each state shown is checked against what the
  * REST API answers. No console error; every control labelled.
  */
-import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumPresent, openConsolePage, stepWithScreenshot } from "../support/console-browser.js";
 import { type Sandbox, startSandbox } from "../support/sandbox.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARTIFACTS = path.resolve(import.meta.dirname, "../../test-artifacts/console");
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`console-wallboard: SKIPPED, no chromium at ${CHROMIUM}`);
+const haveChromium = chromiumPresent("console-wallboard");
 const SHOTS = process.env.O2G_CONSOLE_SCREENSHOTS;
 
 const WAIT = { timeout: 15_000 };
@@ -25,36 +22,18 @@ describe.skipIf(!haveChromium)("the call-center wallboard in Chromium", () => {
   let sb: Sandbox;
   let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   beforeAll(async () => {
     sb = await startSandbox({ users: 50, agents: 0.2, ccdWrapUpMs: 1500 }, {}, { console: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"], headless: true });
-    const context = await browser.newContext({
-      ignoreHTTPSErrors: true,
-      viewport: { width: 1400, height: 1000 },
-    });
-    page = await context.newPage();
-    page.on("console", (m) => {
-      if (m.type() === "error") problems.push(`console error: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    ({ browser, page, problems } = await openConsolePage({ width: 1400, height: 1000 }));
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await sb?.stop();
   });
 
-  const step = async (name: string, body: () => Promise<void>) => {
-    try {
-      await body();
-    } catch (err) {
-      mkdirSync(ARTIFACTS, { recursive: true });
-      const file = path.join(ARTIFACTS, `wallboard-${name}.png`);
-      await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-      throw new Error(`step "${name}" failed (screenshot: ${file}): ${(err as Error).message}`);
-    }
-  };
+  const step = (name: string, body: () => Promise<void>) => stepWithScreenshot(page, "wallboard", name, body);
 
   it("shows agents logging on, ready and busy, and a pilot's call queued then delivered", {
     timeout: 60_000,

@@ -7,18 +7,15 @@
  * screen, and a key pressed on the set itself (not through the page) shows within a poll. A set
  * that is no IP Touch has no XML screen. No console error; every control labelled.
  */
-import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { XML_STATION_TYPES } from "../../oxe-emulator/index.js";
 import { keypadDigits, XmlDirectoryApp } from "../../scenarios/xml-apps/index.js";
+import { chromiumPresent, openConsolePage, stepWithScreenshot } from "../support/console-browser.js";
 import { type Sandbox, startSandbox } from "../support/sandbox.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARTIFACTS = path.resolve(import.meta.dirname, "../../test-artifacts/console");
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`console-xml: SKIPPED, no chromium at ${CHROMIUM}`);
+const haveChromium = chromiumPresent("console-xml");
 const SHOTS = process.env.O2G_CONSOLE_SCREENSHOTS;
 
 const WAIT = { timeout: 15_000 };
@@ -28,7 +25,7 @@ describe.skipIf(!haveChromium)("an IP Touch set's XML screen in the console, in 
   let sb: Sandbox;
   let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   beforeAll(async () => {
     app = await XmlDirectoryApp.start([
@@ -43,16 +40,7 @@ describe.skipIf(!haveChromium)("an IP Touch set's XML screen in the console, in 
       if (Date.now() > end) throw new Error("no PRS link");
       await new Promise((r) => setTimeout(r, 20));
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"], headless: true });
-    const context = await browser.newContext({
-      ignoreHTTPSErrors: true,
-      viewport: { width: 1400, height: 1100 },
-    });
-    page = await context.newPage();
-    page.on("console", (m) => {
-      if (m.type() === "error") problems.push(`console error: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    ({ browser, page, problems } = await openConsolePage({ width: 1400, height: 1100 }));
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -60,16 +48,7 @@ describe.skipIf(!haveChromium)("an IP Touch set's XML screen in the console, in 
     await app?.stop();
   });
 
-  const step = async (name: string, body: () => Promise<void>) => {
-    try {
-      await body();
-    } catch (err) {
-      mkdirSync(ARTIFACTS, { recursive: true });
-      const file = path.join(ARTIFACTS, `xml-${name}.png`);
-      await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-      throw new Error(`step "${name}" failed (screenshot: ${file}): ${(err as Error).message}`);
-    }
-  };
+  const step = (name: string, body: () => Promise<void>) => stepWithScreenshot(page, "xml", name, body);
 
   it("presses the XML key, navigates the directory application's menu and keypad, follows the set", {
     timeout: 60_000,

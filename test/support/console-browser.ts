@@ -1,0 +1,55 @@
+/**
+ * What every Chromium test of the console shares: Debian's chromium (CHROMIUM_PATH to point
+ * elsewhere; the suite is skipped, loudly, without it), a page whose console errors and uncaught
+ * exceptions are collected (each test asserts there are none), and steps that leave a
+ * screenshot under test-artifacts/console when they fail.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ARTIFACTS = path.resolve(import.meta.dirname, "../../test-artifacts/console");
+
+/** Whether chromium is here; when not, says which suite is skipped. */
+export function chromiumPresent(suite: string): boolean {
+  const here = existsSync(CHROMIUM);
+  if (!here) console.warn(`${suite}: SKIPPED, no chromium at ${CHROMIUM}`);
+  return here;
+}
+
+export interface ConsolePage {
+  browser: Browser;
+  page: Page;
+  /** console errors and page errors, as they happen */
+  problems: string[];
+}
+
+export async function openConsolePage(viewport: { width: number; height: number }): Promise<ConsolePage> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"], headless: true });
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  return { browser, page, problems };
+}
+
+/** Runs `body`; on failure saves `<prefix>-<name>.png` of the page and names it in the error. */
+export async function stepWithScreenshot(
+  page: Page,
+  prefix: string,
+  name: string,
+  body: () => Promise<void>,
+): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const file = path.join(ARTIFACTS, `${prefix}-${name}.png`);
+    await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+    throw new Error(`step "${name}" failed (screenshot: ${file}): ${(err as Error).message}`);
+  }
+}
