@@ -1,5 +1,5 @@
-import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { asn1parse, hasOpenssl } from "../../test/support/asn1parse.js";
 import { BerWriter } from "../ber/index.js";
 import { type Aarq, PASSWORD_MECHANISM, readAcseApdu, writeAare, writeAarq } from "./index.js";
 
@@ -8,17 +8,6 @@ function encode(aarq: Aarq): Buffer {
   writeAarq(w, aarq);
   return w.toBuffer();
 }
-
-/** `openssl asn1parse` as an independent BER decoder; undefined when openssl is not installed. */
-function asn1parse(der: Buffer): string | undefined {
-  try {
-    return execFileSync("openssl", ["asn1parse", "-inform", "DER", "-i"], { input: der, encoding: "utf8" });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
-}
-const hasOpenssl = asn1parse(Buffer.from("0500", "hex")) !== undefined;
 
 const withPassword: Aarq = {
   applicationContext: "2.9.0.0.2",

@@ -3,21 +3,11 @@
  * CSTACommonArguments ([APPLICATION 30], privateData [1], a UTF-8 JSON string of ours): round
  * trip, what an independent decoder (openssl asn1parse) reads, and profiles that are none.
  */
-import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { asn1parse, hasOpenssl } from "../../test/support/asn1parse.js";
 import { BerReader, BerWriter } from "../ber/index.js";
 import { type OperationSpec, writeInvoke } from "../rose/index.js";
 import { consultationCall, makeCall, readCallOptions, writeCallOptions } from "./index.js";
-
-function asn1parse(der: Buffer): string | undefined {
-  try {
-    return execFileSync("openssl", ["asn1parse", "-inform", "DER", "-i"], { input: der, encoding: "utf8" });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
-}
-const hasOpenssl = asn1parse(Buffer.from("0500", "hex")) !== undefined;
 
 const profile = [
   { skill: 3, level: 2, mandatory: true },

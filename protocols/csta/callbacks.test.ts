@@ -1,5 +1,5 @@
-import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { asn1parse, hasOpenssl } from "../../test/support/asn1parse.js";
 import { BerReader, BerWriter } from "../ber/index.js";
 import { writeInvoke, writeReturnResult } from "../rose/index.js";
 import {
@@ -14,16 +14,6 @@ import {
   parseTextMessageRequest,
 } from "./index.js";
 
-/** `openssl asn1parse` as an independent BER decoder; undefined when openssl is not installed. */
-function asn1parse(der: Buffer): string | undefined {
-  try {
-    return execFileSync("openssl", ["asn1parse", "-inform", "DER", "-i"], { input: der, encoding: "utf8" });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
-}
-const hasOpenssl = asn1parse(Buffer.from("0500", "hex")) !== undefined;
 const structure = (out: string) =>
   out
     .trim()
