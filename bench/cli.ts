@@ -3,6 +3,7 @@
  *   snapshot   startup snapshot time, 1k..100k users, vs the vendor's figures
  *   rest       REST requests/s and latency vs a bare fastify server in the same run
  *   events     CSTA event -> chunk channel latency at 100 and 500 calls/s, and the sustained maximum
+ *   callcenter callers through the CCD's pilots: queue wait, agent notified latency, events lost
  *   switchover time to re-link and re-monitor after a main/standby switchover, clean and silent
  *   failover   kill -9 of the active gateway of an HA pair: to the passive one active, to a client's next event
  *   codec      our BER codec vs the generic BER libraries, on CSTA PDUs
@@ -17,11 +18,12 @@ import { parseArgs } from "node:util";
 import { emit } from "./report/index.js";
 import { SNAPSHOT_POINTS, snapshotBench } from "./snapshot/index.js";
 
-const USAGE = `usage: npm run bench -- <snapshot|rest|events|switchover|failover|codec|set-programming|directory|gate|gate-selftest|fuzz> [options] [--json out.json] [--md out.md]
+const USAGE = `usage: npm run bench -- <snapshot|rest|events|callcenter|switchover|failover|codec|set-programming|directory|gate|gate-selftest|fuzz> [options] [--json out.json] [--md out.md]
   snapshot  --points 1000,3000,...   --repeat N   --window N
             --nodes N (OXE nodes; default as few as the 20,000-monitor limit allows)
   rest      --duration S   --connections N
   events    --rates 100,500   --duration S
+  callcenter --rates 20,50,100   --duration S   --users N (default 2000, a tenth CCD agents)
   switchover --points 1000,5000,20000   --heartbeat MS (default 1000, 2 misses)
   failover  --points 1000,5000,20000 (needs PostgreSQL's initdb/pg_ctl: PATH, /usr/lib/postgresql or PG_BIN)
   codec     --iterations N
@@ -130,6 +132,23 @@ async function main(): Promise<number> {
         charts,
         title: "Event latency",
         intro: "From the CSTA event in the emulator to the JSON line read on the chunk channel.",
+      });
+      return 0;
+    }
+    case "callcenter": {
+      const { callCenterBench } = await import("./callcenter/index.js");
+      const { res, charts } = await callCenterBench({
+        rates: list(values.rates, [20, 50, 100]),
+        durationS: Number(values.duration ?? 5),
+        ...(values.users ? { users: Number(values.users) } : {}),
+        progress,
+      });
+      emit(res, {
+        ...out,
+        charts,
+        title: "Call center",
+        intro:
+          "Callers through the CCD's pilots with the emulated agents answering: queue wait, the agents' events through the gateway, events lost.",
       });
       return 0;
     }

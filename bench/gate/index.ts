@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import { measureCallCenter } from "../callcenter/index.js";
 import { measureCodec } from "../codec/index.js";
 import { measureEvents } from "../events/index.js";
 import { measureFailover } from "../failover/index.js";
@@ -40,6 +41,7 @@ export const GATE_PARTS = [
   "failover",
   "set-programming",
   "events",
+  "callcenter",
 ] as const;
 export type GatePart = (typeof GATE_PARTS)[number];
 
@@ -109,6 +111,7 @@ export async function measureGate(opts: GateOptions): Promise<Record<string, Met
   if (on("failover")) await measureFailoverPart(m, p);
   if (on("set-programming")) await measureSetProgrammingPart(m, p, slowFor("set-programming"));
   if (on("events")) await measureEventsPart(m, p);
+  if (on("callcenter")) await measureCallCenterPart(m, p);
   return m;
 }
 
@@ -308,6 +311,26 @@ async function measureEventsPart(m: Record<string, Metric>, p: Progress): Promis
     tolerance: 0,
     unit: "calls",
     what: "calls whose OnCallCreated never reached the client",
+  };
+}
+
+async function measureCallCenterPart(m: Record<string, Metric>, p: Progress): Promise<void> {
+  p("gate: call center at 40 callers/s...");
+  const [r] = await measureCallCenter({ rates: [40], durationS: 4, progress: p });
+  m.callCenterAgentP99Ms = {
+    value: r!.agentNotifiedP99Ms,
+    better: "lower",
+    tolerance: 2,
+    slack: 25,
+    unit: "ms",
+    what: "CCD call distributed (agent's set ringing) -> the agent's OnCallCreated on the chunk channel, p99 at 40 callers/s",
+  };
+  m.callCenterLost = {
+    value: r!.lostAgentEvents + r!.lostPilotEvents,
+    better: "lower",
+    tolerance: 0,
+    unit: "events",
+    what: "agent OnCallCreated and OnPilotCallQueued that never reached the client",
   };
 }
 
