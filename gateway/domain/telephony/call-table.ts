@@ -50,6 +50,20 @@ export interface Applied {
 export class NodeCallTable {
   readonly calls = new Map<string, CallRecord>();
 
+  /**
+   * @param watched whether the gateway monitors this device on this node. A call left with no
+   * watched party is over as far as this node's reports go: the node says nothing more of the far
+   * parties of a call across nodes, so their records would stay for ever.
+   */
+  constructor(private readonly watched?: (device: string) => boolean) {}
+
+  /** Nobody this node reports on is left in the call (always false without `watched`). */
+  private unwatched(r: CallRecord): boolean {
+    if (!this.watched) return false;
+    for (const c of r.conns.values()) if (c.state !== "fail" && this.watched(c.device)) return false;
+    return true;
+  }
+
   get(callId: string): CallRecord | undefined {
     return this.calls.get(callId);
   }
@@ -200,6 +214,9 @@ export class NodeCallTable {
         if (r) {
           r.lastRedirection = ev.divertingDevice ?? r.lastRedirection;
           this.drop(r, subject);
+          // Gone to a party this node does not report on, with none of ours left in it.
+          const away = !newDestination || !this.watched?.(newDestination);
+          if (away && this.unwatched(r)) this.calls.delete(r.callId);
         }
         break;
       }
@@ -223,6 +240,8 @@ export class NodeCallTable {
         if (r) {
           this.drop(r, subject);
           if (ev.cause === "park") r.parking = true;
+          // Parked, the call comes back on the set it waits on; otherwise nothing more will.
+          else if (this.unwatched(r)) this.calls.delete(r.callId);
         }
         break;
       }
@@ -266,7 +285,8 @@ export class NodeCallTable {
           }
         }
         touch(result);
-        if (ev.type === "transferred" && result && result.conns.size === 0) this.calls.delete(result.callId);
+        if (ev.type === "transferred" && result && (result.conns.size === 0 || this.unwatched(result)))
+          this.calls.delete(result.callId);
         subject = mover;
         break;
       }
@@ -287,9 +307,11 @@ export class NodeCallTable {
     details: ReadonlyMap<string, SnapshotCallResult>,
   ): string[] {
     const touched: string[] = [];
-    const listed = new Set(entries.map((e) => e.callId));
-    for (const r of [...this.calls.values()]) {
-      if (r.conns.has(device) && !listed.has(r.callId)) {
+    // An idle device lists nothing (the startup snapshot's common case): no set to build. `drop`
+    // deletes only the record at hand, which a Map's iteration allows, so no copy of the table.
+    const listed = entries.length > 0 ? new Set(entries.map((e) => e.callId)) : undefined;
+    for (const r of this.calls.values()) {
+      if (r.conns.has(device) && !listed?.has(r.callId)) {
         this.drop(r, device);
         touched.push(r.callId);
       }

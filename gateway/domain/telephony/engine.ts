@@ -38,7 +38,7 @@ export class TelephonyEngine {
   table(nodeId: number): NodeCallTable {
     let t = this.tables.get(nodeId);
     if (!t) {
-      t = new NodeCallTable();
+      t = new NodeCallTable((device) => this.directory.devices.get(device)?.owner?.nodeId === nodeId);
       this.tables.set(nodeId, t);
     }
     return t;

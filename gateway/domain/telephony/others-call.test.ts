@@ -75,13 +75,13 @@ describe("isOthersCall", () => {
     expect(engine.isOthersCall(user("10000"), "6")).toBe(false);
   });
 
-  it("is false for a stale record left holding only a party of another node", () => {
+  it("is false for a call id the node reused once its call across nodes was over", () => {
     const { engine, user, place, hangUp } = setup();
-    // A call to node 2: when 10000 hangs up, node 2's party is cleared on node 2's link, so
-    // node 1's record keeps it (the lone survivor's clearing never reaches this link).
+    // A call to node 2: when 10000 hangs up, node 2's party is cleared on node 2's link only;
+    // node 1's record has no party it reports on left, so it goes (none stays for ever).
     place("7", "10000", "20000");
     hangUp("7", "10000", "10000");
-    expect(engine.table(1).get("7")?.conns.has("20000")).toBe(true);
+    expect(engine.table(1).get("7")).toBeUndefined();
     // The switch reuses id 7 for 10000's next call, and the release overtakes its events: the
     // gateway must let the switch decide instead of answering 404.
     expect(engine.isOthersCall(user("10000"), "7")).toBe(false);
