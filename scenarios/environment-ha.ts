@@ -14,6 +14,7 @@ import { type Emulator, type EmulatorConfig, startEmulator } from "../oxe-emulat
 import { planPostgresTests, providePostgres } from "../test/support/store/postgres.js";
 import type { HaPair, ScenarioEnv } from "./environment.js";
 import { FailoverClient, O2gClient } from "./o2g-client/index.js";
+import { seedSandboxTls } from "./sandbox-tls.js";
 
 const ADMIN = { login: "admin", password: "Sandbox-Admin-1" };
 /**
@@ -51,6 +52,7 @@ export async function startHaSandbox(
   // One data directory: both members serve one certificate, as a pair behind one name does.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "o2g-ha-scenario-"));
   stops.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+  seedSandboxTls(dataDir);
   try {
     const url = await pg.createDatabase();
     emulator = await startEmulator({ users: 50, nodes: 1, seed: 1, heartbeatMs: 0, ...emu });

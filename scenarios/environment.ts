@@ -13,6 +13,7 @@ import { LOOPBACK_RANGES } from "../gateway/events/index.js";
 import { DEFAULT_GATEWAY_CONFIG, type Gateway, type GatewayConfig, startGateway } from "../gateway/index.js";
 import { type Emulator, type EmulatorConfig, startEmulator } from "../oxe-emulator/index.js";
 import { type FailoverClient, O2gClient } from "./o2g-client/index.js";
+import { seedSandboxTls } from "./sandbox-tls.js";
 import { testLicenseConfig } from "./test-license.js";
 
 /** What a scenario runs against: the phones (the emulator) and sessions on the gateway. */
@@ -65,6 +66,7 @@ export async function startSandbox(
 ): Promise<Sandbox> {
   const emulator = await startEmulator({ users: 50, nodes: 1, seed: 1, heartbeatMs: 0, ...emu });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "o2g-gw-"));
+  seedSandboxTls(dataDir);
   // The nodes' PRS links (XML on IP Touch sets) run over TLS on the emulator's certificate.
   const prsTls = emulator.config.prsTls ?? true;
   const prsCa = prsTls ? await emulator.nodes[0]?.prs.certificate() : undefined;
