@@ -80,6 +80,7 @@ console.log(
     url: gw.url,
     caFile: gw.caFile,
     snapshotMs: gw.core.snapshotMs,
+    snapshotCpuMs: gw.core.snapshotCpuMs,
     rssMB: Math.round(process.memoryUsage().rss / 1048576),
     monitored,
   })}`,

@@ -106,6 +106,8 @@ export interface GatewayReady {
   url: string;
   caFile: string;
   snapshotMs: number;
+  /** the gateway's CPU ms (user + system) over the snapshot */
+  snapshotCpuMs?: number;
   rssMB: number;
   monitored: number;
 }

@@ -36,8 +36,20 @@ export interface LoadedSubscriber {
   externalLogin?: string;
 }
 
+/** Station type names seen so far: a node has a handful, each shared by thousands of users. */
+const deviceTypes = new Map<string, DeviceType>();
+
 /** O2G's device type from an OXE station type name. */
 export function deviceTypeOf(stationType: string): DeviceType {
+  let type = deviceTypes.get(stationType);
+  if (type === undefined) {
+    type = deviceTypeOfName(stationType);
+    if (deviceTypes.size < 1024) deviceTypes.set(stationType, type);
+  }
+  return type;
+}
+
+function deviceTypeOfName(stationType: string): DeviceType {
   if (/dect|8262|8232|8212/i.test(stationType)) return "DECT";
   if (/sip|soft|pc|desktop/i.test(stationType)) return "SOFTPHONE";
   if (/mobile|gsm/i.test(stationType)) return "MOBILE";
@@ -59,7 +71,14 @@ export class UserDirectory {
   /** Replace everything known of a node by what was just read from it. */
   replaceNode(nodeId: number, subscribers: LoadedSubscriber[]): void {
     this.version++;
-    for (const u of this.byNode.get(nodeId) ?? []) this.removeUser(u);
+    // Forgotten wholesale: removeUser searches and splices the node's list once per user (and
+    // iterating that list while it shrinks skipped every other user).
+    const old = this.byNode.get(nodeId) ?? [];
+    this.byNode.delete(nodeId);
+    for (const u of old) {
+      this.users.delete(u.loginName);
+      for (const d of u.devices) this.devices.delete(d.id);
+    }
     const list: GwUser[] = [];
     for (const s of subscribers) list.push(this.addUser(nodeId, s));
     this.byNode.set(nodeId, list);
@@ -86,8 +105,8 @@ export class UserDirectory {
     user.devices.push(device);
     this.users.set(user.loginName, user);
     this.devices.set(device.id, device);
-    const list = this.byNode.get(nodeId);
-    if (list && !list.includes(user)) list.push(user);
+    // a new object, in no list yet (replaceNode keeps its own list until it is done)
+    this.byNode.get(nodeId)?.push(user);
     return user;
   }
 

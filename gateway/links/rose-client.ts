@@ -137,6 +137,8 @@ export class RoseClient<E> extends EventEmitter<RoseClientEvents> {
         errors: this.options.errors,
         invokeTimeoutMs: this.options.invokeTimeoutMs,
         highWaterMark: this.options.highWaterMark ?? 2_000,
+        // One write per event-loop turn for every request served in it (see RoseLinkOptions).
+        flushOn: "immediate",
       },
       {
         output: (bytes) => {

@@ -99,6 +99,8 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
   private ctiLosses = 0;
   /** bumped on every CSTA loss, so a monitoring pass that outlives its link stops */
   private generation = 0;
+  /** bumped whenever the node's user list changes: a pass that saw no change has nothing to catch up */
+  private usersEpoch = 0;
   private nodeName = "";
   private version = "";
   /** the node's voice mail pilot (the Node object's Voice_Mail_Number), when it has one */
@@ -126,6 +128,7 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
       events,
       // A pass under way picks the change up when it ends (it calls syncMonitors).
       usersChanged: () => {
+        this.usersEpoch++;
         if (this.ready) this.syncMonitors();
         // a user created since may be a CCD operator
         void this.readAcdOperators();
@@ -221,6 +224,7 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
         if (s) users.push(s);
       });
       this.subscribers.load(users);
+      this.usersEpoch++;
       await this.readAcdOperators();
       const first = !this.loaded;
       this.loaded = true;
@@ -382,7 +386,9 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
     const started = performance.now();
     const gen = ++this.generation;
     this.unmonitored = 0;
-    const devices = this.directory.usersOfNode(this.nodeId).flatMap((u) => u.devices.map((d) => d.id));
+    const epoch = this.usersEpoch;
+    const devices: string[] = [];
+    for (const u of this.directory.usersOfNode(this.nodeId)) for (const d of u.devices) devices.push(d.id);
     this.monitorDevices(devices, gen, () => {
       this.passRunning = false;
       this.ready = true;
@@ -393,8 +399,9 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
           (this.unmonitored ? ` (${this.unmonitored} refused: the node's monitor limit)` : ""),
       );
       this.emit("ready", ms, this.monitoredUsers);
-      // Users read while the pass ran (a CMIP reload) are caught up now.
-      this.syncMonitors();
+      // Users read while the pass ran (a CMIP reload) are caught up now; with no change there
+      // is nothing to catch up (comparing 20,000 devices to find so was a cost of every start).
+      if (this.usersEpoch !== epoch) this.syncMonitors();
       this.maybeAnnounceUp();
     });
   }
@@ -440,6 +447,12 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
     };
 
     const snapshotted = (device: string, res: SnapshotDeviceResult) => {
+      if (res.calls.length === 0) {
+        // An idle device (nearly every one at startup): no call to read first.
+        this.telephony.onSnapshot(this.nodeId, device, [], calls);
+        completeOne();
+        return;
+      }
       const entries = res.calls.flatMap((c) =>
         c.connection.callId !== undefined
           ? [{ callId: c.connection.callId, state: c.states[0] ?? "connected" }]

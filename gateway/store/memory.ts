@@ -36,7 +36,11 @@ type RequestBody = EngineRequest extends infer T ? (T extends { id: number } ? O
 
 export function createMemoryDatabase(): MemoryDatabase {
   // The boot file loads the TypeScript worker through tsx (a thread does not inherit loaders).
-  const worker = new Worker(new URL("./memory-worker-boot.mjs", import.meta.url), { execArgv: [] });
+  // BENCH_CPU_PROF (bench/support/processes.ts): the thread writes its own CPU profile too.
+  const prof = process.env.BENCH_CPU_PROF;
+  const worker = new Worker(new URL("./memory-worker-boot.mjs", import.meta.url), {
+    execArgv: prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [],
+  });
   worker.unref();
   const handle: MemoryHandle = {
     kind: "pg-mem",

@@ -209,11 +209,43 @@ export class BerWriter {
    * own practice for names is latin-1; UTF-8 is what both our sides agree on: see module notes).
    */
   string(value: string, t: Tag = U.IA5String): this {
+    // ASCII (device numbers, most names) is copied by a loop here: two calls into the Buffer
+    // API's native code per string cost more than the copy (~1M strings in a 100,000-user start).
+    const n = value.length;
+    let i = 0;
+    while (i < n && value.charCodeAt(i) < 0x80) i++;
+    if (i === n) {
+      this.writeTag(t);
+      this.writeLength(n);
+      this.ensure(n);
+      const buf = this.buf;
+      let at = this.pos;
+      for (let j = 0; j < n; j++) buf[at++] = value.charCodeAt(j);
+      this.pos = at;
+      return this;
+    }
     const len = Buffer.byteLength(value, "utf8");
     this.writeTag(t);
     this.writeLength(len);
     this.ensure(len);
     this.pos += this.buf.write(value, this.pos, len, "utf8");
+    return this;
+  }
+
+  /**
+   * An OCTET STRING from a latin-1 string, one octet per character (its low 8 bits, as
+   * Buffer.from(value, "latin1") takes them): the reverse of BerReader.latin1, with no Buffer
+   * per value.
+   */
+  latin1(value: string, t: Tag = U.OCTET_STRING): this {
+    const len = value.length;
+    this.writeTag(t);
+    this.writeLength(len);
+    this.ensure(len);
+    const buf = this.buf;
+    let at = this.pos;
+    for (let i = 0; i < len; i++) buf[at++] = value.charCodeAt(i) & 0xff;
+    this.pos = at;
     return this;
   }
 

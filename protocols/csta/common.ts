@@ -87,13 +87,13 @@ export function writeConnectionId(w: BerWriter, c: ConnectionId, outer = Tags.co
   w.begin(outer);
   if (c.callId !== undefined && c.deviceId !== undefined) {
     w.begin(U.SEQUENCE);
-    w.octets(Buffer.from(c.callId, "latin1"), ctx(0));
+    w.latin1(c.callId, ctx(0));
     w.begin(ctxC(1));
     writeDeviceId(w, c.deviceId);
     w.end();
     w.end();
   } else if (c.callId !== undefined) {
-    w.octets(Buffer.from(c.callId, "latin1"), ctx(0));
+    w.latin1(c.callId, ctx(0));
   } else if (c.deviceId !== undefined) {
     w.begin(ctxC(1));
     writeDeviceId(w, c.deviceId);
@@ -107,7 +107,7 @@ export function writeConnectionId(w: BerWriter, c: ConnectionId, outer = Tags.co
 function readLocalDeviceId(r: BerReader): DeviceId {
   r.enter(ctxC(1));
   let id: string;
-  if (r.isNext(ctx(3))) id = Buffer.from(r.octets(ctx(3))).toString("latin1");
+  if (r.isNext(ctx(3))) id = r.latin1(ctx(3));
   else id = readDeviceId(r);
   r.leave();
   return id;
@@ -118,12 +118,12 @@ export function readConnectionId(r: BerReader, outer = Tags.connectionId): Conne
   const t = r.peekTag();
   const c: ConnectionId = { callId: undefined, deviceId: undefined };
   if (t === ctx(0)) {
-    c.callId = Buffer.from(r.octets(t)).toString("latin1");
+    c.callId = r.latin1(t);
   } else if (t === ctxC(1)) {
     c.deviceId = readLocalDeviceId(r);
   } else if (t === U.SEQUENCE) {
     r.enter(t);
-    if (r.isNext(ctx(0))) c.callId = Buffer.from(r.octets(ctx(0))).toString("latin1");
+    if (r.isNext(ctx(0))) c.callId = r.latin1(ctx(0));
     if (r.isNext(ctxC(1))) c.deviceId = readLocalDeviceId(r);
     r.leave();
   } else {
@@ -166,11 +166,11 @@ export function readLocalConnectionState(r: BerReader, t = Tags.localConnectionS
 
 /** MonitorCrossRefID ::= [APPLICATION 21] IMPLICIT OCTET STRING. Kept binary-safe as latin-1. */
 export function writeCrossRefId(w: BerWriter, id: string): void {
-  w.octets(Buffer.from(id, "latin1"), Tags.monitorCrossRefId);
+  w.latin1(id, Tags.monitorCrossRefId);
 }
 
 export function readCrossRefId(r: BerReader): string {
-  return Buffer.from(r.octets(Tags.monitorCrossRefId)).toString("latin1");
+  return r.latin1(Tags.monitorCrossRefId);
 }
 
 /** Skip the optional trailing components a peer may send and we do not use. */

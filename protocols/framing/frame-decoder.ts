@@ -29,8 +29,12 @@ import { BerError, BerReader } from "../ber/index.js";
 export const FRAME_HEADER_BYTES = 2;
 export const MAX_FRAME_BYTES = 0xffff;
 
-/** The first identifier octets of the APDUs we frame: ROSE [1]..[4], ACSE [APPLICATION 0..4]. */
-const APDU_IDENTIFIERS = new Set([0xa1, 0xa2, 0xa3, 0xa4, 0x60, 0x61, 0x62, 0x63, 0x64]);
+/**
+ * The first identifier octets of the APDUs we frame: ROSE [1]..[4], ACSE [APPLICATION 0..4];
+ * a table by octet, looked up once per frame.
+ */
+const APDU_IDENTIFIERS = new Uint8Array(256);
+for (const id of [0xa1, 0xa2, 0xa3, 0xa4, 0x60, 0x61, 0x62, 0x63, 0x64]) APDU_IDENTIFIERS[id] = 1;
 
 export interface FrameSink {
   frame(body: Uint8Array): void;
@@ -70,7 +74,7 @@ function judgeFrameAt(
 ): typeof YES | typeof NO | typeof NEED_MORE | typeof INDEFINITE {
   if (end - at < FRAME_HEADER_BYTES + 2) return NEED_MORE;
   const len = (buf[at]! << 8) | buf[at + 1]!;
-  if (len < 2 || !APDU_IDENTIFIERS.has(buf[at + 2]!)) return NO;
+  if (len < 2 || APDU_IDENTIFIERS[buf[at + 2]!] !== 1) return NO;
   const l0 = buf[at + 3]!;
   let inner: number;
   if (l0 < 0x80) {
@@ -85,8 +89,11 @@ function judgeFrameAt(
   return inner === len ? YES : NO;
 }
 
+/** Nothing held: one shared empty buffer rather than a new one per chunk (never written to). */
+const NOTHING = Buffer.alloc(0);
+
 export class FrameDecoder {
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer = NOTHING;
   private outOfSync = false;
   private skipped = 0;
   private partialSince: number | undefined;
@@ -163,7 +170,7 @@ export class FrameDecoder {
       p = bodyStart + len;
       this.sink.frame(buf.subarray(bodyStart, p));
     }
-    this.pending = p < end ? Buffer.from(buf.subarray(p)) : Buffer.alloc(0);
+    this.pending = p < end ? Buffer.from(buf.subarray(p)) : NOTHING;
     // A frame still held from before keeps its start time; anything else starts the clock now.
     if (p >= end) this.partialSince = undefined;
     else if (p > 0 || !wasHolding || this.partialSince === undefined) this.partialSince = Date.now();

@@ -128,15 +128,23 @@ export class SubscriberSync {
   load(subscribers: LoadedSubscriber[]): void {
     const { directory } = this.host;
     const prov = provisioningOf(directory);
-    const before = new Set(directory.usersOfNode(this.nodeId).map((u) => u.loginName));
-    const present = new Set(subscribers.map((s) => s.directoryNumber));
-    // A deleted O2G user whose subscriber left the node is forgotten with it.
-    for (const n of [...prov.removedOf(this.nodeId)]) if (!present.has(n)) prov.restore(this.nodeId, n);
+    // The sets below are 20,000 entries each for a full node: built only when they are used
+    // (the first read of a node compares with nothing; most nodes have no deleted O2G user).
+    const before = this.loadedOnce
+      ? new Set(directory.usersOfNode(this.nodeId).map((u) => u.loginName))
+      : undefined;
+    if (prov.removedOf(this.nodeId).size > 0) {
+      const present = new Set(subscribers.map((s) => s.directoryNumber));
+      // A deleted O2G user whose subscriber left the node is forgotten with it.
+      for (const n of [...prov.removedOf(this.nodeId)]) if (!present.has(n)) prov.restore(this.nodeId, n);
+    }
     directory.replaceNode(
       this.nodeId,
-      subscribers.filter((s) => !prov.isRemoved(this.nodeId, s.directoryNumber)),
+      prov.removedOf(this.nodeId).size > 0
+        ? subscribers.filter((s) => !prov.isRemoved(this.nodeId, s.directoryNumber))
+        : subscribers,
     );
-    if (!this.loadedOnce) {
+    if (!before) {
       this.loadedOnce = true;
       return;
     }

@@ -32,6 +32,33 @@ export const NO_CALL_CAPS: CallCapabilities = {
   holdParticipant: false,
 };
 
+/**
+ * Whether two JSON-shaped values would serialize alike (a key whose value is undefined is no key,
+ * as JSON.stringify has it), without serializing them: the engine compares every view it
+ * recomputes with the last one told, and two JSON.stringify per comparison were a good part of
+ * its cost per CSTA event. Key order is not compared: both sides are built by the same code.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    if (x[k] === undefined) continue;
+    n++;
+    if (!sameJson(x[k], y[k])) return false;
+  }
+  for (const k in y) if (y[k] !== undefined) n--;
+  return n === 0;
+}
+
 /** Added, modified and removed elements between two lists, matched by `key`. */
 export function diff<T>(before: readonly T[], after: readonly T[], key: (x: T) => string) {
   const b = new Map(before.map((x) => [key(x), x]));
@@ -42,7 +69,7 @@ export function diff<T>(before: readonly T[], after: readonly T[], key: (x: T) =
   for (const [k, x] of a) {
     const y = b.get(k);
     if (!y) added.push(x);
-    else if (JSON.stringify(x) !== JSON.stringify(y)) modified.push(x);
+    else if (!sameJson(x, y)) modified.push(x);
   }
   for (const [k, y] of b) if (!a.has(k)) removed.push(y);
   return { added, modified, removed };

@@ -108,6 +108,8 @@ export class RoseNodeServer<E> extends TcpNodeServer {
           operations: this.hooks.operations,
           errors: this.hooks.errors,
           invokeTimeoutMs: 10_000,
+          // Answers and events of every invoke read in one event-loop turn leave in one write.
+          flushOn: "immediate",
           ...(this.options.partialFrameTimeoutMs
             ? { partialFrameTimeoutMs: this.options.partialFrameTimeoutMs }
             : {}),
