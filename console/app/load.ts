@@ -6,7 +6,7 @@
 import type { TelephonicState } from "../../gateway/domain/telephony/schema.js";
 import type { UserJson } from "../../gateway/domain/user-view.js";
 import { CONTROL, call, LINKS, q, subscribe } from "./api.js";
-import { type LinkState, type NodeLinks, store, type UserRow } from "./store.js";
+import { type LinkState, NO_CALLS, type NodeLinks, store, type UserRow } from "./store.js";
 
 interface OtherLinks {
   nodeId: number;
@@ -24,16 +24,16 @@ interface PbxStatus {
 }
 
 export async function refreshNodes(): Promise<void> {
-  const status = await call<{ pbxs: PbxStatus[] }>("GET", "/maintenance/status");
-  // The control API is the sandbox's: against a gateway without it, no switchover button.
-  const emulated = await call<{ nodes: { nodeId: number; redundant: boolean }[] }>(
-    "GET",
-    `${CONTROL}/nodes`,
-  ).catch(() => ({ nodes: [] }));
-  // SSH and IMAP are not in O2G's status: the console server tells them (a sandbox's only).
-  const others = await call<{ nodes: OtherLinks[] }>("GET", LINKS).catch(() => ({
-    nodes: [] as OtherLinks[],
-  }));
+  // The three at once: the board waits on them before its first row.
+  const [status, emulated, others] = await Promise.all([
+    call<{ pbxs: PbxStatus[] }>("GET", "/maintenance/status"),
+    // The control API is the sandbox's: against a gateway without it, no switchover button.
+    call<{ nodes: { nodeId: number; redundant: boolean }[] }>("GET", `${CONTROL}/nodes`).catch(() => ({
+      nodes: [],
+    })),
+    // SSH and IMAP are not in O2G's status: the console server tells them (a sandbox's only).
+    call<{ nodes: OtherLinks[] }>("GET", LINKS).catch(() => ({ nodes: [] as OtherLinks[] })),
+  ]);
   store.nodes = status.pbxs.map(
     (p): NodeLinks => ({
       nodeId: p.nodeId,
@@ -54,10 +54,13 @@ export async function refreshNodes(): Promise<void> {
 export async function loadBoard(): Promise<void> {
   await refreshNodes();
   const rows: UserRow[] = [];
-  for (const n of store.nodes) {
-    const { loginNames } = await call<{ loginNames: string[] }>("GET", `/logins${q({ nodeIds: n.nodeId })}`);
-    for (const login of loginNames)
-      rows.push({ login, nodeId: n.nodeId, detailed: false, userState: "UNKNOWN", calls: new Map() });
+  // every node's logins at once, kept in the nodes' order
+  const perNode = await Promise.all(
+    store.nodes.map((n) => call<{ loginNames: string[] }>("GET", `/logins${q({ nodeIds: n.nodeId })}`)),
+  );
+  for (const [i, n] of store.nodes.entries()) {
+    for (const login of perNode[i]?.loginNames ?? [])
+      rows.push({ login, nodeId: n.nodeId, detailed: false, userState: "UNKNOWN", calls: NO_CALLS });
   }
   store.setUsers(rows);
   // SSH and IMAP have no O2G event: their states are read again now and then.
