@@ -9,6 +9,7 @@
  *   codec      our BER codec vs the generic BER libraries, on CSTA PDUs
  *   set-programming  10,000 Set + 10,000 Get of Phone Set Programming with 1, 2, 4, 8 client workers
  *   directory  directory search on 100,000 users: the index against a scan of every entry
+ *   ccstats    the call-center statistics report of a day with 10,000 calls: JSON, CSV, XLSX
  *   gate       the short CI profile compared to bench/baseline.json (exit 1 on regression)
  *   gate-selftest  the gate's profile of the snapshot, REST and set programming, as they are and
  *              slowed down 2x: exit 1 unless the gate passes the first and fails the second
@@ -18,7 +19,7 @@ import { parseArgs } from "node:util";
 import { emit } from "./report/index.js";
 import { SNAPSHOT_POINTS, snapshotBench } from "./snapshot/index.js";
 
-const USAGE = `usage: npm run bench -- <snapshot|rest|events|callcenter|switchover|failover|codec|set-programming|directory|gate|gate-selftest|fuzz> [options] [--json out.json] [--md out.md]
+const USAGE = `usage: npm run bench -- <snapshot|rest|events|callcenter|switchover|failover|codec|set-programming|directory|ccstats|gate|gate-selftest|fuzz> [options] [--json out.json] [--md out.md]
   snapshot  --points 1000,3000,...   --repeat N   --window N
             --nodes N (OXE nodes; default as few as the 20,000-monitor limit allows)
   rest      --duration S   --connections N
@@ -30,6 +31,7 @@ const USAGE = `usage: npm run bench -- <snapshot|rest|events|callcenter|switchov
   set-programming  --workers 1,2,4,8   --ops N (per phase, default 10000)   --users N (default 2000)
             --inflight N (requests at a time per worker; default 1, the vendor's client thread)
   directory --users N (default 100000)   --samples N (queries per kind, default 200)
+  ccstats   --ops N (calls in the day, default 10000)   --runs N (per kind, default 3)
   gate      --baseline bench/baseline.json   [--update [--runs 3]] (write the baseline: worst of the runs)
             --inject window=1 | slow=snapshot | slow=rest | slow=set-programming
                       (a deliberate regression, to see the gate fail)   --parts rest,snapshot,...
@@ -227,6 +229,22 @@ async function main(): Promise<number> {
         title: "Directory search",
         intro:
           "Search time of the gateway's phone book index against a scan of every entry, per kind of criterion.",
+      });
+      return 0;
+    }
+    case "ccstats": {
+      const { ccStatsBench } = await import("./ccstats/index.js");
+      const { res, charts } = await ccStatsBench({
+        calls: Number(values.ops ?? 10_000),
+        runs: Number(values.runs ?? 3),
+        progress,
+      });
+      emit(res, {
+        ...out,
+        charts,
+        title: "Call-center statistics report",
+        intro:
+          "The statistics report of one day of CCD calls through CallCenterStatistics: JSON, and CSV and XLSX files built in the background. Goal: under 2 s.",
       });
       return 0;
     }

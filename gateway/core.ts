@@ -26,6 +26,7 @@ import {
 import { VoiceMailService } from "./domain/messaging/index.js";
 import { ExternalContacts, PhoneBook } from "./domain/phonebook/index.js";
 import { RoutingManager, type RoutingNode } from "./domain/routing/index.js";
+import { RsiRouter } from "./domain/rsi/index.js";
 import { type Principal, SessionStore } from "./domain/sessions.js";
 import { TelephonyEngine } from "./domain/telephony/index.js";
 import { XmlPrsService } from "./domain/xml-prs/index.js";
@@ -51,6 +52,8 @@ export class GatewayCore {
   readonly agentEvents: AgentEvents;
   /** CCD pilots monitored for the CallCenterPilot service */
   readonly pilotMonitors: PilotMonitors;
+  /** the RSI points this gateway serves (the Rsi service) */
+  readonly rsi: RsiRouter;
   readonly comlog: ComlogBuilder;
   readonly eventSummary: EventSummaryCounters;
   private readonly missedCalls: MissedCallCounter;
@@ -73,6 +76,8 @@ export class GatewayCore {
   private readonly firstReady = new Set<number>();
   /** ms from start until every node was monitored and snapshotted the first time */
   snapshotMs: number | undefined;
+  /** this process's CPU ms (user + system, all threads) over the same span: what the snapshot cost the gateway */
+  snapshotCpuMs: number | undefined;
   /**
    * Why this gateway serves nothing but discovery now, or null when it serves: set by the
    * high-availability pair (a passive or fenced member), read by the HTTP edge on every request.
@@ -95,6 +100,11 @@ export class GatewayCore {
     this.telephony = new TelephonyEngine(this.directory, this.bus);
     this.agentEvents = new AgentEvents(this.directory, this.bus);
     this.pilotMonitors = new PilotMonitors(this.bus);
+    this.rsi = new RsiRouter(
+      this.bus,
+      (n) => this.directory.byPhone(n) !== undefined,
+      (l) => this.log.warn(l),
+    );
     this.sessions = new SessionStore(config.session.ttlSeconds);
     const licenseSource = loadLicenseFile(
       config.licenses.file,
@@ -260,6 +270,8 @@ export class GatewayCore {
         this.firstReady.add(n.nodeId);
         if (this.firstReady.size === this.nodes.size) {
           this.snapshotMs = Math.round(performance.now() - this.linksStartedAt);
+          const cpu = process.cpuUsage(this.linksStartedCpu);
+          this.snapshotCpuMs = Math.round((cpu.user + cpu.system) / 1000);
           const users = [...this.nodes.values()].reduce((s, l) => s + l.status().monitoredUsers, 0);
           this.log.info(
             `snapshot ${users} users in ${this.snapshotMs} ms (${this.nodes.size} node(s), from gateway start)`,
@@ -278,6 +290,7 @@ export class GatewayCore {
       link.on("messageWaiting", (device) => this.deviceSummaryChanged(device));
       link.on("agent", (device, ev) => this.agentEvents.onAgentEvent(device, ev));
       link.on("otherMonitor", (report) => this.pilotMonitors.onReport(n.nodeId, report));
+      this.rsi.attach(n.nodeId, link.csta);
       link.on("ctiDown", () => this.pilotMonitors.forgetNode(n.nodeId));
       link.on("ctiUp", () => void this.pilotMonitors.restore(n.nodeId, link.csta, (l) => this.log.warn(l)));
       link.on("phoneBook", (contacts) => this.phoneBook.externals.set(n.nodeId, contacts));
@@ -321,9 +334,11 @@ export class GatewayCore {
 
   /** when the links were started: the snapshot is timed from here */
   private linksStartedAt = 0;
+  private linksStartedCpu: NodeJS.CpuUsage | undefined;
 
   start(): void {
     this.linksStartedAt = performance.now();
+    this.linksStartedCpu = process.cpuUsage();
     this.sessions.start();
     this.expiryAnnouncer = announceLicenseExpiry(this.licenses, this.bus);
     this.voicemail.start();

@@ -20,9 +20,11 @@ const USAGE = `usage: npm run emulator -- [options]
   --max-links N        CSTA links per node (default 30, the OXE's limit)
   --ring-timeout-ms T  an unanswered call is released after T ms (default 60000)
   --agents F           fraction (0..1) of each node's users who are CCD operators, with
-                       processing groups and pilots 7000+ (default 0: no CCD)
+                       processing groups and pilots 7000+ (default 0: no CCD); the pilots'
+                       calendars (open 08:00-18:00 weekdays) follow the wall clock
   --acd-traffic R      R callers per second to the pilots (patience 30 s), every operator
-                       logged on, ready and answering by itself (needs --agents)
+                       logged on, ready and answering by itself (needs --agents; the
+                       calendars then stay still: the pilots stay open)
   --redundant          every node is a main/standby pair (the standby on ports +5..+8);
                        type "switchover <node> [clean|silent]" on stdin to switch one over
   --quiet              no per-link log lines
@@ -89,6 +91,9 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     cfg.agents = f;
+    // A standalone OXE's CCD keeps time: its pilots' calendars follow the wall clock, except
+    // under generated traffic, which a pilot closing at 18:00 would stop.
+    cfg.ccdCalendarClock = s("acd-traffic") === undefined ? "live" : "manual";
   }
   if (s("acd-traffic") !== undefined) {
     const rate = Number(s("acd-traffic"));

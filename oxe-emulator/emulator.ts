@@ -6,6 +6,8 @@
 
 import { NodeAnalytics } from "./analytics/index.js";
 import { AcdTraffic, type AcdTrafficOptions, Ccd, generateCcd } from "./ccd/index.js";
+import { generateRsiPoints, RsiPoints, rsiOf } from "./ccd/rsi.js";
+import { CcdTicketStore } from "./ccd/stats-tickets.js";
 import { type Directory, generateDirectory } from "./directory/index.js";
 import { HUNT_GROUP_MEMBER_CLASS } from "./mib/index.js";
 import { deskSharingOf } from "./model/desk-sharing.js";
@@ -67,13 +69,28 @@ export interface EmulatorConfig {
    * groups and pilots (see ccd/config.ts). 0 (the default): no CCD.
    */
   agents?: number;
+  /** an RSI point's route session timeout (default 30 s, ccd/rsi.ts) */
+  rsiRouteTimeoutMs?: number;
+  /** an RSI voice guide's length when no duration is asked (default 3 s) */
+  rsiVoiceGuideMs?: number;
   /** the CCD's wrap-up time after a distributed call (default 10 s) */
   ccdWrapUpMs?: number;
+  /** how long a distributed call rings an agent before it is queued again (default 20 s) */
+  ccdRingTimeoutMs?: number;
+  /** calls each processing group's queue holds (default 10) */
+  ccdQueueSize?: number;
+  /**
+   * the CCD's calendar clock: "live" runs with the wall clock, "manual" (the default, for tests)
+   * moves only when set (ccd/calendar.ts)
+   */
+  ccdCalendarClock?: "live" | "manual";
   /**
    * Callers to the pilots at this many calls per second, every operator logged on and ready and
    * answering by itself (see ccd/traffic.ts); needs `agents`.
    */
   acdTraffic?: Partial<AcdTrafficOptions>;
+  /** the CCD statistics tickets' seeded history (ccd/stats-tickets.ts); `now` pins it in tests */
+  ccdStats?: { historyDays?: number; callsPerDay?: number; now?: number };
   log?: (line: string) => void;
 }
 
@@ -282,6 +299,8 @@ export interface Phone {
   hangUp(): void;
   /** the hunting group prefix: log on (true) or off the set's group (refused if it has none) */
   huntingGroupLog(on: boolean): void;
+  /** keys pressed during the active call (DTMF): an RSI point the call waits at hears them */
+  digits(keys: string): void;
 }
 
 export class Emulator {
@@ -322,6 +341,12 @@ export class Emulator {
       answer: () => net.deferEvents(() => net.offHook(device)),
       dial: (n) => net.deferEvents(() => net.dial(device, n)),
       hangUp: () => net.deferEvents(() => net.onHook(device)),
+      digits: (keys) => {
+        if (!/^[0-9*#A-D]{1,64}$/.test(keys)) throw new Error(`"${keys}" are not keys of a set`);
+        const c = device.connections.find((x) => x.state === "connected");
+        if (!c) throw new ModelError("noActiveCall", `device ${device.number} has no active call`);
+        rsiOf(net)?.digits(c.call, keys);
+      },
       huntingGroupLog: (on) => {
         const g = net.huntingGroups.groupOf(number);
         if (!g) throw new ModelError("invalidDeviceState", `${number} is in no hunting group`);
@@ -414,15 +439,32 @@ export async function startEmulator(partial: Partial<EmulatorConfig> = {}): Prom
             agents: config.agents,
             seed: config.seed,
             ...(config.ccdWrapUpMs !== undefined ? { wrapUpMs: config.ccdWrapUpMs } : {}),
+            ...(config.ccdRingTimeoutMs !== undefined ? { ringTimeoutMs: config.ccdRingTimeoutMs } : {}),
+            ...(config.ccdQueueSize !== undefined ? { queueSize: config.ccdQueueSize } : {}),
           }),
+          { calendarClock: config.ccdCalendarClock ?? "manual" },
         )
       : undefined;
+  // RSI points come with the CCD (ccd/rsi.ts); the CSTA servers find them on the network.
+  if (ccd)
+    new RsiPoints(network, generateRsiPoints(directory), {
+      ...(config.rsiRouteTimeoutMs !== undefined ? { routeTimeoutMs: config.rsiRouteTimeoutMs } : {}),
+      ...(config.rsiVoiceGuideMs !== undefined ? { voiceGuideMs: config.rsiVoiceGuideMs } : {}),
+    });
   const nodes: EmulatedNode[] = [];
   try {
     for (let nodeId = 1; nodeId <= config.nodes; nodeId++) {
       const base = config.basePort === 0 ? 0 : config.basePort + (nodeId - 1) * 10;
       const common = { nodeId, host: config.host, login: config.linkLogin, password: config.linkPassword };
       const analytics = new NodeAnalytics({ nodeId, seed: config.seed, directory, network });
+      if (ccd) {
+        analytics.ccdTickets = new CcdTicketStore(ccd.config, {
+          nodeId,
+          seed: config.seed,
+          ...config.ccdStats,
+        });
+        analytics.ccdTickets.attach(ccd);
+      }
       analytics.startLive({
         incidentMeanMs: config.liveIncidentMeanMs,
         publicCallMeanMs: config.livePublicCallMeanMs,

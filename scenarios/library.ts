@@ -57,6 +57,12 @@ export function libraryShard(shard: number): void {
           "record-call",
           "desk-sharing",
           "call-center-pilot",
+          "call-center-calendar",
+          "call-center-overflow",
+          "call-center-wallboard",
+          "call-center-statistics-report",
+          "call-center-scheduled-report",
+          "rsi-ivr",
         ]) {
           expect(files).toContain(`${f}.yaml`);
         }

@@ -18,9 +18,10 @@ import { analyticsService } from "../services/analytics/index.js";
 import { bootstrapService, PRODUCT_VERSION } from "../services/bootstrap/index.js";
 import {
   callCenterAgentService,
-  callCenterManagementNotBuilt,
+  callCenterManagementService,
   callCenterPilotService,
-  callCenterRealtimeNotBuilt,
+  callCenterRealtimeService,
+  callCenterStatisticsService,
 } from "../services/callcenter/index.js";
 import { comlogService } from "../services/comlog/index.js";
 import { O2gError, o2gErrorOf, statusName, unavailable } from "../services/common/errors.js";
@@ -31,6 +32,7 @@ import { messagingService } from "../services/messaging/index.js";
 import { pbxManagementService } from "../services/pbxmanagement/index.js";
 import { phoneSetProgrammingService } from "../services/phonesetprogramming/index.js";
 import { routingService } from "../services/routing/index.js";
+import { rsiService } from "../services/rsi/index.js";
 import { sessionsService } from "../services/sessions/index.js";
 import { subscriptionsService } from "../services/subscriptions/index.js";
 import { telephonyService } from "../services/telephony/index.js";
@@ -189,8 +191,10 @@ export async function buildApp(
   await app.register(directoryService, { prefix: "/api/rest/1.0/directory" });
   await app.register(callCenterAgentService, { prefix: "/api/rest/1.0/acdagent" });
   await app.register(callCenterPilotService, { prefix: "/api/rest/1.0/acdpilotmonitoring" });
-  await app.register(callCenterRealtimeNotBuilt, { prefix: "/api/rest/1.0/acdrealtime" });
-  await app.register(callCenterManagementNotBuilt, { prefix: "/api/rest/1.0/acdmanagement" });
+  await app.register(rsiService, { prefix: "/api/rest/1.0/acdrsi" });
+  await app.register(callCenterRealtimeService, { prefix: "/api/rest/1.0/acdrealtime" });
+  await app.register(callCenterManagementService, { prefix: "/api/rest/1.0/acdmanagement" });
+  await app.register(callCenterStatisticsService, { prefix: "/api/rest/1.0/acdstatistics" });
   for (const extra of extraRoutes) await app.register(extra);
 
   await app.ready();

@@ -54,6 +54,38 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: "call-center statistics: requesters, contexts, scheduled reports",
+    statements: [
+      `CREATE TABLE cc_stats_requester (
+        requester_id text PRIMARY KEY,
+        language text NOT NULL,
+        timezone text NOT NULL,
+        agents text NOT NULL
+      )`,
+      `CREATE TABLE cc_stats_context (
+        context_id text PRIMARY KEY,
+        requester_id text NOT NULL,
+        label text,
+        description text,
+        filter text NOT NULL,
+        created_seq integer NOT NULL
+      )`,
+      "CREATE INDEX cc_stats_context_requester ON cc_stats_context (requester_id)",
+      `CREATE TABLE cc_stats_schedule (
+        context_id text NOT NULL,
+        name text NOT NULL,
+        requester_id text NOT NULL,
+        body text NOT NULL,
+        enabled boolean NOT NULL,
+        state text NOT NULL,
+        last_exec timestamptz,
+        PRIMARY KEY (context_id, name)
+      )`,
+      "CREATE INDEX cc_stats_schedule_context ON cc_stats_schedule (context_id)",
+    ],
+  },
 ];
 
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

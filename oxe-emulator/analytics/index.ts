@@ -2,6 +2,7 @@
  * What a node knows for O2G's analytics service: its incidents and its charging tickets. The
  * node's SSH server reads them out; scenarios raise incidents and write tickets through here.
  */
+import type { CcdTicketStore } from "../ccd/stats-tickets.js";
 import type { Directory } from "../directory/index.js";
 import type { Network } from "../model/index.js";
 import { ChargingStore } from "./charging.js";
@@ -71,6 +72,8 @@ export interface LiveRates {
 export class NodeAnalytics {
   readonly incidents: IncidentLog;
   readonly charging: ChargingStore;
+  /** the node's CCD statistics tickets, when the network has a CCD (set by the emulator) */
+  ccdTickets: CcdTicketStore | undefined;
   private readonly detach: (() => void) | undefined;
 
   constructor(o: NodeAnalyticsOptions) {
@@ -114,5 +117,6 @@ export class NodeAnalytics {
   dispose(): void {
     this.stopLive();
     this.detach?.();
+    this.ccdTickets?.close();
   }
 }

@@ -14,6 +14,7 @@
  * OUT_OF_PG. After logon into a group an operator is in PAUSE (not ready) until it says ready.
  */
 
+import type { CalendarTransition } from "../../protocols/cmip/index.js";
 import { intrude as intrudeCall } from "../model/features.js";
 import type {
   Call,
@@ -25,6 +26,7 @@ import type {
   ModelEvent,
   Network,
 } from "../model/index.js";
+import { type CalendarClockMode, CcdCalendar } from "./calendar.js";
 import type {
   CcdConfig,
   OperatorConfig,
@@ -33,6 +35,7 @@ import type {
   PilotState,
   ProcessingGroupConfig,
 } from "./config.js";
+import { CcdRti } from "./rti.js";
 
 export type MainState = "LOG_ON" | "LOG_OFF";
 export type DynamicState = "READY" | "OUT_OF_PG" | "BUSY" | "WRAPUP" | "PAUSE" | "WITHDRAW";
@@ -102,6 +105,17 @@ export type CcdEvent =
   | { kind: "helpCancelled"; operator: Operator; supervisor: Operator }
   | { kind: "pilotState"; pilot: PilotConfig };
 
+/** A call queued at a pilot or handed to an agent, not ended yet. */
+export interface LiveCcdCall {
+  readonly pilot: string;
+  readonly pg: string;
+  readonly offeredAt: number;
+  readonly queuedAt: number;
+  readonly agent?: string;
+  readonly distributedAt?: number;
+  readonly answeredAt?: number;
+}
+
 export type CallOutcome = "answered" | "abandoned" | "unanswered" | "overflowed" | "refused";
 
 /** What one call offered to a pilot did: one record per offer, when its fate is known. */
@@ -135,6 +149,8 @@ interface Distributed {
   readonly operator: Operator;
   readonly distributedAt: number;
   answeredAt: number | undefined;
+  /** the group's ring timeout: unanswered by then, the call is queued again (requeue) */
+  ringTimer: NodeJS.Timeout | undefined;
 }
 
 interface Group {
@@ -167,10 +183,17 @@ export class Ccd implements CallDistributor {
   private readonly listeners = new Set<(ev: CcdEvent) => void>();
   private readonly recordListeners = new Set<(r: CcdCallRecord) => void>();
   private readonly unsubscribe: () => void;
+  /** calls taken back from an agent who did not answer, on their way to the head of their queue */
+  private readonly requeueing = new Map<Call, QueueEntry>();
+  /** the pilots' calendars and the CCD's clock (calendar.ts) */
+  readonly calendar: CcdCalendar;
+  /** its real-time indicators (RTI), counted from its start */
+  readonly rti: CcdRti;
 
   constructor(
     private readonly network: Network,
     readonly config: CcdConfig,
+    opts: { calendarClock?: CalendarClockMode } = {},
   ) {
     // A processing group's number is dialable too: its operators reach its supervisor there.
     for (const g of config.groups) {
@@ -201,12 +224,21 @@ export class Ccd implements CallDistributor {
     }
     network.setDistributor(this);
     this.unsubscribe = network.on((ev) => this.onModelEvent(ev));
+    this.calendar = new CcdCalendar(
+      config.pilots,
+      (pilot, t) => this.network.deferEvents(() => this.applyTransition(pilot, t)),
+      opts.calendarClock,
+    );
+    this.rti = new CcdRti(this, network);
   }
 
   close(): void {
     this.unsubscribe();
+    this.rti.close();
     this.network.setDistributor(undefined);
     for (const op of this.operators.values()) clearTimeout(op.wrapUpTimer);
+    this.calendar.close();
+    for (const d of this.distributed.values()) clearTimeout(d.ringTimer);
   }
 
   on(listener: (ev: CcdEvent) => void): () => void {
@@ -271,6 +303,29 @@ export class Ccd implements CallDistributor {
   /** Calls waiting in a processing group's queue. */
   queueLength(pg: string): number {
     return this.groups.get(pg)?.queue.length ?? 0;
+  }
+
+  /** The calls in the queues and those handed to agents, as the real-time indicators count them (rti.ts). */
+  liveCalls(): LiveCcdCall[] {
+    const out: LiveCcdCall[] = [];
+    for (const e of this.waiting.values())
+      out.push({
+        pilot: e.pilot.number,
+        pg: e.group.config.number,
+        offeredAt: e.offeredAt,
+        queuedAt: e.queuedAt,
+      });
+    for (const d of this.distributed.values())
+      out.push({
+        pilot: d.entry.pilot.number,
+        pg: d.entry.group.config.number,
+        offeredAt: d.entry.offeredAt,
+        queuedAt: d.entry.queuedAt,
+        agent: d.operator.config.number,
+        distributedAt: d.distributedAt,
+        ...(d.answeredAt !== undefined ? { answeredAt: d.answeredAt } : {}),
+      });
+    return out;
   }
 
   /** The pilot as a transfer target sees it: its state, queue and whether it can take a call. */
@@ -527,6 +582,23 @@ export class Ccd implements CallDistributor {
     this.emit({ kind: "pilotState", pilot: p });
   }
 
+  /**
+   * A calendar transition the clock crossed: `normal` opens the pilot on the transition's rule
+   * (when the pilot has it), `closed` and `forward` close it, forwarding to its Closed_Forward or
+   * not.
+   */
+  applyTransition(number: string, t: CalendarTransition): void {
+    const p = this.pilots.get(number);
+    if (!p) return;
+    if (t.mode === "normal") {
+      if (p.rules.some((r) => r.number === t.ruleNumber)) p.activeRule = t.ruleNumber;
+      this.setPilotState(number, "open");
+      return;
+    }
+    p.forwarding = t.mode === "forward";
+    this.setPilotState(number, "closed");
+  }
+
   // ---- CallDistributor ---------------------------------------------------------------------
 
   offer(call: Call, pilotDevice: Device): DistributionDecision {
@@ -538,8 +610,15 @@ export class Ccd implements CallDistributor {
       return { action: "fail", cause };
     };
     if (!pilot) return { action: "fail", cause: "destNotObtainable" };
+    const back = this.requeueing.get(call);
+    if (back && back.pilot === pilot) {
+      // An agent let it ring out: it goes back to the head of its queue, whatever the pilot's
+      // state or the queue's size now (it was accepted already).
+      this.pending = { call, pilot, group: back.group, skill: back.skill, profile: back.profile, at: now };
+      return { action: "queue", numberQueued: 1 };
+    }
     if (pilot.state === "closed") {
-      if (pilot.closedForward) {
+      if (pilot.closedForward && pilot.forwarding !== false) {
         this.recordEnd(pilot.number, undefined, call, now, "overflowed");
         return { action: "divert", to: pilot.closedForward, cause: "callForwardImmediate" };
       }
@@ -561,16 +640,19 @@ export class Ccd implements CallDistributor {
     const p = this.pending;
     this.pending = undefined;
     if (!p || p.call !== waiting.call) return;
+    const back = this.requeueing.get(waiting.call);
+    this.requeueing.delete(waiting.call);
     const entry: QueueEntry = {
       waiting,
       pilot: p.pilot,
       group: p.group,
       skill: p.skill,
       profile: p.profile,
-      offeredAt: p.at,
-      queuedAt: Date.now(),
+      offeredAt: back?.offeredAt ?? p.at,
+      queuedAt: back?.queuedAt ?? Date.now(),
     };
-    p.group.queue.push(entry);
+    if (back) p.group.queue.unshift(entry);
+    else p.group.queue.push(entry);
     this.waiting.set(waiting.call, entry);
     this.distributeQueue(p.group);
   }
@@ -722,21 +804,54 @@ export class Ccd implements CallDistributor {
     this.waiting.delete(entry.waiting.call);
     if (entry.waiting.call.ended || !entry.waiting.call.connections.includes(entry.waiting)) return true;
     op.call = entry.waiting.call;
-    this.distributed.set(entry.waiting.call, {
+    const d: Distributed = {
       entry,
       operator: op,
       distributedAt: Date.now(),
       answeredAt: undefined,
-    });
+      ringTimer: undefined,
+    };
+    this.distributed.set(entry.waiting.call, d);
     this.setSub(op, "BUSY");
     this.network.distribute(entry.waiting, op.proAcd!);
+    const ring = entry.group.config.ringTimeoutMs;
+    if (ring !== undefined && ring > 0) {
+      d.ringTimer = setTimeout(() => this.network.deferEvents(() => this.requeue(d)), ring);
+      d.ringTimer.unref();
+    }
     return true;
+  }
+
+  /**
+   * The agent let a distributed call ring out: it goes back to the head of its queue (queued at
+   * the pilot again, which pilot monitors see) and the agent to not ready (PAUSE), as a CCD does.
+   */
+  private requeue(d: Distributed): void {
+    d.ringTimer = undefined;
+    const call = d.entry.waiting.call;
+    const op = d.operator;
+    if (this.distributed.get(call) !== d || d.answeredAt !== undefined || call.ended) return;
+    const set = op.proAcd ? this.network.devices.get(op.proAcd) : undefined;
+    const ringing = set?.connections.find((c) => c.call === call && c.state === "alerting");
+    if (!set || !ringing) return;
+    this.distributed.delete(call);
+    if (op.call === call) op.call = undefined;
+    this.requeueing.set(call, d.entry);
+    if (op.main === "LOG_ON" && op.sub === "BUSY") this.setSub(op, "PAUSE");
+    try {
+      this.network.deflect(set, call, d.entry.pilot.number);
+    } finally {
+      this.requeueing.delete(call);
+    }
   }
 
   private onModelEvent(ev: ModelEvent): void {
     if (ev.kind === "established") {
       const d = this.distributed.get(ev.call);
-      if (d && ev.device.number === d.operator.proAcd) d.answeredAt ??= Date.now();
+      if (d && ev.device.number === d.operator.proAcd) {
+        d.answeredAt ??= Date.now();
+        clearTimeout(d.ringTimer);
+      }
       return;
     }
     if (ev.kind !== "connectionCleared") return;
@@ -764,6 +879,7 @@ export class Ccd implements CallDistributor {
     const d = this.distributed.get(ev.call);
     if (!d || ev.device.number !== d.operator.proAcd) return;
     this.distributed.delete(ev.call);
+    clearTimeout(d.ringTimer);
     const op = d.operator;
     const e = d.entry;
     this.record({

@@ -43,6 +43,11 @@ export interface PilotConfig {
   state: PilotState;
   /** where a closed pilot sends its calls; none: the caller hears it is closed (blocked) */
   closedForward?: string;
+  /**
+   * whether a closed pilot forwards to closedForward now: its calendar's last transition said
+   * `forward` (true) or `closed` (false); unset: it forwards whenever it has a closedForward
+   */
+  forwarding?: boolean;
   readonly rules: PilotRule[];
   /** the rule in force */
   activeRule: number;
@@ -63,6 +68,11 @@ export interface ProcessingGroupConfig {
   overflowPilot?: string;
   /** wrap-up time after a distributed call, before the agent is ready again (0: none) */
   wrapUpMs: number;
+  /**
+   * how long a distributed call rings an agent before it goes back to the head of the queue and
+   * the agent to not ready (PAUSE); unset: it rings until the network gives up
+   */
+  ringTimeoutMs?: number;
   readonly withdrawReasons: WithdrawReason[];
 }
 
@@ -98,6 +108,8 @@ export interface CcdOptions {
   agentsPerGroup?: number;
   queueSize?: number;
   wrapUpMs?: number;
+  /** a distributed call's ring time before it is queued again (default 20 s) */
+  ringTimeoutMs?: number;
 }
 
 const SKILLS: readonly SkillDef[] = [
@@ -155,6 +167,7 @@ export function generateCcd(directory: Directory, opts: CcdOptions): CcdConfig {
         queueSize: opts.queueSize ?? 10,
         ...(g < groups ? { overflowPilot: pilotNumber(nodeId, g + 1) } : {}),
         wrapUpMs: opts.wrapUpMs ?? 10_000,
+        ringTimeoutMs: opts.ringTimeoutMs ?? 20_000,
         withdrawReasons: WITHDRAW_REASONS.map((r) => ({ ...r })),
       });
       const skill = SKILLS[(g - 1) % SKILLS.length]!.number;

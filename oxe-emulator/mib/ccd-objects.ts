@@ -9,13 +9,16 @@
  * a group's withdraw reasons "index=label" joined by "|", an operator's processing groups joined
  * by "," (the first is its preferred one) and its skills "number:level:active(1|0)" joined by ",".
  * The classes are hidden from the PBX Management model for now: the call-center services read
- * them; CallCenterManagement (not built) is where O2G changes pilots.
+ * them; CallCenterManagement is where O2G changes pilots (state, calendars).
  */
-import type {
-  CmipValue,
-  SchemaAttribute,
-  SchemaAttributeType,
-  SchemaClass,
+import {
+  CalendarTextError,
+  type CmipValue,
+  encodeCalendar,
+  parseCalendar,
+  type SchemaAttribute,
+  type SchemaAttributeType,
+  type SchemaClass,
 } from "../../protocols/cmip/index.js";
 import type { Ccd, OperatorConfig, PilotConfig, PilotState, ProcessingGroupConfig } from "../ccd/index.js";
 import type { MibObject } from "./objects.js";
@@ -49,6 +52,20 @@ export const CCD_PILOT_CLASS: SchemaClass = {
     a(6, "Waiting_Calls", "integer", { readOnly: true }),
     a(7, "Closed_Forward", "string", { max: 16, pattern: "^[0-9]*$", defaultValue: "" }),
     a(8, "Saturation", "boolean", { readOnly: true, note: "its queue is full" }),
+    // The calendars (protocols/cmip/ccd-calendar.ts has their text form): the CCD applies their
+    // transitions as its clock passes them (ccd/calendar.ts).
+    a(9, "Normal_Calendar", "string", {
+      max: 2048,
+      note: 'per day of the week "monday=HH:MM/rule/mode,..." joined by ";"',
+    }),
+    a(10, "Exception_Calendar", "string", {
+      max: 8192,
+      note: 'per date "YYYYMMDD=HH:MM/rule/mode,..." joined by ";"',
+    }),
+    a(11, "Forwarding", "boolean", {
+      readOnly: true,
+      note: "closed, it forwards to Closed_Forward (its calendar did not say closed)",
+    }),
   ],
   actions: [],
   create: false,
@@ -68,6 +85,11 @@ export const CCD_PROCESSING_GROUP_CLASS: SchemaClass = {
     a(4, "Overflow_Pilot", "string", { readOnly: true, max: 8 }),
     a(5, "Wrap_Up_Time", "integer", { min: 0, max: 3600, note: "seconds" }),
     a(6, "Withdraw_Reasons", "string", { readOnly: true, note: 'reasons "index=label" joined by "|"' }),
+    a(7, "Ring_Timeout", "integer", {
+      min: 0,
+      max: 600,
+      note: "seconds a distributed call rings an agent before it is queued again (0: no limit)",
+    }),
   ],
   actions: [],
   create: false,
@@ -144,12 +166,19 @@ export class CcdPilotObject implements MibObject {
         return p.closedForward ?? "";
       case 8:
         return this.ccd.pilotInfo(p.number).saturation;
+      case 9:
+        return encodeCalendar(this.ccd.calendar.of(p.number)?.normal ?? new Map());
+      case 10:
+        return encodeCalendar(this.ccd.calendar.of(p.number)?.exception ?? new Map());
+      case 11:
+        return p.closedForward !== undefined && p.forwarding !== false;
     }
     return undefined;
   }
 
   write(id: number, v: CmipValue): void {
-    if (id === 3)
+    if (id === 9 || id === 10) this.writeCalendar(id, String(v));
+    else if (id === 3)
       this.ccd.setPilotState(this.pilot.number, STATE_OF[String(v) as (typeof PILOT_STATES)[number]]);
     else if (id === 4) {
       if (!this.pilot.rules.some((r) => r.number === v))
@@ -159,6 +188,29 @@ export class CcdPilotObject implements MibObject {
       if (v === "") delete this.pilot.closedForward;
       else this.pilot.closedForward = String(v);
     }
+  }
+
+  /** A whole calendar replaced: every transition must name one of the pilot's rules. */
+  private writeCalendar(id: 9 | 10, text: string): void {
+    const cal = this.ccd.calendar.of(this.pilot.number);
+    if (!cal) return;
+    let days: ReturnType<typeof parseCalendar>;
+    try {
+      days = parseCalendar(text, id === 9 ? "days" : "dates");
+    } catch (err) {
+      if (err instanceof CalendarTextError) throw invalidValue(id, text, err.message);
+      throw err;
+    }
+    for (const [key, list] of days)
+      for (const t of list)
+        if (!this.pilot.rules.some((r) => r.number === t.ruleNumber))
+          throw invalidValue(
+            id,
+            text,
+            `${key} ${t.time}: pilot ${this.pilot.number} has no rule ${t.ruleNumber}`,
+          );
+    if (id === 9) cal.normal = days;
+    else cal.exception = days;
   }
 }
 
@@ -187,6 +239,8 @@ export class CcdGroupObject implements MibObject {
         return Math.round(g.wrapUpMs / 1000);
       case 6:
         return g.withdrawReasons.map((r) => `${r.index}=${r.label}`).join("|");
+      case 7:
+        return Math.round((g.ringTimeoutMs ?? 0) / 1000);
     }
     return undefined;
   }
@@ -194,6 +248,7 @@ export class CcdGroupObject implements MibObject {
   write(id: number, v: CmipValue): void {
     if (id === 3) this.group.queueSize = Number(v);
     else if (id === 5) this.group.wrapUpMs = Number(v) * 1000;
+    else if (id === 7) this.group.ringTimeoutMs = Number(v) * 1000;
   }
 }
 

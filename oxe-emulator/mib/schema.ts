@@ -14,6 +14,8 @@ import { OBJECT_MODEL_CLASS_ID, OBJECT_MODEL_CLASSES_ATTRIBUTE } from "../../pro
 import { STATION_TYPES } from "../directory/index.js";
 import { HUNT_MODES } from "../model/hunting-groups.js";
 import { CCD_CLASSES } from "./ccd-objects.js";
+import { CCD_RTI_CLASSES } from "./ccd-rti-objects.js";
+import { RSI_POINT_CLASS } from "./rsi-objects.js";
 
 const a = (
   id: number,
@@ -289,6 +291,8 @@ export const CLASSES: readonly SchemaClass[] = [
   HUNT_GROUP_CLASS,
   HUNT_GROUP_MEMBER_CLASS,
   ...CCD_CLASSES,
+  ...CCD_RTI_CLASSES,
+  RSI_POINT_CLASS,
 ];
 
 const BY_ID = new Map(CLASSES.map((c) => [c.id, c]));

@@ -1002,7 +1002,8 @@ export class Network {
   }
 
   private offerToPilot(call: Call, pilot: Device, redirectedFrom: Device | null, hops: number): void {
-    const decision: DistributionDecision = this.distributor?.offer(call, pilot) ?? {
+    const distributor = (pilot.service?.kind === "pilot" && pilot.service.distributor) || this.distributor;
+    const decision: DistributionDecision = distributor?.offer(call, pilot) ?? {
       action: "fail",
       cause: "destNotObtainable",
     };
@@ -1027,7 +1028,7 @@ export class Network {
       cause: "enteringDistribution",
       observers: this.observers(call),
     });
-    this.distributor?.queued(q);
+    distributor?.queued(q);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Subscriber } from "../directory/index.js";
+import type { CallDistributor } from "./network.js";
 
 /** CSTA local connection states, the ones a connection can be in while it exists. */
 export type ConnectionState = "initiated" | "alerting" | "connected" | "hold" | "queued" | "fail";
@@ -60,6 +61,8 @@ export type ServiceBehaviour = VoiceMailBehaviour | DistributionBehaviour;
 /** A CCD pilot: the calls reaching it are handed to the network's call distributor (see setDistributor). */
 export interface DistributionBehaviour {
   kind: "pilot";
+  /** the distributor of this number's calls when not the network's (an RSI point: ccd/rsi.ts) */
+  distributor?: CallDistributor;
 }
 
 export interface VoiceMailBehaviour {

@@ -10,6 +10,7 @@ import {
 } from "./pdus.js";
 
 export * from "./association.js";
+export * from "./ccd-calendar.js";
 export * from "./errors.js";
 export * from "./events.js";
 export * from "./pdus.js";

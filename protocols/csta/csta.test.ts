@@ -258,6 +258,27 @@ describe("every CSTA operation round-trips", () => {
         private: { mainState: "LOG_ON", subState: "BUSY", pgNumber: "6001", proAcdDeviceNumber: "10001" },
       },
     },
+    // The routeing services of the RSI points (routing-services.ts).
+    routeRegister: { arg: { routeingDevice: "4001" }, result: { registerReqId: 3 } },
+    routeRegisterCancel: { arg: { registerReqId: 3 }, result: undefined },
+    routeRequest: {
+      arg: {
+        crossRefId: 12,
+        registerReqId: 3,
+        currentRoute: "4001",
+        callingDevice: "10001",
+        routeingDevice: "4001",
+        routedCall: { callId: "7", deviceId: "4001" },
+        replyTimeout: 30,
+      },
+      result: undefined,
+    },
+    reRoute: { arg: { crossRefId: 12, registerReqId: 3, reason: "busy" }, result: undefined },
+    routeSelect: {
+      arg: { crossRefId: 12, routeSelected: "7001", routeToVoiceMail: true, callingLine: "5555" },
+      result: undefined,
+    },
+    routeEnd: { arg: { crossRefId: 12 }, result: undefined },
   };
 
   for (const [name, op] of Object.entries(CSTA_OPERATIONS.ops) as [

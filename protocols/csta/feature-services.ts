@@ -36,6 +36,7 @@ import {
   writeDeviceId,
   writeNoData,
 } from "./common.js";
+import { parseRsiPrivate, type RsiPrivateRequest } from "./routing-services.js";
 import {
   type EscapeResult,
   escapeResult,
@@ -221,6 +222,7 @@ export type OxePrivateRequest =
   | CcdPrivateRequest
   | DeskSharingRequest
   | IthMicroRequest
+  | RsiPrivateRequest
   | TextMessageRequest;
 
 /** The set's microphone / interphony key is pressed (O2G's ithmicro). */
@@ -281,6 +283,7 @@ function parsePrivateRequest(raw: string): OxePrivateRequest {
   if (o.v === 1 && o.service === "miniMessage") return parseTextMessageRequest(o);
   if (o.v === 1 && o.service === "deskSharing") return parseDeskSharingRequest(o);
   if (o.v === 1 && o.service === "ccd") return parseCcdPrivateRequest(o);
+  if (o.v === 1 && o.service === "rsi") return parseRsiPrivate(o);
   if (o.v === 1 && o.service === "ithMicro" && typeof o.device === "string" && NUMBER.test(o.device))
     return { v: 1, service: "ithMicro", device: o.device };
   const conn = o.connection as Record<string, unknown> | undefined;

@@ -12,6 +12,7 @@ import * as agents from "./agent-services.js";
 import * as callbacks from "./callbacks.js";
 import { cstaEventReport } from "./events.js";
 import * as features from "./feature-services.js";
+import * as routing from "./routing-services.js";
 import * as services from "./services.js";
 
 export * from "./agent-services.js";
@@ -23,6 +24,7 @@ export * from "./enums.js";
 export * from "./errors.js";
 export * from "./events.js";
 export * from "./feature-services.js";
+export * from "./routing-services.js";
 export * from "./services.js";
 export * from "./text-messages.js";
 
@@ -68,5 +70,11 @@ export const CSTA_OPERATIONS = operationTable({
   escape: features.escapeService,
   setAgentState: agents.setAgentState,
   getAgentState: agents.getAgentState,
+  routeRegister: routing.routeRegister,
+  routeRegisterCancel: routing.routeRegisterCancel,
+  routeRequest: routing.routeRequest,
+  reRoute: routing.reRoute,
+  routeSelect: routing.routeSelect,
+  routeEnd: routing.routeEnd,
   cstaEventReport,
 });

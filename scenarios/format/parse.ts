@@ -49,6 +49,7 @@ export function parseScenario(text: string, file = "<scenario>"): Scenario {
       "redundant",
       "agentsPercent",
       "ccdWrapUp",
+      "ccdQueueSize",
     ] as const;
     for (const [k, v] of w.fields(emu.value, "emulator", keys)) {
       if (k === "redundant") scenario.emulator.redundant = w.bool(v.value, "emulator.redundant");
@@ -61,6 +62,8 @@ export function parseScenario(text: string, file = "<scenario>"): Scenario {
       else if (k === "huntNoAnswer")
         scenario.emulator.huntNoAnswerMs = w.duration(v.value, "emulator.huntNoAnswer");
       else if (k === "ccdWrapUp") scenario.emulator.ccdWrapUpMs = w.duration(v.value, "emulator.ccdWrapUp");
+      else if (k === "ccdQueueSize")
+        scenario.emulator.ccdQueueSize = w.int(v.value, "emulator.ccdQueueSize", 0);
       else if (k === "agentsPercent") {
         const pct = w.int(v.value, "emulator.agentsPercent", 0);
         if (pct > 100) w.fail(v.value, "emulator.agentsPercent is a percentage (0..100)");

@@ -42,7 +42,8 @@ export type PhoneAction =
   | "hangUp"
   | "dial"
   | "huntingGroupLogOn"
-  | "huntingGroupLogOff";
+  | "huntingGroupLogOff"
+  | "digits";
 export const PHONE_ACTIONS: readonly PhoneAction[] = [
   "offHook",
   "answer",
@@ -50,6 +51,7 @@ export const PHONE_ACTIONS: readonly PhoneAction[] = [
   "dial",
   "huntingGroupLogOn",
   "huntingGroupLogOff",
+  "digits",
 ];
 
 export interface Expectation {
@@ -82,6 +84,8 @@ export type StepBody =
   | { kind: "dnd"; actor: string; on: boolean }
   /** the emulated CCD's queue of processing group `group` holds `waiting` calls (within timeoutMs) */
   | { kind: "acdQueue"; group: Template; waiting: number; timeoutMs: number }
+  /** the emulated CCD's clock is set to `at` ("YYYY-MM-DD HH:MM", local): calendar transitions crossed act */
+  | { kind: "acdClock"; at: Template }
   | { kind: "phone"; actor: string; action: PhoneAction; number?: Template; set?: string }
   | {
       kind: "recording";
@@ -175,6 +179,8 @@ export interface Scenario {
     agentsPercent?: number;
     /** the CCD's wrap-up time after a distributed call */
     ccdWrapUpMs?: number;
+    /** calls each processing group's queue holds (default 10) */
+    ccdQueueSize?: number;
   };
   gateway: {
     heartbeatMs?: number;

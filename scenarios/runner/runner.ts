@@ -280,6 +280,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     ...(e.redundant ? { redundant: true } : {}),
     ...(e.agentsPercent ? { agents: e.agentsPercent / 100 } : {}),
     ...(e.ccdWrapUpMs !== undefined ? { ccdWrapUpMs: e.ccdWrapUpMs } : {}),
+    ...(e.ccdQueueSize !== undefined ? { ccdQueueSize: e.ccdQueueSize } : {}),
   };
   if (opts.sandbox && scenario.gateway.ha)
     throw new Error(

@@ -32,3 +32,29 @@ export const acdQueue = defineStep({
     }
   },
 });
+
+const CLOCK = /^([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2})$/;
+
+/**
+ * Sets the emulated CCD's clock (manual in scenarios): the pilots' calendar transitions it crosses
+ * going forward act then, as on an OXE whose clock passes them.
+ */
+export const acdClock = defineStep({
+  kinds: ["acdClock"],
+  parse(v: Node, w: ParseContext, kind) {
+    const at = w.template(v);
+    if (typeof at === "string" && !at.includes("${") && !CLOCK.test(at))
+      w.fail(v, 'acdClock is a local time "YYYY-MM-DD HH:MM"');
+    const body: BodyOf<"acdClock"> = { kind, at };
+    return { body, label: `the CCD's clock at ${String(at)}` };
+  },
+  async run(step, ctx) {
+    const ccd = ctx.env.emulator.ccd;
+    if (!ccd) throw new Error("the emulator has no CCD (set emulator.agentsPercent)");
+    const text = ctx.text(step.at, "acdClock");
+    const m = CLOCK.exec(text);
+    if (!m) throw new Error(`acdClock: "${text}" is not a local time YYYY-MM-DD HH:MM`);
+    const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
+    ccd.calendar.setClock(new Date(y, mo - 1, d, h, mi));
+  },
+});

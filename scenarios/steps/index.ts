@@ -4,7 +4,7 @@
  * table), so a new kind is one entry here, not a case in two switches.
  */
 import { answerRelease, call, holdRetrieve, redirectBlindTransfer, transferMerge } from "./calls.js";
-import { acdQueue } from "./ccd.js";
+import { acdClock, acdQueue } from "./ccd.js";
 import { expect, noEvent } from "./events.js";
 import { fault, incident } from "./faults.js";
 import { log, loop, set, wait } from "./flow.js";
@@ -43,6 +43,7 @@ const ENTRIES = [
   killGateway,
   log,
   acdQueue,
+  acdClock,
 ] as const;
 
 // A kind of StepBody without an entry above fails to compile here, naming the kind.

@@ -18,8 +18,8 @@ export const phone = defineStep({
     };
     // The actor at another set than their own: a desk sharing set they are logged on.
     if (f.has("set")) body.set = w.str(f.get("set")!.value, "phone.set");
-    if (action === "dial") {
-      if (!f.has("number")) w.fail(v, "phone dial needs a number");
+    if (action === "dial" || action === "digits") {
+      if (!f.has("number")) w.fail(v, `phone ${action} needs a number`);
       body.number = w.template(f.get("number")!.value);
     }
     return {
@@ -30,6 +30,7 @@ export const phone = defineStep({
   run(step, ctx) {
     const phone = ctx.env.emulator.phone(step.set ?? ctx.actor(step.actor).number);
     if (step.action === "dial") phone.dial(ctx.destination(step.number!));
+    else if (step.action === "digits") phone.digits(ctx.text(step.number, "digits"));
     else if (step.action === "hangUp") phone.hangUp();
     else if (step.action === "huntingGroupLogOn" || step.action === "huntingGroupLogOff")
       phone.huntingGroupLog(step.action === "huntingGroupLogOn");

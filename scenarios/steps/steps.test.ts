@@ -35,6 +35,7 @@ describe("the step table", () => {
       "killGateway",
       "log",
       "acdQueue",
+      "acdClock",
     ]);
     for (const kind of STEP_KINDS) expect(STEPS.get(kind)?.kinds).toContain(kind);
   });

@@ -5,6 +5,29 @@ export {
   setSkillsActive,
   withdrawReasons,
 } from "./agents.js";
+export {
+  editDay,
+  exceptionCalendarJson,
+  normalCalendarJson,
+  PilotCalendars,
+  pilotJson,
+  readCalendars,
+  readPilot,
+  readPilots,
+  setPilotOpen,
+  type TransitionEdit,
+} from "./management.js";
+export {
+  CalendarSchema,
+  DayOfWeekSchema,
+  ExceptionCalendarSchema,
+  type MngtPilotJson,
+  MngtPilotSchema,
+  NormalCalendarSchema,
+  PilotListSchema,
+  type TransitionJson,
+  TransitionSchema,
+} from "./management-schema.js";
 export { markAcdOperators } from "./operators.js";
 export { PilotMonitors } from "./pilot-monitors.js";
 export { pilotInfo, supervisorCallNumber } from "./pilots.js";

@@ -31,7 +31,11 @@ export async function pilotInfo(
   const state = String(a.Pilot_State);
   const saturation = a.Saturation === true;
   const pilotStatus =
-    state === "Open" ? "OPEN" : state === "Closed" && a.Closed_Forward ? "GENERAL_FORWARDING" : "BLOCKED";
+    state === "Open"
+      ? "OPEN"
+      : state === "Closed" && a.Closed_Forward && a.Forwarding !== false
+        ? "GENERAL_FORWARDING"
+        : "BLOCKED";
   return {
     number: pilot,
     saturation,

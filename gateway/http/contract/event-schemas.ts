@@ -4,7 +4,10 @@
  * those this gateway sends (the SDKs' `*Json` event types), others may follow as the services grow.
  */
 import { type TSchema, Type } from "typebox";
+import { RTI_EVENT_FIELDS } from "../../domain/callcenter/realtime-schema.js";
 import { AgentSkillSchema, OperatorStateSchema } from "../../domain/callcenter/schema.js";
+import { AcdStatsProgressFields } from "../../domain/callcenter/stats/schema.js";
+import { RSI_EVENT_FIELDS } from "../../domain/rsi/schema.js";
 import { HuntingGroupStatusSchema } from "../../domain/telephony/hunting-groups.js";
 import { TELEPHONY_EVENT_SCHEMAS } from "../../domain/telephony/schema.js";
 import type { EventPackage } from "../../events/types.js";
@@ -54,7 +57,7 @@ const EVENTS: Record<EventPackage, Record<string, Record<string, TSchema>>> = {
     },
     OnPilotCallRemoved: { pilot: str, releasingDevice: str, newDestination: str, callRef: str, cause: str },
   },
-  rsi: {},
+  rsi: RSI_EVENT_FIELDS,
   system: {
     OnCtiLinkDown: { nodeId: str },
     OnCtiLinkUp: { nodeId: str },
@@ -71,8 +74,9 @@ const EVENTS: Record<EventPackage, Record<string, Record<string, TSchema>>> = {
     OnPbxObjectInstanceModified: { nodeId: str, object: Type.Object({}) },
     OnPbxObjectInstanceDeleted: { nodeId: str, object: Type.Object({}) },
   },
-  rti: {},
-  acdstats: {},
+  rti: RTI_EVENT_FIELDS,
+  // A statistics report file being built (services/callcenter/statistics.ts).
+  acdstats: { OnAcdStatsProgress: AcdStatsProgressFields },
 };
 
 const CHANNEL_INFORMATION = Type.Object(

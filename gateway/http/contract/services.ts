@@ -28,10 +28,22 @@ const TAGS: Record<string, ServiceTag> = {
     name: "CallCenterPilot",
     description: "Monitoring of CCD pilots: their calls as events",
   },
-  acdrealtime: { name: "CallCenterRealtime", description: "Real-time indicators of the CCD (not built yet)" },
+  acdrsi: {
+    name: "Rsi",
+    description: "RSI points: route requests, route select, tones, voice guides, digits",
+  },
+  acdrealtime: {
+    name: "CallCenterRealtime",
+    description: "Real-time indicators of the CCD: agents, pilots, queues, groups (administrators)",
+  },
   acdmanagement: {
     name: "CallCenterManagement",
-    description: "CCD pilots and their calendars (not built yet)",
+    description: "CCD pilots and their calendars, opening and closing them (administrators)",
+  },
+  acdstatistics: {
+    name: "CallCenterStatistics",
+    description:
+      "CCD statistics reports: requesters, contexts, day and range data, files, schedules (administrators)",
   },
 };
 

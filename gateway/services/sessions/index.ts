@@ -53,6 +53,20 @@ export function servicesFor(s: Session, core?: GatewayCore): ServiceEntry[] {
       { serviceName: "AcdAgent", serviceVersion: "1.0", relativeUrl: "/acdagent" },
       { serviceName: "AcdPilotMonitoring", serviceVersion: "1.0", relativeUrl: "/acdpilotmonitoring" },
     );
+  // O2G's CONTACTCENTER_SRV has no license of its own here: the contact center's license opens
+  // the pilots' management to administrators.
+  if (s.principal.admin && has("contactCenterAgent"))
+    list.push({ serviceName: "AcdManagement", serviceVersion: "1.0", relativeUrl: "/acdmanagement" });
+  // The CCD's real-time indicators, for administrators only (the SDK's CallCenterRealtime), under
+  // the same contact center license.
+  if (s.principal.admin && has("contactCenterAgent"))
+    list.push({ serviceName: "AcdRealtime", serviceVersion: "1.0", relativeUrl: "/acdrealtime" });
+  // The CCD's statistics reports (the SDK's CallCenterStatistics, named "acd statistics" in its
+  // service list), for administrators, under the same license.
+  if (s.principal.admin && has("contactCenterAgent"))
+    list.push({ serviceName: "ACD Statistics", serviceVersion: "1.0", relativeUrl: "/acdstatistics" });
+  // RSI points serve applications: administrators (no CONTACTCENTER_RSI license is modelled).
+  if (s.principal.admin) list.push({ serviceName: "AcdRsi", serviceVersion: "1.0", relativeUrl: "/acdrsi" });
   if (s.principal.admin && has("analytics"))
     list.push({ serviceName: "Analytics", serviceVersion: "1.0", relativeUrl: "/analytics" });
   return list;

@@ -18,6 +18,7 @@ import {
   escapeService,
   failure,
   intrudeCall,
+  type RsiPrivateRequest,
   type TextMessageRequest,
 } from "../../../protocols/csta/index.js";
 import type { OperationSpec } from "../../../protocols/rose/index.js";
@@ -36,6 +37,8 @@ export interface FeatureHost {
   textMessages?: (req: TextMessageRequest) => EscapeResult;
   /** the CCD's supervision requests (agent-handlers.ts): undefined when done, else the refusal */
   ccdRequest?: (req: CcdPrivateRequest) => CstaFailure | undefined;
+  /** the RSI points' guides (rsi-handlers.ts): the escape's result, or the refusal */
+  rsiRequest?: (a: A, req: RsiPrivateRequest) => { ok: EscapeResult } | { refused: CstaFailure };
   on<Arg, R>(op: OperationSpec<Arg, R>, handler: (a: A, invokeId: number, arg: Arg) => void): void;
   resolve(c: ConnectionId): { device: Device; call: Call };
   localDevice(id: string | undefined): Device;
@@ -92,6 +95,14 @@ export function registerFeatureHandlers(h: FeatureHost): void {
       const refused = h.ccdRequest ? h.ccdRequest(req) : failure("operation", "serviceNotSupported");
       if (refused) a.link.replyError(id, refused);
       else a.link.reply(id, escapeService, undefined);
+      return;
+    }
+    if (req.service === "rsi") {
+      const out = h.rsiRequest
+        ? h.rsiRequest(a, req)
+        : { refused: failure("operation", "serviceNotSupported") };
+      if ("refused" in out) a.link.replyError(id, out.refused);
+      else a.link.reply(id, escapeService, out.ok);
       return;
     }
     if (req.service === "ithMicro") {

@@ -48,6 +48,7 @@ import {
 } from "../../../protocols/csta/index.js";
 import type { OperationSpec } from "../../../protocols/rose/index.js";
 import type { Ccd } from "../../ccd/index.js";
+import { rsiOf } from "../../ccd/rsi.js";
 import { type Call, type Device, ModelError, type ModelEvent, type Network } from "../../model/index.js";
 import { type Association, RoseNodeServer, type RoseServerOptions } from "../common/rose-server.js";
 import { agentEventFor, answerCcdRequest, registerAgentHandlers } from "./agent-handlers.js";
@@ -56,6 +57,7 @@ import { answerTextMessage, registerCallbackHandlers } from "./callback-handlers
 import { FAILURE_FOR } from "./errors.js";
 import { registerFeatureHandlers } from "./feature-handlers.js";
 import { type Monitor, MonitorRegistry } from "./monitors.js";
+import { registerRsiHandlers } from "./rsi-handlers.js";
 import { FORWARD_TYPES, translateEvent } from "./translate.js";
 
 export interface CstaServerOptions extends Omit<RoseServerOptions, "protocol"> {
@@ -203,8 +205,16 @@ export class CstaNodeServer extends RoseNodeServer<CstaFailure> {
 
   private registerHandlers(): void {
     const net = this.net;
+    // The network's RSI points (ccd/rsi.ts), when it has any: routeing services and guides.
+    const rsi = registerRsiHandlers({
+      rsi: rsiOf(net),
+      nodeId: this.cstaOptions.nodeId,
+      on: (op, handler) => this.on(op, handler),
+      callId: (call) => net.callId(call, this.cstaOptions.nodeId),
+    });
     const host = {
       net,
+      rsiRequest: rsi.escape,
       textMessages: (req: TextMessageRequest) => answerTextMessage(net, req, (n) => this.localDevice(n)),
       ccdRequest: (req: CcdPrivateRequest) => answerCcdRequest(this.cstaOptions.ccd, req),
       on: <Arg, R>(op: OperationSpec<Arg, R>, handler: (a: CstaAssociation, id: number, arg: Arg) => void) =>
@@ -347,6 +357,8 @@ export class CstaNodeServer extends RoseNodeServer<CstaFailure> {
       if (net.connection(device, call).state !== "connected") {
         throw new ModelError("invalidConnectionState", "digits can only be sent on an active call");
       }
+      // A caller waiting at an RSI point: the point hears them (its digit collection).
+      rsiOf(net)?.digits(call, arg.digits);
       a.link.reply(id, generateDigits, undefined);
     });
     this.on(setDoNotDisturb, (a, id, arg) => {

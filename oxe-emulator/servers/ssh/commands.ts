@@ -53,6 +53,18 @@
  *   two decimals; node: the node that wrote it; trunkGroup: empty inside the node;
  *   costCenter; internalFacilities/externalFacilities: comma-separated O2G facility names.
  *
+ * ccdfiles [-f FROM] [-t TO]
+ *   CCD statistics files whose day overlaps the range (same columns as taxfiles), one per UTC
+ *   day, `CCDSTA_<YYYYMMDD>.txt`, holding the tickets of calls offered to the node's pilots that day.
+ *
+ * ccddump [-f FROM] [-t TO] [FILE...]
+ *   CCD statistics tickets, file by file (each after its `#FILE` line), of the named files or of
+ *   every file of the range; -f/-t keep calls offered in the range. Ours (ccd/stats-tickets.ts):
+ *   #seq|kind|offered|pilot|pilotName|pg|caller|agent|outcome|waitMs|ringMs|talkMs|wrapupMs|ref
+ *   kind: call (written when the call's fate is known) or wrapup (when its agent's wrap-up ends;
+ *   ref: the call's seq); offered: ISO 8601 UTC with milliseconds; outcome: answered, abandoned
+ *   (in queue), unanswered (rang an agent, not answered), overflowed, refused; durations in ms.
+ *
  * help [COMMAND]   the commands, or one command's usage
  * exit | quit | logout   close a shell session
  */
@@ -69,6 +81,7 @@ import {
   rangeOf,
   startOfHour,
 } from "../../analytics/index.js";
+import { CCD_TICKET_HEADER, type CcdTicket, formatCcdTicket } from "../../ccd/stats-tickets.js";
 
 /** Where a command writes: a line at a time, waiting when the peer is slow. */
 export interface CommandOutput {
@@ -329,6 +342,66 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map<string, Comman
           n++;
         }
         if (!ctx.signal.aborted) await ctx.out.line(`#END ${n}`);
+        return EXIT_OK;
+      },
+    },
+  ],
+  // CCD statistics tickets (ours: see ccd/stats-tickets.ts for the fields).
+  [
+    "ccdfiles",
+    {
+      usage: "ccdfiles [-f FROM] [-t TO]",
+      summary: "list the CCD statistics files (one per UTC day) of a date range",
+      async run(args, ctx) {
+        const { values } = parse(args, DATE_OPTIONS);
+        const range = rangeOf(
+          dateArg("-f", values.from as string | undefined),
+          dateArg("-t", values.to as string | undefined),
+        );
+        const files = ctx.analytics.ccdTickets?.files(range.from, range.to) ?? [];
+        await ctx.out.line(FILE_HEADER);
+        for (const f of files) {
+          await ctx.out.line(
+            `${f.name}|${isoSeconds(f.start)}|${isoSeconds(f.end)}|${f.tickets}|${f.open ? "open" : "closed"}`,
+          );
+        }
+        await ctx.out.line(`#END ${files.length}`);
+        return EXIT_OK;
+      },
+    },
+  ],
+  [
+    "ccddump",
+    {
+      usage: "ccddump [-f FROM] [-t TO] [FILE...]",
+      summary: "dump the CCD statistics tickets of named files, or of calls offered in a range",
+      async run(args, ctx) {
+        const { values, positionals } = parse(args, DATE_OPTIONS, true);
+        const range = rangeOf(
+          dateArg("-f", values.from as string | undefined),
+          dateArg("-t", values.to as string | undefined),
+        );
+        const store = ctx.analytics.ccdTickets;
+        const missing = positionals.filter((name) => !store?.ticketsOfFile(name));
+        if (missing.length) {
+          ctx.out.error(`ccddump: no such file: ${missing.join(" ")}`);
+          return EXIT_NOT_FOUND;
+        }
+        const blocks: [string, Iterable<CcdTicket>][] = positionals.length
+          ? positionals.map((name) => [name, store!.ticketsOfFile(name)!])
+          : (store?.files(range.from, range.to) ?? []).map((f) => [f.name, store!.ticketsOfFile(f.name)!]);
+        await ctx.out.line(CCD_TICKET_HEADER);
+        let n = 0;
+        for (const [name, tickets] of blocks) {
+          await ctx.out.line(`#FILE ${name}`);
+          for (const t of tickets) {
+            if (ctx.signal.aborted) return EXIT_OK;
+            if (t.offeredAt < range.from || t.offeredAt >= range.to) continue;
+            await ctx.out.line(formatCcdTicket(t));
+            n++;
+          }
+        }
+        await ctx.out.line(`#END ${n}`);
         return EXIT_OK;
       },
     },

@@ -113,7 +113,15 @@ describe("maintenance commands", () => {
     expect((await direct(a, "rm -rf /")).status).toBe(EXIT_UNKNOWN);
     expect((await direct(a, 'incvisu "-n')).status).toBe(EXIT_USAGE);
     const help = await direct(a, "help");
-    expect(help.out.map((l) => l.split(" ")[0])).toEqual(["incvisu", "taxfiles", "taxdump", "help", "exit"]);
+    expect(help.out.map((l) => l.split(" ")[0])).toEqual([
+      "incvisu",
+      "taxfiles",
+      "taxdump",
+      "ccdfiles",
+      "ccddump",
+      "help",
+      "exit",
+    ]);
     expect((await direct(a, "")).status).toBe(0);
   });
 
@@ -123,6 +131,8 @@ describe("maintenance commands", () => {
         "incvisu",
         "taxfiles",
         "taxdump",
+        "ccdfiles",
+        "ccddump",
         "help",
         "-n",
         "-f",

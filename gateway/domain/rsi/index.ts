@@ -1,0 +1,2 @@
+export { RsiRouter } from "./router.js";
+export * from "./schema.js";
