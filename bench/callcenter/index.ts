@@ -19,7 +19,7 @@ import type { Call } from "../../oxe-emulator/index.js";
 import { startEmulator } from "../../oxe-emulator/index.js";
 import { O2gClient } from "../../scenarios/o2g-client/index.js";
 import { type BenchResult, lineChart, type Row, result } from "../report/index.js";
-import { spawnGateway } from "../support/processes.js";
+import { readyOf, spawnGateway } from "../support/processes.js";
 
 export interface CallCenterOptions {
   /** callers per second, over all pilots */
@@ -69,15 +69,7 @@ export async function measureCallCenter(opts: CallCenterOptions): Promise<CallCe
   const ccd = emu.ccd;
   if (!ccd) throw new Error("the emulator has no CCD");
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "o2g-callcenter-"));
-  const ready = {
-    users,
-    startMs: 0,
-    rssMB: 0,
-    login: emu.config.linkLogin,
-    password: emu.config.linkPassword,
-    nodes: emu.nodes.map((n) => ({ nodeId: n.nodeId, csta: n.cstaEndpoint, cmip: n.cmipEndpoint })),
-  };
-  const gw = await spawnGateway(ready, { dataDir });
+  const gw = await spawnGateway(readyOf(emu), { dataDir });
   try {
     const ca = readFileSync(gw.ready.caFile, "utf8");
     const admin = await O2gClient.login({

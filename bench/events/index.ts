@@ -10,7 +10,7 @@ import path from "node:path";
 import { startEmulator } from "../../oxe-emulator/index.js";
 import { O2gClient } from "../../scenarios/o2g-client/index.js";
 import { type BenchResult, lineChart, type Row, result } from "../report/index.js";
-import { spawnGateway } from "../support/processes.js";
+import { readyOf, spawnGateway } from "../support/processes.js";
 
 export interface EventsOptions {
   rates: number[];
@@ -47,15 +47,7 @@ export async function measureEvents(
     network: { ringTimeoutMs: 60_000 },
   });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "o2g-events-"));
-  const ready = {
-    users,
-    startMs: 0,
-    rssMB: 0,
-    login: emu.config.linkLogin,
-    password: emu.config.linkPassword,
-    nodes: emu.nodes.map((n) => ({ nodeId: n.nodeId, csta: n.cstaEndpoint, cmip: n.cmipEndpoint })),
-  };
-  const gw = await spawnGateway(ready, { dataDir });
+  const gw = await spawnGateway(readyOf(emu), { dataDir });
   try {
     const ca = readFileSync(gw.ready.caFile, "utf8");
     const admin = await O2gClient.login({

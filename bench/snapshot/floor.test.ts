@@ -1,20 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { generateDirectory } from "../../oxe-emulator/directory/generate.js";
 import { type Emulator, startEmulator } from "../../oxe-emulator/emulator.js";
-import type { EmulatorReady } from "../support/processes.js";
+import { readyOf } from "../support/processes.js";
 import { devicesByNode, measureSnapshotFloor } from "./floor.js";
 
 /** What the emulator's CLI prints as READY, from an emulator started in this process. */
-function readyOf(emu: Emulator, password = emu.config.linkPassword): EmulatorReady {
-  return {
-    users: emu.directory.subscribers.length,
-    startMs: 0,
-    rssMB: 0,
-    login: emu.config.linkLogin,
-    password,
-    nodes: emu.nodes.map((n) => ({ nodeId: n.nodeId, csta: n.cstaEndpoint, cmip: n.cmipEndpoint })),
-  };
-}
 
 let emu: Emulator | undefined;
 afterEach(async () => {

@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import type { Emulator } from "../../oxe-emulator/index.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -100,6 +101,18 @@ export function spawnEmulator(
     "--ready-json",
     ...extra,
   ]);
+}
+
+/** An emulator running in this process, described as a spawned one's READY line would be. */
+export function readyOf(emu: Emulator, password = emu.config.linkPassword): EmulatorReady {
+  return {
+    users: emu.directory.subscribers.length,
+    startMs: 0,
+    rssMB: 0,
+    login: emu.config.linkLogin,
+    password,
+    nodes: emu.nodes.map((n) => ({ nodeId: n.nodeId, csta: n.cstaEndpoint, cmip: n.cmipEndpoint })),
+  };
 }
 
 export interface GatewayReady {

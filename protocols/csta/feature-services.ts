@@ -21,7 +21,7 @@
  * below, versioned by its `v` member. The OXE's own private encoding is not public; a JSON
  * object keeps the escape readable in a trace and each request's fields typed at both ends.
  */
-import { type BerReader, type BerWriter, ctx, ctxC, U } from "../ber/index.js";
+import { type BerReader, type BerWriter, ctx, U } from "../ber/index.js";
 import { defineOperation } from "../rose/index.js";
 import { type CcdPrivateRequest, parseCcdPrivateRequest } from "./ccd-private.js";
 import {
@@ -36,6 +36,7 @@ import {
   writeDeviceId,
   writeNoData,
 } from "./common.js";
+import { readPrivateExtension, writePrivateExtension } from "./private-extension.js";
 import { parseRsiPrivate, type RsiPrivateRequest } from "./routing-services.js";
 import {
   type EscapeResult,
@@ -45,41 +46,6 @@ import {
 } from "./text-messages.js";
 
 const noData = { encodeResult: writeNoData, decodeResult: readNoData } as const;
-
-/** extensions CSTACommonArguments { privateData [1] { string: our JSON } } */
-function writePrivateExtension(w: BerWriter, o: Record<string, unknown>): void {
-  w.begin(Tags.commonArguments)
-    .begin(ctxC(1))
-    .octets(Buffer.from(JSON.stringify(o), "utf8"))
-    .end()
-    .end();
-}
-
-function readPrivateExtension(r: BerReader): Record<string, unknown> | undefined {
-  let out: Record<string, unknown> | undefined;
-  r.enter(Tags.commonArguments);
-  while (!r.atEnd()) {
-    if (!r.isNext(ctxC(1))) {
-      r.skip();
-      continue;
-    }
-    r.enter(ctxC(1));
-    while (!r.atEnd()) {
-      if (!r.isNext(U.OCTET_STRING)) {
-        r.skip();
-        continue;
-      }
-      try {
-        out = JSON.parse(Buffer.from(r.octets()).toString("utf8")) as Record<string, unknown>;
-      } catch {
-        // another implementation's private data: not ours, ignored as ECMA-269 says
-      }
-    }
-    r.leave();
-  }
-  r.leave();
-  return out;
-}
 
 export interface DirectedPickupCallArgument {
   /** the ringing connection of the device the call is taken from */

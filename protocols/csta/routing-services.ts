@@ -53,6 +53,7 @@ import {
   writeNoData,
   writePartyId,
 } from "./common.js";
+import { readPrivateExtension, writePrivateExtension } from "./private-extension.js";
 
 export const RouteTags = {
   crossRefId: app(24),
@@ -72,41 +73,6 @@ function readId(r: BerReader, t: number): number {
   let n = 0;
   for (const x of b) n = n * 256 + x;
   return n;
-}
-
-/** extensions CSTACommonArguments { privateData [1] { string: our JSON } } */
-function writePrivate(w: BerWriter, o: Record<string, unknown>): void {
-  w.begin(Tags.commonArguments)
-    .begin(ctxC(1))
-    .octets(Buffer.from(JSON.stringify(o), "utf8"))
-    .end()
-    .end();
-}
-
-function readPrivate(r: BerReader): Record<string, unknown> | undefined {
-  let out: Record<string, unknown> | undefined;
-  r.enter(Tags.commonArguments);
-  while (!r.atEnd()) {
-    if (!r.isNext(ctxC(1))) {
-      r.skip();
-      continue;
-    }
-    r.enter(ctxC(1));
-    while (!r.atEnd()) {
-      if (!r.isNext(U.OCTET_STRING)) {
-        r.skip();
-        continue;
-      }
-      try {
-        out = JSON.parse(Buffer.from(r.octets()).toString("utf8")) as Record<string, unknown>;
-      } catch {
-        // another implementation's private data: ignored
-      }
-    }
-    r.leave();
-  }
-  r.leave();
-  return out;
 }
 
 const noData = { encodeResult: writeNoData, decodeResult: readNoData } as const;
@@ -239,7 +205,7 @@ export const reRoute = defineOperation<ReRouteArgument, undefined>({
     w.begin(U.SEQUENCE);
     writeId(w, a.crossRefId, RouteTags.crossRefId);
     if (a.registerReqId !== undefined) writeId(w, a.registerReqId, ctx(0));
-    if (a.reason) writePrivate(w, { v: 1, reason: a.reason });
+    if (a.reason) writePrivateExtension(w, { v: 1, reason: a.reason });
     w.end();
   },
   decodeArgument(r) {
@@ -251,7 +217,7 @@ export const reRoute = defineOperation<ReRouteArgument, undefined>({
         r.skip();
         continue;
       }
-      const p = readPrivate(r);
+      const p = readPrivateExtension(r);
       if (p?.v === 1 && (p.reason === "busy" || p.reason === "notObtainable")) a.reason = p.reason;
     }
     r.leave();
@@ -284,7 +250,7 @@ export const routeSelect = defineOperation<RouteSelectArgument, undefined>({
     w.end();
     if (a.correlatorData) w.octets(a.correlatorData, ctx(5));
     if (a.routeToVoiceMail || a.callingLine !== undefined)
-      writePrivate(w, {
+      writePrivateExtension(w, {
         v: 1,
         ...(a.routeToVoiceMail ? { routeToVoiceMail: true } : {}),
         ...(a.callingLine !== undefined ? { callingLine: a.callingLine } : {}),
@@ -302,7 +268,7 @@ export const routeSelect = defineOperation<RouteSelectArgument, undefined>({
       const t = r.peekTag();
       if (t === ctx(5)) a.correlatorData = Uint8Array.from(r.octets(t));
       else if (t === Tags.commonArguments) {
-        const p = readPrivate(r);
+        const p = readPrivateExtension(r);
         if (p?.v === 1 && p.routeToVoiceMail === true) a.routeToVoiceMail = true;
         if (p?.v === 1 && typeof p.callingLine === "string" && NUMBER.test(p.callingLine))
           a.callingLine = p.callingLine;
