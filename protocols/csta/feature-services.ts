@@ -21,7 +21,7 @@
  * below, versioned by its `v` member. The OXE's own private encoding is not public; a JSON
  * object keeps the escape readable in a trace and each request's fields typed at both ends.
  */
-import { type BerReader, type BerWriter, ctx, U } from "../ber/index.js";
+import { BerError, type BerReader, type BerWriter, ctx, U } from "../ber/index.js";
 import { defineOperation } from "../rose/index.js";
 import { type CcdPrivateRequest, parseCcdPrivateRequest } from "./ccd-private.js";
 import {
@@ -232,10 +232,16 @@ export const escapeService = defineOperation<EscapeArgument, EscapeResult>({
     r.enter();
     // escapeRegisterID and security come first when present: skip to the private data.
     while (!r.atEnd() && !r.isNext(U.OCTET_STRING)) r.skip();
+    const at = r.offset;
     const raw = Buffer.from(r.octets()).toString("utf8");
     skipRest(r);
     r.leave();
-    return { privateData: parsePrivateRequest(raw) };
+    try {
+      return { privateData: parsePrivateRequest(raw) };
+    } catch (err) {
+      // Not JSON, or no request of ours: a malformed argument like any other (the decoders' contract).
+      throw new BerError("badValue", `escape private data: ${(err as Error).message}`, at);
+    }
   },
   // noData, or a private answer (text-messages.ts)
   ...escapeResult,
