@@ -3,6 +3,10 @@
  * and the gateway in front of it, linked over real TCP (CSTA and CMIP), the REST API on HTTPS
  * (and plain HTTP for curl), the web console at /console with its emulator control API.
  * Prints how to reach it. `--demo-traffic`: calls between random users, for the console to show.
+ * A twentieth of the users are CCD operators (SANDBOX_AGENTS, 0 for none), so the call-center
+ * services, RSI and statistics have agents, pilots and a history out of the box;
+ * `--acd-traffic [R]`: R callers a second (default 0.5) to the pilots, every operator logged on
+ * and answering by itself, for the wallboard and the real-time indicators.
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -33,6 +37,14 @@ async function main(): Promise<void> {
   const users = Number(process.env.SANDBOX_USERS ?? 1000);
   const nodes = Number(process.env.SANDBOX_NODES ?? 1);
   const demoTraffic = process.argv.includes("--demo-traffic");
+  const agents = Number(process.env.SANDBOX_AGENTS ?? 0.05);
+  const acdAt = process.argv.indexOf("--acd-traffic");
+  const acdRate =
+    acdAt < 0 ? 0 : Number(/^[\d.]+$/.test(process.argv[acdAt + 1] ?? "") ? process.argv[acdAt + 1] : 0.5);
+  if (!(agents >= 0 && agents <= 1))
+    throw new Error(`SANDBOX_AGENTS must be a fraction between 0 and 1, not ${agents}`);
+  if (acdAt >= 0 && (!(acdRate > 0) || agents === 0))
+    throw new Error("--acd-traffic needs a rate above 0 and CCD operators (SANDBOX_AGENTS above 0)");
   // --ha: a second gateway on the next ports, the pair over DATABASE_URL (see sandboxPair below).
   const ha = process.argv.includes("--ha");
   const log = pino({
@@ -47,6 +59,11 @@ async function main(): Promise<void> {
     basePort: Number(process.env.SANDBOX_OXE_PORT ?? 2555),
     // Main/standby pairs, so the console's switchover button has a standby to go to.
     redundant: true,
+    agents,
+    // The pilots' calendars are kept and editable, applied only when the clock is set: a demo at
+    // night does not find every pilot closed by the seeded working week.
+    ccdCalendarClock: "manual",
+    ...(acdRate > 0 ? { acdTraffic: { ratePerSec: acdRate } } : {}),
     log: (line) => log.info(`[oxe] ${line}`),
   });
   const config = loadGatewayConfig({
