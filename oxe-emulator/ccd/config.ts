@@ -132,7 +132,7 @@ export const pilotNumber = (nodeId: number, i: number): string => String(7000 + 
 export const groupNumber = (nodeId: number, i: number): string => String(7500 + 25 * (nodeId - 1) + i);
 
 /** mulberry32: a small deterministic generator, enough to pick operators and skills. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -12,7 +12,7 @@
  * seed, `now` and configuration always give the same tickets; nothing of today is invented.
  */
 import type { CallOutcome, Ccd, CcdCallRecord } from "./ccd.js";
-import type { CcdConfig } from "./config.js";
+import { type CcdConfig, prng } from "./config.js";
 
 export const DAY_MS = 86_400_000;
 
@@ -80,18 +80,6 @@ export function parseCcdFileName(name: string): number | undefined {
   if (!m) return undefined;
   const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   return ccdFileName(t) === name ? t : undefined;
-}
-
-/** mulberry32, as config.ts: small and deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type NewTicket = Omit<CcdTicket, "seq">;

@@ -8,6 +8,7 @@
  */
 import type { Call, Network } from "../model/index.js";
 import type { Ccd } from "./ccd.js";
+import { prng } from "./config.js";
 
 export interface AcdTrafficOptions {
   /** calls per second, over all pilots */
@@ -48,14 +49,7 @@ export class AcdTraffic {
     options: Partial<AcdTrafficOptions> = {},
   ) {
     this.options = { ...DEFAULT_ACD_TRAFFIC, ...options };
-    let a = this.options.seed >>> 0;
-    this.rnd = () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    this.rnd = prng(this.options.seed);
     this.pilots = ccd.config.pilots.map((p) => p.number);
     this.callers = [...network.devices.values()]
       .filter((d) => !d.service && !ccd.operators.has(d.number))
