@@ -160,6 +160,18 @@ interface Group {
   readonly members: Set<Operator>;
 }
 
+function liveOf(d: Distributed): LiveCcdCall {
+  return {
+    pilot: d.entry.pilot.number,
+    pg: d.entry.group.config.number,
+    offeredAt: d.entry.offeredAt,
+    queuedAt: d.entry.queuedAt,
+    agent: d.operator.config.number,
+    distributedAt: d.distributedAt,
+    ...(d.answeredAt !== undefined ? { answeredAt: d.answeredAt } : {}),
+  };
+}
+
 export class Ccd implements CallDistributor {
   readonly operators = new Map<string, Operator>();
   private readonly byLogin = new Map<string, Operator>();
@@ -315,17 +327,14 @@ export class Ccd implements CallDistributor {
         offeredAt: e.offeredAt,
         queuedAt: e.queuedAt,
       });
-    for (const d of this.distributed.values())
-      out.push({
-        pilot: d.entry.pilot.number,
-        pg: d.entry.group.config.number,
-        offeredAt: d.entry.offeredAt,
-        queuedAt: d.entry.queuedAt,
-        agent: d.operator.config.number,
-        distributedAt: d.distributedAt,
-        ...(d.answeredAt !== undefined ? { answeredAt: d.answeredAt } : {}),
-      });
+    for (const d of this.distributed.values()) out.push(liveOf(d));
     return out;
+  }
+
+  /** The distributed call `call` is, as liveCalls shows it; undefined for any other call. */
+  distributedCall(call: Call): LiveCcdCall | undefined {
+    const d = this.distributed.get(call);
+    return d && liveOf(d);
   }
 
   /** The pilot as a transfer target sees it: its state, queue and whether it can take a call. */

@@ -112,8 +112,11 @@ export class CcdRti {
       c.withdrawnSince = undefined;
     }
     if (op.sub === "BUSY" && op.call) {
-      const live = this.ccd.liveCalls().find((l) => l.agent === op.config.number);
-      if (live) this.dequeued.push({ pg: live.pg, at: now, waitedMs: now - live.queuedAt });
+      const live = this.ccd.distributedCall(op.call);
+      if (live) {
+        this.dequeued.push({ pg: live.pg, at: now, waitedMs: now - live.queuedAt });
+        if (now - this.dequeued[0]!.at > OBSERVATION_MS + 60_000) this.prune(now);
+      }
     }
     const service = serviceStateOf(op);
     if (service !== c.serviceState) {
@@ -125,6 +128,8 @@ export class CcdRti {
 
   private onRecord(r: CcdCallRecord): void {
     this.records.push(r);
+    // Bounded whether or not anybody reads the indicators: a minute past the window at most.
+    if (r.endedAt - this.records[0]!.endedAt > OBSERVATION_MS + 60_000) this.prune(r.endedAt);
     if (r.agent === undefined) return;
     const c = this.agents.get(r.agent);
     if (!c) return;

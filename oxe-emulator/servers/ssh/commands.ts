@@ -201,6 +201,27 @@ const DATE_OPTIONS = {
   to: { type: "string", short: "t" },
 } as const;
 
+/** The -f/-t range of a command's parsed options (open ends when absent). */
+function dateRange(values: { from?: string | boolean; to?: string | boolean }) {
+  return rangeOf(
+    dateArg("-f", values.from as string | undefined),
+    dateArg("-t", values.to as string | undefined),
+  );
+}
+
+/** A file list (taxfiles, ccdfiles): the header, a line per file, the count. */
+async function listFiles(
+  ctx: { out: { line(s: string): Promise<void> | void } },
+  files: readonly { name: string; start: number; end: number; tickets: number; open: boolean }[],
+): Promise<void> {
+  await ctx.out.line(FILE_HEADER);
+  for (const f of files)
+    await ctx.out.line(
+      `${f.name}|${isoSeconds(f.start)}|${isoSeconds(f.end)}|${f.tickets}|${f.open ? "open" : "closed"}`,
+    );
+  await ctx.out.line(`#END ${files.length}`);
+}
+
 /** Resolve when the signal aborts. */
 function aborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
@@ -224,10 +245,7 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map<string, Comman
         const sev = countArg("-s", values.severity as string | undefined);
         if (sev !== undefined && (sev < 1 || sev > 5))
           throw new UsageError("-s takes a severity from 1 to 5");
-        const range = rangeOf(
-          dateArg("-f", values.from as string | undefined),
-          dateArg("-t", values.to as string | undefined),
-        );
+        const range = dateRange(values);
         const log = ctx.analytics.incidents;
         // Subscribe before reading the list, so nothing raised in between is lost.
         const pending: Incident[] = [];
@@ -278,18 +296,8 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map<string, Comman
       summary: "list the charging files of a date range",
       async run(args, ctx) {
         const { values } = parse(args, DATE_OPTIONS);
-        const range = rangeOf(
-          dateArg("-f", values.from as string | undefined),
-          dateArg("-t", values.to as string | undefined),
-        );
-        const files = ctx.analytics.charging.files(range);
-        await ctx.out.line(FILE_HEADER);
-        for (const f of files) {
-          await ctx.out.line(
-            `${f.name}|${isoSeconds(f.start)}|${isoSeconds(f.end)}|${f.tickets}|${f.open ? "open" : "closed"}`,
-          );
-        }
-        await ctx.out.line(`#END ${files.length}`);
+        const range = dateRange(values);
+        await listFiles(ctx, ctx.analytics.charging.files(range));
         return EXIT_OK;
       },
     },
@@ -306,10 +314,7 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map<string, Comman
           true,
         );
         const top = countArg("-n", values.top as string | undefined) ?? Number.POSITIVE_INFINITY;
-        const range = rangeOf(
-          dateArg("-f", values.from as string | undefined),
-          dateArg("-t", values.to as string | undefined),
-        );
+        const range = dateRange(values);
         const store = ctx.analytics.charging;
         let source: Iterable<ChargingTicket>;
         if (positionals.length) {
@@ -354,18 +359,8 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map<string, Comman
       summary: "list the CCD statistics files (one per UTC day) of a date range",
       async run(args, ctx) {
         const { values } = parse(args, DATE_OPTIONS);
-        const range = rangeOf(
-          dateArg("-f", values.from as string | undefined),
-          dateArg("-t", values.to as string | undefined),
-        );
-        const files = ctx.analytics.ccdTickets?.files(range.from, range.to) ?? [];
-        await ctx.out.line(FILE_HEADER);
-        for (const f of files) {
-          await ctx.out.line(
-            `${f.name}|${isoSeconds(f.start)}|${isoSeconds(f.end)}|${f.tickets}|${f.open ? "open" : "closed"}`,
-          );
-        }
-        await ctx.out.line(`#END ${files.length}`);
+        const range = dateRange(values);
+        await listFiles(ctx, ctx.analytics.ccdTickets?.files(range.from, range.to) ?? []);
         return EXIT_OK;
       },
     },
@@ -377,10 +372,7 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map<string, Comman
       summary: "dump the CCD statistics tickets of named files, or of calls offered in a range",
       async run(args, ctx) {
         const { values, positionals } = parse(args, DATE_OPTIONS, true);
-        const range = rangeOf(
-          dateArg("-f", values.from as string | undefined),
-          dateArg("-t", values.to as string | undefined),
-        );
+        const range = dateRange(values);
         const store = ctx.analytics.ccdTickets;
         const missing = positionals.filter((name) => !store?.ticketsOfFile(name));
         if (missing.length) {
