@@ -18,6 +18,7 @@ import {
   mGet,
   mLinkedReply,
   mSetConfirmed,
+  readLinkedGetRow,
 } from "../../protocols/cmip/index.js";
 import {
   CSTA_APPLICATION_CONTEXT,
@@ -274,6 +275,19 @@ export const TARGETS: FuzzTarget[] = [
         }
       }
       decodeCmipUserInfo(input);
+      // the scoped read's decoder straight into values (CmipClient.scopedRows)
+      try {
+        readLinkedGetRow(
+          new BerReader(input),
+          new Map([
+            [1, 0],
+            [2, 1],
+          ]),
+          [undefined, undefined],
+        );
+      } catch (err) {
+        if (!(err instanceof BerError)) throw err;
+      }
     },
     expected: isBerError,
     documented: "BerError",

@@ -27,6 +27,7 @@ import {
   mSetConfirmed,
   OBJECT_MODEL_CLASS_ID,
   OBJECT_MODEL_CLASSES_ATTRIBUTE,
+  readLinkedGetRow,
   type SchemaAttribute,
   type SchemaClass,
 } from "../../protocols/cmip/index.js";
@@ -241,6 +242,37 @@ export class CmipClient {
           if (r.kind === "getResult" && r.result?.instance)
             onObject(r.result.instance, this.named(cls, r.result.attributes));
         },
+      );
+    });
+  }
+
+  /**
+   * scopedGet's values by position rather than by name: `onRow` gets each object's values in
+   * the order of `attributes` (undefined where the object has none), in an array it must not
+   * keep (the next object reuses it). The replies are decoded straight into that array: no
+   * object per attribute nor dictionary by name per object, a quarter of the CPU the startup
+   * read of a node's subscribers took that way.
+   */
+  scopedRows(
+    className: string,
+    attributes: readonly string[],
+    onRow: (instance: string, values: readonly (CmipValue | undefined)[]) => void,
+  ): Promise<void> {
+    const cls = this.classDef(className);
+    const link = this.rose.link;
+    if (!link) return Promise.reject(new RemoteOperationError<CmipError>(mGet.name, { kind: "closed" }));
+    const attributeIds = attributes.map((n) => this.attrId(cls, n));
+    const positions = new Map(attributeIds.map((id, i) => [id, i]));
+    const values = new Array<CmipValue | undefined>(attributes.length);
+    return new Promise((resolve, reject) => {
+      link.invoke(
+        mGet,
+        { objectClass: cls.id, instance: this.root, scope: "firstLevelOnly", attributeIds },
+        (err) => (err ? reject(err) : resolve()),
+        (_apdu, instance) => {
+          if (instance) onRow(instance as string, values);
+        },
+        (r) => readLinkedGetRow(r, positions, values),
       );
     });
   }

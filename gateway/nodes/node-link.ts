@@ -34,7 +34,7 @@ import type { GatewayConfig, NodeConfig } from "../config/index.js";
 import type { NodeAnalytics } from "../domain/analytics/index.js";
 import { markAcdOperators } from "../domain/callcenter/index.js";
 import type { LoadedSubscriber, UserDirectory } from "../domain/directory.js";
-import { loadedSubscriber, SubscriberSync, userAttributes } from "../domain/pbx/subscriber-sync.js";
+import { SubscriberSync, subscriberRows, userAttributes } from "../domain/pbx/subscriber-sync.js";
 import type { TelephonyEngine } from "../domain/telephony/index.js";
 import type { EventPublisher } from "../events/types.js";
 import { CmipClient } from "../links/cmip-client.js";
@@ -80,6 +80,14 @@ interface NodeLinkEvents {
   callBack: [device: string, event: CallBackEvent];
   /** the set's message lamp was lit or put out (a text message came, or was read) */
   messageWaiting: [device: string, event: MessageWaitingEvent];
+}
+
+/** A device's MonitorStart and SnapshotDevice answers, during a monitoring pass. */
+interface DeviceAnswers {
+  answers: number;
+  refused: boolean;
+  snapError: RemoteOperationError<CstaFailure> | null;
+  snap: SnapshotDeviceResult | undefined;
 }
 
 export class NodeLink extends EventEmitter<NodeLinkEvents> {
@@ -219,8 +227,10 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
       this.version = String(node.Version ?? "");
       this.voiceMailNumber = node.Voice_Mail_Number ? String(node.Voice_Mail_Number) : undefined;
       const users: LoadedSubscriber[] = [];
-      await this.cmip.scopedGet("Subscriber", userAttributes(this.cmip), (_instance, a) => {
-        const s = loadedSubscriber(a);
+      const attributes = userAttributes(this.cmip);
+      const subscriberOf = subscriberRows(attributes);
+      await this.cmip.scopedRows("Subscriber", attributes, (_instance, values) => {
+        const s = subscriberOf(values);
         if (s) users.push(s);
       });
       this.subscribers.load(users);
@@ -426,12 +436,18 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
     if (missing.length) this.monitorDevices(missing, this.generation, () => {});
   }
 
-  /** Monitor and snapshot `devices`, `snapshotWindow` requests in flight at most. */
+  /**
+   * Monitor and snapshot `devices`, `snapshotWindow` requests in flight at most. A device's
+   * MonitorStart and SnapshotDevice go out together: the node handles them in order on the one
+   * association, so the snapshot still sees the monitor running (no event falls between them),
+   * and a user costs one round trip instead of two.
+   */
   private monitorDevices(devices: string[], gen: number, done: () => void): void {
     const link = this.csta.rose.link;
     if (!link) return;
     const total = devices.length;
-    const window = Math.max(1, this.links.snapshotWindow);
+    // The window counts requests: two per device in flight (one device at least).
+    const window = Math.max(1, this.links.snapshotWindow >> 1);
     let next = 0;
     let inFlight = 0;
     let finished = 0;
@@ -478,28 +494,38 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
       }
     };
 
+    // Once per pass, not per device: under tsx every named closure made costs a defineProperty.
+    const answered = (device: string, d: DeviceAnswers) => {
+      if (++d.answers < 2) return;
+      if (d.refused) completeOne();
+      else if (d.snapError || !d.snap) {
+        this.log("warn", `node ${this.nodeId}: snapshot of ${device} failed: ${d.snapError?.message}`);
+        completeOne();
+      } else snapshotted(device, d.snap);
+    };
+
     const monitorOne = (device: string) => {
       inFlight++;
+      // The two answers, in whichever order they come; the device is done once both are in.
+      const d: DeviceAnswers = { answers: 0, refused: false, snapError: null, snap: undefined };
       link.invoke(monitorStart, { device }, (err, res) => {
         // A link that closed fails its pending requests before it says it is down: the pass
         // is over either way, and the next link's pass asks again.
         if (gen !== this.generation || err?.failure.kind === "closed") return;
         if (err || !res) {
           if (this.monitorFailed(device, err)) limitReached = true;
-          completeOne();
-          return;
+          d.refused = true;
+        } else {
+          this.deviceByCrossRef.set(res.crossRefId, device);
+          this.crossRefByDevice.set(device, res.crossRefId);
         }
-        this.deviceByCrossRef.set(res.crossRefId, device);
-        this.crossRefByDevice.set(device, res.crossRefId);
-        link.invoke(snapshotDevice, { device }, (err2, snap) => {
-          if (gen !== this.generation || err2?.failure.kind === "closed") return;
-          if (err2 || !snap) {
-            this.log("warn", `node ${this.nodeId}: snapshot of ${device} failed: ${err2?.message}`);
-            completeOne();
-            return;
-          }
-          snapshotted(device, snap);
-        });
+        answered(device, d);
+      });
+      link.invoke(snapshotDevice, { device }, (err, res) => {
+        if (gen !== this.generation || err?.failure.kind === "closed") return;
+        d.snapError = err;
+        d.snap = res;
+        answered(device, d);
       });
     };
 

@@ -22,6 +22,7 @@ import {
   classCapabilities,
   type Filter,
   type GetInfoStatus,
+  type SchemaAttribute,
   type SchemaClass,
   type Scope,
   type SetArgument,
@@ -407,13 +408,32 @@ export class NodeMib implements NodeContext {
     }
   }
 
+  /** The last request's attribute ids, looked up in its class (see `definitions`). */
+  private lastDefinitions:
+    | { cls: SchemaClass; ids: number[]; defs: (SchemaAttribute | undefined)[] }
+    | undefined;
+
+  /**
+   * The definitions of `ids` in `cls` (undefined for an id it lacks), looked up once per request
+   * rather than per object: a scoped get asks the same ids of each of its 20,000 subscribers.
+   */
+  private definitions(cls: SchemaClass, ids: number[]): (SchemaAttribute | undefined)[] {
+    const last = this.lastDefinitions;
+    if (last && last.cls === cls && last.ids === ids) return last.defs;
+    const defs = ids.map((id) => cls.attributes.find((d) => d.id === id));
+    this.lastDefinitions = { cls, ids, defs };
+    return defs;
+  }
+
   /** The readable attributes of `o` (those named by `ids`, when given). */
   attributes(o: ManagedObject, ids?: number[]): Attribute[] {
     const out: Attribute[] = [];
     if (ids) {
       let refused = false;
-      for (const id of ids) {
-        const def = o.cls.attributes.find((d) => d.id === id);
+      const defs = this.definitions(o.cls, ids);
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        const def = defs[i];
         if (!def) {
           refused = true;
           continue;

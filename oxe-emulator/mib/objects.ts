@@ -103,8 +103,19 @@ export class ModelObject implements MibObject {
   }
 
   value(id: number): CmipValue | undefined {
-    return id === OBJECT_MODEL_CLASSES_ATTRIBUTE ? encodeSchema(CLASSES) : id === 1 ? "OXE" : undefined;
+    return id === OBJECT_MODEL_CLASSES_ATTRIBUTE ? schemaValue() : id === 1 ? "OXE" : undefined;
   }
+}
+
+let schema: CmipValue | undefined;
+
+/**
+ * The classes as the object model's attribute carries them, built once: the schema is fixed,
+ * and every manager reads it on every association (a gateway of 100 nodes, 100 times at once).
+ */
+function schemaValue(): CmipValue {
+  schema ??= encodeSchema(CLASSES);
+  return schema;
 }
 
 const SUB_DEFS = SUBSCRIBER_CLASS.attributes;

@@ -23,7 +23,8 @@ export class BerWriter {
   /** Forget what was written, keep the buffer: writers are reused per connection. */
   reset(): this {
     this.pos = 0;
-    this.stack.length = 0;
+    // Empty already but after a failed encoding: setting `length` is a call into the runtime.
+    if (this.stack.length !== 0) this.stack.length = 0;
     return this;
   }
 
@@ -211,19 +212,27 @@ export class BerWriter {
   string(value: string, t: Tag = U.IA5String): this {
     // ASCII (device numbers, most names) is copied by a loop here: two calls into the Buffer
     // API's native code per string cost more than the copy (~1M strings in a 100,000-user start).
+    // One pass, on the bet that the text is ASCII: each character is read once, and the bet is
+    // checked at the end (half the reads of checking first and copying after).
     const n = value.length;
-    let i = 0;
-    while (i < n && value.charCodeAt(i) < 0x80) i++;
-    if (i === n) {
-      this.writeTag(t);
-      this.writeLength(n);
-      this.ensure(n);
-      const buf = this.buf;
-      let at = this.pos;
-      for (let j = 0; j < n; j++) buf[at++] = value.charCodeAt(j);
+    const start = this.pos;
+    this.writeTag(t);
+    this.writeLength(n);
+    this.ensure(n);
+    const buf = this.buf;
+    let at = this.pos;
+    let seen = 0;
+    for (let j = 0; j < n; j++) {
+      const c = value.charCodeAt(j);
+      seen |= c;
+      buf[at++] = c;
+    }
+    if (seen < 0x80) {
       this.pos = at;
       return this;
     }
+    // Not ASCII after all: written again from the tag, in UTF-8.
+    this.pos = start;
     const len = Buffer.byteLength(value, "utf8");
     this.writeTag(t);
     this.writeLength(len);

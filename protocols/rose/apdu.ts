@@ -138,9 +138,11 @@ export function writeReject(w: BerWriter, invokeId: number | null, problem: Reje
   w.end();
 }
 
-/** Decode one ROSE APDU; throws BerError if it is not one. */
-export function readRoseApdu(buf: Uint8Array): RoseApdu {
-  const r = new BerReader(buf);
+/**
+ * Decode one ROSE APDU; throws BerError if it is not one. `r`: a reader already over the APDU
+ * (a link reuses one for every frame); what is returned keeps no reference to it.
+ */
+export function readRoseApdu(buf: Uint8Array, r: BerReader = new BerReader(buf)): RoseApdu {
   const t = r.peekTag();
   switch (t) {
     case RoseTag.invoke: {

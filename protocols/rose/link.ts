@@ -87,6 +87,8 @@ interface Pending {
   deadline: number;
   /** CMIP linked replies: invokes that carry this invocation's id as linkedId. */
   linked: ((apdu: InvokeApdu, argument: unknown) => void) | undefined;
+  /** decodes the linked replies' argument in place of their operation's decoder */
+  decodeLinked: ((r: BerReader) => unknown) | undefined;
 }
 
 export type LinkState = "idle" | "associating" | "associated" | "releasing" | "closed";
@@ -166,7 +168,8 @@ export class RoseLink<E> {
     this.partialFrameTimeoutMs = options.partialFrameTimeoutMs ?? 10_000;
     this.schedule = options.flushOn === "immediate" ? setImmediate : queueMicrotask;
     this.decoder = new FrameDecoder({
-      frame: (body) => this.onFrame(body),
+      frame: (body) => this.onFrame(body, 0, body.length),
+      frameAt: (buf, start, end) => this.onFrame(buf, start, end),
       garbage: (skipped, sample) =>
         this.handlers.protocolError?.(
           `skipped ${skipped} byte(s) not framed as an APDU (${Buffer.from(sample).toString("hex")})`,
@@ -233,11 +236,12 @@ export class RoseLink<E> {
     this.stallTimer.unref();
   }
 
-  private onFrame(body: Uint8Array): void {
-    if (isAcseIdentifier(body[0]!)) {
+  /** One frame's APDU, `buf[start, end)`. */
+  private onFrame(buf: Uint8Array, start: number, end: number): void {
+    if (isAcseIdentifier(buf[start]!)) {
       let apdu: AcseApdu;
       try {
-        apdu = readAcseApdu(body);
+        apdu = readAcseApdu(buf.subarray(start, end));
       } catch (err) {
         if (!(err instanceof BerError)) throw err;
         this.handlers.protocolError?.(`malformed ACSE APDU: ${err.message}`, false);
@@ -255,11 +259,15 @@ export class RoseLink<E> {
     }
     let apdu: RoseApdu;
     try {
-      apdu = readRoseApdu(body);
+      // The argument and result readers' reader: the APDU is read whole before they run.
+      apdu = readRoseApdu(buf, this.reader.reset(buf, start, end));
     } catch (err) {
       if (!(err instanceof BerError)) throw err;
       this.handlers.protocolError?.(`malformed ROSE APDU: ${err.message}`, false);
-      this.sendReject(salvageInvokeId(body), { kind: "general", code: GeneralProblem.badlyStructuredPDU });
+      this.sendReject(salvageInvokeId(buf.subarray(start, end)), {
+        kind: "general",
+        code: GeneralProblem.badlyStructuredPDU,
+      });
       return;
     }
     switch (apdu.kind) {
@@ -328,7 +336,7 @@ export class RoseLink<E> {
         this.sendReject(apdu.invokeId, { kind: "invoke", code: InvokeProblem.unrecognizedLinkedId });
         return;
       }
-      const arg = this.decodeValue(op.decodeArgument, apdu.argument);
+      const arg = this.decodeValue(parent.decodeLinked ?? op.decodeArgument, apdu.argument);
       if (arg instanceof BerError) {
         this.sendReject(apdu.invokeId, { kind: "invoke", code: InvokeProblem.mistypedArgument });
         return;
@@ -440,14 +448,24 @@ export class RoseLink<E> {
     try {
       const header = w.reserve(FRAME_HEADER_BYTES);
       write(w);
-      const len = w.length - header - FRAME_HEADER_BYTES;
-      if (len > MAX_FRAME_BYTES) throw new RangeError(`APDU of ${len} bytes exceeds the frame limit`);
-      w.patchUInt16(header, len);
+      this.closeFrame(header);
     } catch (err) {
       w.rollback(mark);
       throw err;
     }
-    if (w.length >= 256 * 1024) this.flush();
+    this.sent();
+  }
+
+  /** Fill in the length of the frame whose header is at `header`, now that its APDU is written. */
+  private closeFrame(header: number): void {
+    const len = this.out.length - header - FRAME_HEADER_BYTES;
+    if (len > MAX_FRAME_BYTES) throw new RangeError(`APDU of ${len} bytes exceeds the frame limit`);
+    this.out.patchUInt16(header, len);
+  }
+
+  /** An APDU was written: flush now if the buffer is large, else once the current turn ends. */
+  private sent(): void {
+    if (this.out.length >= 256 * 1024) this.flush();
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
       this.schedule(this.flushNow);
@@ -500,6 +518,13 @@ export class RoseLink<E> {
     argument: NoInfer<A>,
     done: Completion<R, E>,
     linked?: (apdu: InvokeApdu, argument: unknown) => void,
+    /**
+     * Decodes each linked reply's argument (what `linked` is then given) instead of the linked
+     * operation's own decoder: a scoped read of 20,000 objects can take each one straight into
+     * what the caller keeps, with no generic object tree per reply. It throws BerError on
+     * malformed input, and the reply is rejected as with the operation's decoder.
+     */
+    decodeLinked?: (r: BerReader) => unknown,
   ): number {
     if (this.state !== "associated") {
       const err = new RemoteOperationError<E>(op.name, { kind: "closed" });
@@ -511,7 +536,7 @@ export class RoseLink<E> {
     // Sent before it is pending: an answer cannot come before the microtask flush, and an
     // argument that does not encode fails this invocation alone, as an answer would.
     try {
-      this.send((w) => writeInvoke(w, id, op.opcode, op.encodeArgument, argument));
+      this.sendInvoke(id, op, argument, undefined);
     } catch (err) {
       const failure = new RemoteOperationError<E>(op.name, {
         kind: "badArgument",
@@ -526,6 +551,7 @@ export class RoseLink<E> {
       done: done as Completion<unknown, unknown>,
       deadline: Date.now() + this.invokeTimeoutMs,
       linked,
+      decodeLinked,
     });
     this.armSweep();
     return id;
@@ -542,11 +568,46 @@ export class RoseLink<E> {
     if (this.state !== "associated") return;
     const id = this.nextInvokeId;
     this.nextInvokeId = id >= INVOKE_ID_LIMIT ? 1 : id + 1;
-    this.send((w) => writeInvoke(w, id, op.opcode, op.encodeArgument, argument, linkedId));
+    this.sendInvoke(id, op, argument, linkedId);
+  }
+
+  /**
+   * An invoke APDU, written as send() writes any APDU but without a closure per APDU: a startup
+   * snapshot invokes two per user, a scoped CMIP read answers with 20,000 linked replies.
+   */
+  private sendInvoke<A, R>(
+    id: number,
+    op: OperationSpec<A, R>,
+    argument: A,
+    linkedId: number | undefined,
+  ): void {
+    const w = this.out;
+    const mark = w.mark();
+    try {
+      const header = w.reserve(FRAME_HEADER_BYTES);
+      writeInvoke(w, id, op.opcode, op.encodeArgument, argument, linkedId);
+      this.closeFrame(header);
+    } catch (err) {
+      w.rollback(mark);
+      throw err;
+    }
+    this.sent();
   }
 
   reply<A, R>(invokeId: number, op: OperationSpec<A, R>, result: NoInfer<R>): void {
-    this.send((w) => writeReturnResult(w, invokeId, op.opcode, op.encodeResult, result));
+    // As send() does, without a closure per answer (two answers per user in a startup snapshot).
+    if (this.state === "closed") return;
+    const w = this.out;
+    const mark = w.mark();
+    try {
+      const header = w.reserve(FRAME_HEADER_BYTES);
+      writeReturnResult(w, invokeId, op.opcode, op.encodeResult, result);
+      this.closeFrame(header);
+    } catch (err) {
+      w.rollback(mark);
+      throw err;
+    }
+    this.sent();
   }
 
   replyError(invokeId: number, error: E): void {

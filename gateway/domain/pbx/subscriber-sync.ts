@@ -8,6 +8,7 @@
  * the differences are announced the same way: changes made while the link was down are not lost.
  */
 
+import type { CmipValue } from "../../../protocols/cmip/index.js";
 import type { EventPublisher } from "../../events/types.js";
 import type { CmipClient, CmipEvent, NamedAttributes } from "../../links/cmip-client.js";
 import {
@@ -44,17 +45,59 @@ export const SUBSCRIBER_ATTRIBUTES = [
 ];
 
 export function loadedSubscriber(a: NamedAttributes): LoadedSubscriber | undefined {
-  const dn = String(a.Directory_Number ?? "");
+  return subscriberOf(
+    a.Directory_Number,
+    a.Annu_Name,
+    a.Annu_First_Name,
+    a.Station_Type,
+    a.Login_Name,
+    a.E_Mail_Address,
+    a.External_Login,
+  );
+}
+
+/**
+ * loadedSubscriber for values read by position (CmipClient.scopedRows over `attributes`, which
+ * userAttributes gave): the function that makes a user of each row.
+ */
+export function subscriberRows(
+  attributes: readonly string[],
+): (values: readonly (CmipValue | undefined)[]) => LoadedSubscriber | undefined {
+  const at = (name: string) => attributes.indexOf(name);
+  const [dn, last, first, station, login, mail, external] = [
+    at("Directory_Number"),
+    at("Annu_Name"),
+    at("Annu_First_Name"),
+    at("Station_Type"),
+    at("Login_Name"),
+    at("E_Mail_Address"),
+    at("External_Login"),
+  ];
+  // -1 (not read) gives undefined, as a name the node did not send does
+  return (v) => subscriberOf(v[dn], v[last], v[first], v[station], v[login], v[mail], v[external]);
+}
+
+function subscriberOf(
+  directoryNumber: CmipValue | undefined,
+  lastName: CmipValue | undefined,
+  firstName: CmipValue | undefined,
+  stationType: CmipValue | undefined,
+  loginName: CmipValue | undefined,
+  eMailAddress: CmipValue | undefined,
+  externalLogin: CmipValue | undefined,
+): LoadedSubscriber | undefined {
+  const dn = String(directoryNumber ?? "");
   if (!dn) return undefined;
-  return {
+  const s: LoadedSubscriber = {
     directoryNumber: dn,
-    lastName: String(a.Annu_Name ?? ""),
-    firstName: String(a.Annu_First_Name ?? ""),
-    stationType: String(a.Station_Type ?? ""),
-    loginName: String(a.Login_Name ?? `oxe${dn}`),
-    ...(a.E_Mail_Address ? { eMailAddress: String(a.E_Mail_Address) } : {}),
-    ...(a.External_Login ? { externalLogin: String(a.External_Login) } : {}),
+    lastName: String(lastName ?? ""),
+    firstName: String(firstName ?? ""),
+    stationType: String(stationType ?? ""),
+    loginName: String(loginName ?? `oxe${dn}`),
   };
+  if (eMailAddress) s.eMailAddress = String(eMailAddress);
+  if (externalLogin) s.externalLogin = String(externalLogin);
+  return s;
 }
 
 /** The Subscriber attributes O2G's User shows besides SUBSCRIBER_ATTRIBUTES, if the node has them. */

@@ -69,7 +69,22 @@ export interface CstaServerOptions extends Omit<RoseServerOptions, "protocol"> {
 }
 
 type CstaAssociation = Association<CstaFailure>;
-type Handler = (a: CstaAssociation, invokeId: number, arg: never) => void;
+type Handler = (a: CstaAssociation, invokeId: number, arg: unknown) => void;
+
+/**
+ * Services that only read or watch the model: no event can come of them, so they skip the
+ * model's event deferral (two of them per user in a startup snapshot).
+ */
+const QUIET_SERVICES: ReadonlySet<OperationSpec<unknown, unknown>> = new Set([
+  systemStatus,
+  monitorStart,
+  monitorStop,
+  snapshotDevice,
+  snapshotCall,
+] as OperationSpec<unknown, unknown>[]);
+
+/** The snapshot of a device in no call, the answer for nearly every user at startup. */
+const IDLE_SNAPSHOT: { readonly calls: SnapshotDeviceEntry[] } = Object.freeze({ calls: [] });
 
 const FORWARD_FROM_CSTA: Record<string, "immediate" | "busy" | "noAnswer"> = {
   forwardImmediate: "immediate",
@@ -93,7 +108,7 @@ export class CstaNodeServer extends RoseNodeServer<CstaFailure> {
   eventLagMs = 0;
   private readonly lagged: { due: number; report: () => void }[] = [];
   private readonly unsubscribe: () => void;
-  private readonly handlers = new Map<OperationSpec<unknown, unknown>, Handler>();
+  private readonly handlers = new Map<OperationSpec<unknown, unknown>, { run: Handler; quiet: boolean }>();
 
   constructor(
     private readonly net: Network,
@@ -157,7 +172,8 @@ export class CstaNodeServer extends RoseNodeServer<CstaFailure> {
     op: OperationSpec<A, R>,
     handler: (a: CstaAssociation, invokeId: number, arg: A) => void,
   ): void {
-    this.handlers.set(op as OperationSpec<unknown, unknown>, handler as Handler);
+    const spec = op as OperationSpec<unknown, unknown>;
+    this.handlers.set(spec, { run: handler as Handler, quiet: QUIET_SERVICES.has(spec) });
   }
 
   private onInvoke(
@@ -171,10 +187,10 @@ export class CstaNodeServer extends RoseNodeServer<CstaFailure> {
       a.link.replyError(invokeId, failure("operation", "serviceNotSupported"));
       return;
     }
+    const run = h.run;
     try {
-      this.net.deferEvents(() =>
-        (h as (a: CstaAssociation, id: number, arg: unknown) => void)(a, invokeId, arg),
-      );
+      if (h.quiet) run(a, invokeId, arg);
+      else this.net.deferEvents(() => run(a, invokeId, arg));
     } catch (err) {
       if (err instanceof ModelError) a.link.replyError(invokeId, FAILURE_FOR[err.code]);
       else {
@@ -251,6 +267,10 @@ export class CstaNodeServer extends RoseNodeServer<CstaFailure> {
     });
     this.on(snapshotDevice, (a, id, arg) => {
       const device = this.localDevice(arg.device);
+      if (device.connections.length === 0) {
+        a.link.reply(id, snapshotDevice, IDLE_SNAPSHOT);
+        return;
+      }
       const calls: SnapshotDeviceEntry[] = device.connections.map((c) => ({
         connection: this.cid(c.call, device.number),
         states: [c.state, ...c.call.connections.filter((x) => x !== c).map((x) => x.state)],
