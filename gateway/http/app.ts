@@ -46,10 +46,14 @@ import {
   registerContract,
   validatorCompiler,
 } from "./contract/index.js";
-import { licenseCheck } from "./license-guard.js";
+import { licenseRoutes } from "./license-guard.js";
 import { limitServer, serverOptions } from "./listeners.js";
 import { guarded } from "./management-guard.js";
+import { deferredChildLogger } from "./request-logger.js";
 import { type TlsMaterial, tlsServerOptions } from "./tls.js";
+
+/** The schemas responses refer to by name; one object, so serializers are shared across apps. */
+const SHARED_SCHEMAS = { O2gError: O2gErrorSchema };
 
 export interface HttpServers {
   app: FastifyInstance;
@@ -79,6 +83,8 @@ export async function buildApp(
     loggerInstance: core.log as FastifyBaseLogger,
     // Requests are not logged one by one: at benchmark rates that would be the bottleneck.
     logController: new LogController({ disableRequestLogging: true }),
+    // ...and most requests log nothing at all: their child logger is made on their first line.
+    childLoggerFactory: deferredChildLogger,
     bodyLimit: 1024 * 1024,
     // What the router refuses before any route runs (a URL that does not decode, a path
     // parameter over the length limit) is answered in O2G's shape too, never fastify's.
@@ -102,7 +108,7 @@ export async function buildApp(
   app.decorate("core", core);
   // A number where the catalogue wants a string is a client error in a body; a query is text.
   app.setValidatorCompiler(validatorCompiler());
-  app.setSerializerCompiler(cachedSerializerCompiler({ O2gError: O2gErrorSchema }));
+  app.setSerializerCompiler(cachedSerializerCompiler(SHARED_SCHEMAS));
   await app.register(cookie);
   const routes = await registerContract(app, `${PRODUCT_VERSION.major}.${PRODUCT_VERSION.minor}`);
   if (core.config.verifyResponses) checkResponsesAgainstSchemas(app);
@@ -157,12 +163,15 @@ export async function buildApp(
 
   // High availability: a member that is not the active one (passive, or fenced) answers the
   // discovery document and nothing else of the API, so that a client moves on to the other.
-  app.addHook("onRequest", async (req) => {
+  // A callback hook, not an async one: it runs on every request and needs no promise of its own.
+  app.addHook("onRequest", (req, _reply, done) => {
     const why = core.notServing();
-    if (why !== null && SERVED_BY_THE_ACTIVE.test(req.url)) throw unavailable(why);
+    if (why !== null && SERVED_BY_THE_ACTIVE.test(req.url)) done(unavailable(why));
+    else done();
   });
-  // Per-user licenses (Foundation, Advanced Telephony, Analytics), taken after validation.
-  app.addHook("preHandler", licenseCheck(core));
+  // Per-user licenses (Foundation, Advanced Telephony, Analytics), taken after validation by a
+  // preHandler on each route that needs one (the services below are registered after this).
+  app.addHook("onRoute", licenseRoutes(core));
   await app.register(bootstrapService);
   await app.register(sessionsService, { prefix: "/api/rest/1.0/sessions" });
   await app.register(subscriptionsService, { prefix: "/api/rest/1.0/subscriptions" });

@@ -11,7 +11,7 @@
  * without taking a license for it. The management services have their own guard
  * (management-guard.ts): their license is sized on the nodes, not taken per user.
  */
-import type { FastifyRequest, preHandlerHookHandler } from "fastify";
+import type { FastifyRequest, onRouteHookHandler, preHandlerHookHandler } from "fastify";
 import type { GatewayCore } from "../core.js";
 import type { LicenseName } from "../domain/licensing/index.js";
 import { credential } from "../services/common/request.js";
@@ -103,12 +103,10 @@ function claimOf(
   return login && core.directory.users.has(login) ? { subject: login, holder } : null;
 }
 
-export function licenseCheck(core: GatewayCore): preHandlerHookHandler {
-  // A callback hook, not an async one: it runs on every request, and needs no promise of its own.
+/** The preHandler that takes `rule`'s license for a request, if it names somebody to take it for. */
+function takeLicense(core: GatewayCore, rule: LicenseRule): preHandlerHookHandler {
+  // A callback hook, not an async one: it needs no promise of its own.
   return (req, _reply, done) => {
-    const rule = licenseRuleFor(req.method, req.routeOptions.url);
-    const schema = req.routeOptions.schema as ContractSchemaExtras | undefined;
-    if (!rule || schema?.["x-o2g-not-built"]) return done();
     const claim = claimOf(core, req, rule);
     if (claim === null) return done();
     try {
@@ -117,5 +115,34 @@ export function licenseCheck(core: GatewayCore): preHandlerHookHandler {
     } catch (err) {
       done(err as Error);
     }
+  };
+}
+
+/**
+ * An onRoute hook: each route that needs a license gets, as it is registered, a preHandler that
+ * takes it (its rule worked out once, from the route's method and pattern); a route that needs
+ * none gets no hook at all, and its requests pay nothing for licensing.
+ */
+export function licenseRoutes(core: GatewayCore): onRouteHookHandler {
+  return (route) => {
+    const schema = route.schema as ContractSchemaExtras | undefined;
+    if (schema?.["x-o2g-not-built"]) return;
+    let hook: preHandlerHookHandler;
+    if (Array.isArray(route.method)) {
+      // Several methods on one route: the rule depends on the request's.
+      const url = route.url;
+      hook = (req, reply, done) => {
+        const rule = licenseRuleFor(req.method, url);
+        if (rule) takeLicense(core, rule).call(req.server, req, reply, done);
+        else done();
+      };
+    } else {
+      const rule = licenseRuleFor(route.method, route.url);
+      if (!rule) return;
+      hook = takeLicense(core, rule);
+    }
+    // A new array: a HEAD route shares the GET route's options, arrays included.
+    const own = route.preHandler;
+    route.preHandler = own === undefined ? [hook] : [...(Array.isArray(own) ? own : [own]), hook];
   };
 }

@@ -43,12 +43,15 @@ export function onNode<T>(
   request: () => Promise<T>,
   className?: string,
 ): Promise<T> {
-  const fail = (err: unknown): never => {
-    throw fromCmip(err, node.nodeId, className ? node.cmip.schema.get(className) : undefined);
-  };
+  // Not a named closure made here: every management request comes through, and under tsx each
+  // named closure also costs a call to name it.
   try {
-    return request().catch(fail);
+    return request().catch((err: unknown) => failOn(node, err, className));
   } catch (err) {
-    return fail(err);
+    return failOn(node, err, className);
   }
+}
+
+function failOn(node: ConfigurationNode, err: unknown, className: string | undefined): never {
+  throw fromCmip(err, node.nodeId, className ? node.cmip.schema.get(className) : undefined);
 }

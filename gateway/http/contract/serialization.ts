@@ -5,7 +5,9 @@
  * of them: some 380 compilations for 130 routes. Those copies stayed on the heap and made the
  * collector's work during the startup snapshot measurably slower (20,000 users: about 1,050 ms
  * against 770 ms without schema serialization, same machine, same run). Keyed by the schema
- * object, which TypeBox and the contract hook share between routes.
+ * object, which TypeBox and the contract hook share between routes, and kept for the whole
+ * process (weakly): a process that starts several gateways (tests, benchmarks) compiles each
+ * schema once.
  */
 
 import fastJsonStringify, { type Schema } from "fast-json-stringify";
@@ -13,16 +15,24 @@ import type { FastifySerializerCompiler } from "fastify";
 
 type Serialize = (data: unknown) => string;
 
+/** Per set of shared schemas (one in practice), the serializers of each schema object. */
+const caches = new WeakMap<Record<string, Schema>, WeakMap<object, Serialize>>();
+
 export function cachedSerializerCompiler(
   external: Record<string, Schema>,
 ): FastifySerializerCompiler<unknown> {
-  const cache = new WeakMap<object, Serialize>();
+  let cache = caches.get(external);
+  if (!cache) {
+    cache = new WeakMap();
+    caches.set(external, cache);
+  }
+  const compiled = cache;
   return ({ schema }) => {
     const key = schema as object;
-    let serialize = cache.get(key);
+    let serialize = compiled.get(key);
     if (!serialize) {
       serialize = fastJsonStringify(key as Schema, { schema: external }) as Serialize;
-      cache.set(key, serialize);
+      compiled.set(key, serialize);
     }
     return serialize;
   };

@@ -21,7 +21,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Type } from "typebox";
-import type { CmipValue, Filter } from "../../../protocols/cmip/index.js";
+import type { CmipValue, Filter, SchemaClass } from "../../../protocols/cmip/index.js";
 import type { GwDevice, GwUser } from "../../domain/directory.js";
 import { configurationLink, objectIdOf, onNode } from "../../domain/pbx/index.js";
 import { type DeviceJson, DeviceSchema } from "../../domain/user-view.js";
@@ -151,11 +151,31 @@ export async function phoneSetProgrammingService(fastify: FastifyInstance): Prom
     return p;
   }
 
+  /**
+   * The filters below, made once per class definition (a node's object model is read again on
+   * each association, with new definitions), not on every listing.
+   */
+  const filters = new WeakMap<SchemaClass, Map<boolean, Filter>>();
+
   /** The keys of `resource` that hold something (programmedOnly: a function, for programmable keys). */
   function nonBlankFilter(node: NodeLink, className: string, programmedOnly: boolean): Filter {
     const cls = node.cmip.classDef(className);
+    let made = filters.get(cls);
+    if (!made) {
+      made = new Map();
+      filters.set(cls, made);
+    }
+    let filter = made.get(programmedOnly);
+    if (!filter) {
+      filter = makeNonBlankFilter(node, cls, programmedOnly);
+      made.set(programmedOnly, filter);
+    }
+    return filter;
+  }
+
+  function makeNonBlankFilter(node: NodeLink, cls: SchemaClass, programmedOnly: boolean): Filter {
     const id = (name: string) => node.cmip.attributeDef(cls, name).id;
-    if (className === "Soft_Key")
+    if (cls.name === "Soft_Key")
       return {
         or: [
           { not: { equality: { id: id("Key_Number"), value: "" } } },
