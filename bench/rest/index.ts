@@ -9,8 +9,9 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { O2gClient } from "../../scenarios/o2g-client/index.js";
 import { type BenchResult, barChart, type Row, result } from "../report/index.js";
-import { cpuPerOp } from "../support/cpu.js";
+import { cpuMs, cpuPerOp } from "../support/cpu.js";
 import { spawnEmulator, spawnGateway, spawnTs } from "../support/processes.js";
+import { type MakeReleaseFloor, measureMakeReleaseFloor } from "./floor.js";
 
 export interface RestOptions {
   durationS: number;
@@ -19,6 +20,12 @@ export interface RestOptions {
   rounds?: number;
   /** a deliberate slowdown of the gateway (bench/support/slow.ts), for the gate's self-test */
   slow?: string;
+  /**
+   * also place and release the same calls with a bare CSTA client once the gateway has stopped
+   * (./floor.ts): the make+release row's floor. `npm run bench -- rest` does; the gate does not
+   * (its figures are ratios of its own, and the floor costs its rounds again).
+   */
+  floor?: boolean;
   progress?: (line: string) => void;
 }
 
@@ -191,6 +198,8 @@ export async function measureRest(opts: RestOptions): Promise<Row[]> {
       },
     ];
     const rows: Row[] = [];
+    /** the emulator's CPU per make+release request through the gateway (lowest round) */
+    let emuCpu: number | undefined;
     for (const e of endpoints) {
       // Alternate gateway and baseline, and keep each one's best round: a burst of load from
       // elsewhere on a shared machine then spoils one round, not the figure.
@@ -205,7 +214,11 @@ export async function measureRest(opts: RestOptions): Promise<Row[]> {
       const total = (r: autocannon.Result) => r.requests.total;
       for (let round = 1; round <= (opts.rounds ?? 1); round++) {
         opts.progress?.(`rest: ${e.name} on the gateway for ${opts.durationS} s (round ${round})...`);
+        const emu0 = cpuMs(emu.child.pid);
         const gr = await cpuPerOp(gw.child.pid, () => cannon(gw.ready.url, ca, e, opts), total);
+        const emu1 = cpuMs(emu.child.pid);
+        if (e.requests === makeAndRelease && emu0 !== undefined && emu1 !== undefined && total(gr.result) > 0)
+          emuCpu = lowest(emuCpu, ((emu1 - emu0) * 1000) / total(gr.result));
         if (e.requests === makeAndRelease) await releaseLeftovers();
         opts.progress?.(
           `rest: ${e.name} on the bare fastify baseline for ${opts.durationS} s (round ${round})...`,
@@ -235,6 +248,43 @@ export async function measureRest(opts: RestOptions): Promise<Row[]> {
         cpuRatio: gCpu === undefined || blCpu === undefined ? null : Number((gCpu / blCpu).toFixed(2)),
       });
     }
+    const mr = rows.find((r) => String(r.endpoint).startsWith("POST"))!;
+    let floor: MakeReleaseFloor | undefined;
+    if (opts.floor) {
+      // The gateway's monitors would double the emulator's events: the bare client goes alone.
+      await gw.stop();
+      for (let round = 1; round <= (opts.rounds ?? 1); round++) {
+        opts.progress?.(
+          `rest: make+release by a bare CSTA client for ${opts.durationS} s (round ${round})...`,
+        );
+        const f = await measureMakeReleaseFloor(emu.ready, {
+          callers: callers.all,
+          concurrency: opts.connections,
+          durationS: opts.durationS,
+          emulatorPid: emu.child.pid,
+        });
+        if (!floor || f.rps > floor.rps) floor = f;
+      }
+    }
+    // Only the make+release row has a floor; the others carry nulls to keep the columns aligned.
+    for (const r of rows) {
+      const own = r === mr && floor;
+      const at = Object.keys(r).indexOf("ratio") + 1;
+      const entries = Object.entries(r);
+      entries.splice(
+        at,
+        0,
+        ["floorRps", own ? floor!.rps : null],
+        ["floorRatio", own ? Number((floor!.rps / Number(r.baselineRps)).toFixed(2)) : null],
+      );
+      entries.push(
+        ["floorCpuUs", own ? floor!.cpuUs : null],
+        ["emuCpuUs", r === mr && emuCpu !== undefined ? Math.round(emuCpu) : null],
+        ["floorEmuCpuUs", own ? floor!.emulatorCpuUs : null],
+      );
+      for (const k of Object.keys(r)) delete r[k];
+      Object.assign(r, Object.fromEntries(entries));
+    }
     return rows;
   } finally {
     for (const s of stops) await s().catch(() => undefined);
@@ -245,12 +295,14 @@ export async function measureRest(opts: RestOptions): Promise<Row[]> {
 export async function restBench(
   opts: RestOptions,
 ): Promise<{ res: BenchResult; charts: Record<string, string> }> {
-  const rows = await measureRest(opts);
+  const rows = await measureRest({ floor: true, ...opts });
   const res = result("rest", rows, [
     `autocannon, ${opts.connections} connections, ${opts.durationS} s per endpoint, HTTPS; rps = requests/s (a make+release pair counts two).`,
     "baselineRps: a bare fastify server answering the same JSON bodies over the same certificate, in the same run; ratio = rps / baselineRps.",
     "errors: failed or non-2xx answers over every round (a release that overtakes the call's own events would be a 404 here).",
     "cpuUs, baselineCpuUs: CPU µs each server process spends per request (lowest round); cpuRatio = cpuUs / baselineCpuUs: the gateway's cost, whoever is the bottleneck.",
+    "floorRps (make+release only): the same calls placed and released by a bare CSTA client on the same emulator once the gateway has stopped (one link, every caller and callee monitored, MakeCall then ClearConnection, as many sequences as connections; best round); floorRatio = floorRps / baselineRps, the ratio a gateway costing nothing beyond the CSTA link would reach.",
+    "floorCpuUs: CPU µs the bare client spends per request (its share of the work the gateway does: encode, decode every event); emuCpuUs, floorEmuCpuUs: the emulator's CPU µs per request behind the gateway and behind the bare client (lowest round).",
   ]);
   const charts = {
     "rest.svg": barChart({

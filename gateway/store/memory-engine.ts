@@ -66,7 +66,12 @@ export class MemoryEngine {
   private readonly snapshots = new Map<number, Snapshot>();
   private nextSnapshot = 1;
 
-  run<R extends Row>(sql: string, params: readonly SqlValue[]): SqlResult<R> {
+  /** Compiles `sql` now (once per text), so that its first run does not pay the parse. */
+  prepare(sql: string): void {
+    this.compile(sql);
+  }
+
+  private compile(sql: string): Prepared | "inline" {
     let mode = this.compiled.get(sql);
     if (mode === undefined) {
       try {
@@ -78,6 +83,11 @@ export class MemoryEngine {
       if (this.compiled.size >= COMPILED_MAX) this.compiled.clear();
       this.compiled.set(sql, mode);
     }
+    return mode;
+  }
+
+  run<R extends Row>(sql: string, params: readonly SqlValue[]): SqlResult<R> {
+    const mode = this.compile(sql);
     if (mode !== "inline") {
       try {
         const res = mode.bind(params.map(asText)).executeAll();

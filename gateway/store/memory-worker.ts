@@ -10,6 +10,7 @@ import type { SqlValue } from "./sql.js";
 
 export type EngineRequest =
   | { id: number; op: "query"; sql: string; params: SqlValue[] }
+  | { id: number; op: "prepare"; sql: string }
   | { id: number; op: "snapshot" }
   | { id: number; op: "restore"; snapshot: number }
   | { id: number; op: "release"; snapshot: number };
@@ -29,6 +30,9 @@ port.on("message", (m: EngineRequest) => {
     switch (m.op) {
       case "query":
         value = engine.run(m.sql, m.params);
+        break;
+      case "prepare":
+        engine.prepare(m.sql);
         break;
       case "snapshot":
         value = engine.snapshot();

@@ -122,6 +122,12 @@ export function openMemory(memory: MemoryDatabase = createMemoryDatabase()): Dat
         return run<R>(h, sql, params);
       });
     },
+    prepare(sql: string): Promise<void> {
+      return locked(h, async () => {
+        check();
+        await request(h, { op: "prepare", sql });
+      });
+    },
     transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       return locked(h, async () => {
         check();

@@ -32,6 +32,8 @@ export interface Database extends Queryable {
    * for it (a deadlock if awaited from inside).
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Compiles a statement ahead of its first run, where the backend compiles per text (pg-mem). */
+  prepare?(sql: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -186,4 +186,19 @@ describe("pg-mem backend", () => {
     await db.close();
     await expect(db.query("SELECT 1")).rejects.toThrow(/closed/);
   });
+
+  it("compiles a statement ahead of its first run, and runs it as usual after", async () => {
+    const db = openMemory();
+    await db.query("CREATE TABLE t (k integer PRIMARY KEY, v text NOT NULL)");
+    const insert = "INSERT INTO t (k, v) VALUES ($1, $2), ($3, $4) RETURNING k, v";
+    await db.prepare!(insert);
+    expect((await db.query(insert, [1, "a", 2, "b"])).rows).toEqual([
+      { k: 1, v: "a" },
+      { k: 2, v: "b" },
+    ]);
+    // A text pg-mem cannot compile is refused as it would be at its first run.
+    await expect(db.prepare!("INSERT INTO nowhere (k) VALUES ($1)")).rejects.toThrow(/nowhere/);
+    await db.close();
+    await expect(db.prepare!("SELECT 1")).rejects.toThrow(/closed/);
+  });
 });

@@ -67,6 +67,8 @@ export const RECORD_ID_BLOCK = 1000;
 /** Bound on ids per IN list, to keep statements small. */
 const CHUNK = 500;
 const COLUMNS_PER_ROW = 14;
+/** rows per multi-row statement at most on pg-mem, a power of two (see the constructor) */
+const PGMEM_PIECE = 16;
 
 interface Pending {
   rec: NewComRecord;
@@ -139,6 +141,16 @@ export class ComlogRepository {
     // 1000 rows x 14 parameters stays far below PostgreSQL's 65535 parameters per statement.
     if (o.batchSize < 1 || o.batchSize > 1000) throw new RangeError("comlog: batchSize must be 1..1000");
     this.options = o;
+    // The writer's statements compiled now, on pg-mem's thread, rather than in the first
+    // batches of calls: pg-mem parses ~0.7 ms per row of a multi-row text, and on a fresh gateway
+    // under load each new batch size cost its thread up to seconds, the batches growing meanwhile.
+    // A failure here only means they compile later.
+    if (db.backend === "pg-mem" && db.prepare) {
+      for (let n = 1; n <= PGMEM_PIECE; n *= 2) {
+        db.prepare(this.insertStatement(n)).catch(() => undefined);
+        db.prepare(this.countStatement(n)).catch(() => undefined);
+      }
+    }
   }
 
   /** Records queued and not yet committed. */
@@ -510,12 +522,15 @@ export class ComlogRepository {
           JSON.stringify(r.participants),
         ] satisfies SqlValue[];
       });
-      for (const piece of binaryChunks(rows))
+      // pg-mem compiles each statement text once: pieces of at most PGMEM_PIECE rows keep its
+      // texts to five sizes, compiled when the repository opens (see the constructor).
+      const most = this.db.backend === "pg-mem" ? PGMEM_PIECE : 1024;
+      for (const piece of binaryChunks(rows, most))
         await tx.query(this.insertStatement(piece.length), piece.flat());
       const added = new Map<string, number>();
       for (const p of todo) added.set(p.rec.loginName, (added.get(p.rec.loginName) ?? 0) + 1);
       const over: Array<[string, number]> = [];
-      for (const group of binaryChunks([...added])) {
+      for (const group of binaryChunks([...added], most)) {
         const res = await tx.query<{ login_name: string; record_count: number }>(
           this.countStatement(group.length),
           group.flat(),
