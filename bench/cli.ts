@@ -11,7 +11,7 @@
  *   directory  directory search on 100,000 users: the index against a scan of every entry
  *   ccstats    the call-center statistics report of a day with 10,000 calls: JSON, CSV, XLSX
  *   gate       the short CI profile compared to bench/baseline.json (exit 1 on regression)
- *   gate-selftest  the gate's profile of the snapshot, REST and set programming, as they are and
+ *   gate-selftest  the gate's profile of the snapshot, REST, set programming and events, as they are and
  *              slowed down 2x: exit 1 unless the gate passes the first and fails the second
  *   fuzz       1,000,000 generated inputs through every decoder and the link engine (exit 1 on a crash)
  */
@@ -33,9 +33,9 @@ const USAGE = `usage: npm run bench -- <snapshot|rest|events|callcenter|switchov
   directory --users N (default 100000)   --samples N (queries per kind, default 200)
   ccstats   --ops N (calls in the day, default 10000)   --runs N (per kind, default 3)
   gate      --baseline bench/baseline.json   [--update [--runs 3]] (write the baseline: worst of the runs)
-            --inject window=1 | slow=snapshot | slow=rest | slow=set-programming
+            --inject window=1 | slow=snapshot | slow=rest | slow=set-programming | slow=events
                       (a deliberate regression, to see the gate fail)   --parts rest,snapshot,...
-  gate-selftest  --baseline bench/baseline.json   --parts snapshot,rest,set-programming
+  gate-selftest  --baseline bench/baseline.json   --parts snapshot,rest,set-programming,events
   fuzz      --inputs N (default 1000000)   --seed S (default 1)`;
 
 /** A comma-separated list of parts, each one of `known`. */
@@ -127,6 +127,7 @@ async function main(): Promise<number> {
         rates: list(values.rates, [100, 500]),
         durationS: Number(values.duration ?? 5),
         findMax: true,
+        stages: true,
         progress,
       });
       emit(res, {
@@ -205,6 +206,7 @@ async function main(): Promise<number> {
         users: Number(values.users ?? 2000),
         referenceWorkers: 4,
         inflight: Number(values.inflight ?? 1),
+        floor: true,
         progress,
       });
       emit(res, {

@@ -1,16 +1,26 @@
 /**
  * Event latency, end to end: from the moment the emulated OXE emits a CSTA Delivered event
  * (a call reaching the callee's set) to the moment a client reading the gateway's chunk channel
- * has parsed the OnCallCreated it becomes for the callee. The emulator runs in this process
- * (so both instants come from one clock), the gateway in its own.
+ * has parsed the OnCallCreated it becomes for the callee. Three processes, as in a lab: the
+ * emulator (./emulator-worker.ts, which places the calls), the gateway, and this one with the
+ * clients. Instants cross processes on the machine's clock (performance.timeOrigin +
+ * performance.now()).
+ *
+ * The in-run reference (./floor.ts): a bare CSTA client in this process monitors every callee,
+ * so each call's Delivered is also timed without the gateway. Per call, the O2G client's
+ * OnCallCreated minus the bare client's Delivered is what the gateway adds, read by one process
+ * on one clock under whatever load the machine has at that moment.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startEmulator } from "../../oxe-emulator/index.js";
+import { createInterface } from "node:readline";
 import { O2gClient } from "../../scenarios/o2g-client/index.js";
 import { type BenchResult, lineChart, type Row, result } from "../report/index.js";
-import { readyOf, spawnGateway } from "../support/processes.js";
+import { cpuMs, mainThreadCpuMs } from "../support/cpu.js";
+import { spawnGateway, spawnTs } from "../support/processes.js";
+import { startFloorClient } from "./floor.js";
+import type { EmulatorRun, EventsEmulatorReady, RunCommand } from "./protocol.js";
 
 export interface EventsOptions {
   rates: number[];
@@ -18,37 +28,151 @@ export interface EventsOptions {
   /** also look for the highest rate held with p99 under `maxP99Ms` and nothing lost */
   findMax: boolean;
   maxP99Ms?: number;
+  /** time stamps per stage inside the gateway (bench/support/event-stages.ts) */
+  stages?: boolean;
+  /** a deliberate slowdown of the gateway (bench/support/slow.ts), for the gate's self-test */
+  slow?: string;
   progress?: (line: string) => void;
 }
 
-interface RateResult {
+/** p50 / p99 ms of each stage of the gateway path, from the gateway's own time stamps. */
+export interface StageBreakdown {
+  /** Delivered emitted -> the gateway starts decoding it (emulator's write, wire, wake-up) */
+  in: [number, number];
+  /** -> the OnCallCreated on the bus (decode, node link, telephony engine) */
+  engine: [number, number];
+  /** -> the chunk response handed to the TLS socket (bus, serialization, batch) */
+  write: [number, number];
+  /** -> parsed by the O2G client (wire, wake-up, TLS, HTTP, JSON) */
+  out: [number, number];
+}
+
+export interface RateResult {
   callsPerSec: number;
   achievedPerSec: number;
   calls: number;
   lost: number;
+  /** Delivered emitted -> OnCallCreated parsed by the O2G client */
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
-  eventsPerSec: number;
+  /** Delivered emitted -> the same Delivered decoded by the bare CSTA client (the floor) */
+  floorP50Ms: number;
+  floorP99Ms: number;
+  /** per call, the O2G client's OnCallCreated - the bare client's Delivered: the gateway's share */
+  addedP50Ms: number;
+  addedP99Ms: number;
+  /** O2G events the client received per call (every user's telephony events) */
+  eventsPerCall: number;
+  /** CPU per call (user + system, every thread): the gateway, the emulator, the clients' process */
+  gwCpuUs: number | null;
+  /** the same for the gateway's main thread alone (the event path, without the communication log's thread) */
+  gwMainCpuUs: number | null;
+  emuCpuUs: number;
+  clientCpuUs: number;
+  /** the machine's 1-minute load average at the end of the run */
+  load: number;
+  stages?: StageBreakdown;
 }
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const ms2 = (x: number) => Number(x.toFixed(2));
+const clock = () => performance.timeOrigin + performance.now();
+
+/** Matches the k-th Delivered emitted for a callee with the k-th of each kind of arrival. */
+export function latencies(
+  delivered: Record<string, number[]>,
+  gateway: ReadonlyMap<string, number[]>,
+  floor: ReadonlyMap<string, number[]>,
+): { e2e: number[]; floor: number[]; added: number[]; lost: number; floorLost: number } {
+  const out = { e2e: [] as number[], floor: [] as number[], added: [] as number[], lost: 0, floorLost: 0 };
+  for (const [login, emitted] of Object.entries(delivered)) {
+    const g = gateway.get(login) ?? [];
+    const f = floor.get(login) ?? [];
+    emitted.forEach((t0, k) => {
+      const tg = g[k];
+      const tf = f[k];
+      if (tg === undefined) out.lost++;
+      else out.e2e.push(tg - t0);
+      if (tf === undefined) out.floorLost++;
+      else out.floor.push(tf - t0);
+      if (tg !== undefined && tf !== undefined) out.added.push(tg - tf);
+    });
+  }
+  for (const xs of [out.e2e, out.floor, out.added]) xs.sort((a, b) => a - b);
+  return out;
+}
+
+type Stamp = [read: number, published: number, written: number];
+
+function breakdown(
+  delivered: Record<string, number[]>,
+  stamps: Record<string, Stamp[]>,
+  gateway: ReadonlyMap<string, number[]>,
+): StageBreakdown {
+  const d = { in: [] as number[], engine: [] as number[], write: [] as number[], out: [] as number[] };
+  for (const [login, emitted] of Object.entries(delivered)) {
+    const st = stamps[login] ?? [];
+    const g = gateway.get(login) ?? [];
+    emitted.forEach((t0, k) => {
+      const s = st[k];
+      const tg = g[k];
+      if (!s || tg === undefined || s[2] === 0) return;
+      d.in.push(s[0] - t0);
+      d.engine.push(s[1] - s[0]);
+      d.write.push(s[2] - s[1]);
+      d.out.push(tg - s[2]);
+    });
+  }
+  const q = (xs: number[]): [number, number] => {
+    xs.sort((a, b) => a - b);
+    return [ms2(pct(xs, 50)), ms2(pct(xs, 99))];
+  };
+  return { in: q(d.in), engine: q(d.engine), write: q(d.write), out: q(d.out) };
+}
 
 export async function measureEvents(
   opts: EventsOptions,
 ): Promise<{ rows: RateResult[]; max: number | null }> {
   const users = 4000;
-  const emu = await startEmulator({
-    users,
-    nodes: 1,
-    seed: 1,
-    heartbeatMs: 0,
-    network: { ringTimeoutMs: 60_000 },
-  });
+  const holdMs = 300;
+  const emu = await spawnTs<EventsEmulatorReady>("bench/events/emulator-worker.ts", [
+    "--users",
+    String(users),
+  ]);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "o2g-events-"));
-  const gw = await spawnGateway(readyOf(emu), { dataDir });
+  let gw: Awaited<ReturnType<typeof spawnGateway>> | undefined;
   try {
+    gw = await spawnGateway(emu.ready, {
+      dataDir,
+      ...(opts.stages ? { stages: true } : {}),
+      ...(opts.slow ? { slow: opts.slow } : {}),
+    });
+    const gwPid = gw.child.pid;
+    const gwChild = gw.child;
+    const staged: ((s: Record<string, Stamp[]>) => void)[] = [];
+    createInterface({ input: gwChild.stdout! }).on("line", (line) => {
+      if (line.startsWith("STAGES ")) staged.shift()?.(JSON.parse(line.slice(7)) as Record<string, Stamp[]>);
+    });
+    const stamps = () =>
+      new Promise<Record<string, Stamp[]>>((resolve) => {
+        staged.push(resolve);
+        gwChild.stdin!.write("stages\n");
+      });
+    const ran: ((r: EmulatorRun | Error) => void)[] = [];
+    createInterface({ input: emu.child.stdout! }).on("line", (line) => {
+      if (line.startsWith("RAN ")) ran.shift()?.(JSON.parse(line.slice(4)) as EmulatorRun);
+    });
+    // An emulator that dies mid-run fails the bench rather than leaving it waiting forever.
+    emu.child.once("exit", (code) => {
+      for (const r of ran.splice(0)) r(new Error(`the emulator exited (${code}) during a run`));
+    });
+    const emulate = (cmd: RunCommand) =>
+      new Promise<EmulatorRun>((resolve, reject) => {
+        ran.push((r) => (r instanceof Error ? reject(r) : resolve(r)));
+        emu.child.stdin!.write(`${JSON.stringify(cmd)}\n`);
+      });
     const ca = readFileSync(gw.ready.caFile, "utf8");
     const admin = await O2gClient.login({
       baseUrl: gw.ready.url,
@@ -57,75 +181,77 @@ export async function measureEvents(
       ca,
     });
     const stream = await admin.subscribe([{ ids: [], names: ["telephony"] }]);
-    const net = emu.network;
-    const sent = new Map<string, number>(); // callee login -> when its Delivered was emitted
-    let latencies: number[] = [];
+    const calleeLogins = new Map(emu.ready.pairs.map((p) => [p.callee, p.calleeLogin]));
+    const node = emu.ready.nodes[0]!;
+    const floor = await startFloorClient(node.csta, emu.ready.login, emu.ready.password, calleeLogins);
+    const arrivals = new Map<string, number[]>(); // callee login -> when its OnCallCreated was parsed
     let eventCount = 0;
-    net.on((ev) => {
-      if (ev.kind === "delivered") sent.set(ev.device.subscriber.loginName, performance.now());
-    });
     stream.onEvent((e) => {
       eventCount++;
       if (e.eventName !== "OnCallCreated") return;
-      const t0 = sent.get(String(e.loginName));
-      if (t0 === undefined) return;
-      sent.delete(String(e.loginName));
-      latencies.push(performance.now() - t0);
-    });
-    // Pairs (2i, 2i+1) call each other; a pair is reused once its call is over.
-    const free: number[] = Array.from({ length: users / 2 }, (_, i) => i);
-    const subs = emu.directory.subscribers;
-    const runRate = async (rate: number, durationS: number): Promise<RateResult> => {
-      latencies = [];
-      eventCount = 0;
-      sent.clear();
-      const holdMs = 300;
-      const total = Math.round(rate * durationS);
-      const t0 = performance.now();
-      let placed = 0;
-      let busy = 0;
-      while (placed < total) {
-        const due = t0 + (placed * 1000) / rate;
-        const wait = due - performance.now();
-        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-        // Place every call that is due now (a timer tick may cover several at high rates).
-        while (placed < total && performance.now() >= t0 + (placed * 1000) / rate) {
-          const pair = free.shift();
-          placed++;
-          if (pair === undefined) {
-            busy++;
-            continue;
-          }
-          const a = net.device(subs[2 * pair]!.directoryNumber);
-          const b = net.device(subs[2 * pair + 1]!.directoryNumber);
-          const c = net.deferEvents(() => net.makeCall(a.number, b.number, { autoOriginate: "doNotPrompt" }));
-          setTimeout(() => {
-            if (!c.call.ended) net.deferEvents(() => net.clearCall(c.call));
-            free.push(pair);
-          }, holdMs).unref();
-        }
+      const t = clock();
+      const login = String(e.loginName);
+      let list = arrivals.get(login);
+      if (!list) {
+        list = [];
+        arrivals.set(login, list);
       }
-      const elapsed = (performance.now() - t0) / 1000;
-      await new Promise((r) => setTimeout(r, 2000 + holdMs)); // let the last events arrive
-      const sorted = [...latencies].sort((x, y) => x - y);
+      list.push(t);
+    });
+    const runRate = async (rate: number, durationS: number): Promise<RateResult> => {
+      arrivals.clear();
+      floor.arrivals.clear();
+      eventCount = 0;
+      const gw0 = cpuMs(gwPid);
+      const main0 = mainThreadCpuMs(gwPid);
+      const me0 = process.cpuUsage();
+      const run = await emulate({ rate, durationS, holdMs });
+      // Let the last events arrive (what has not after 10 s is lost), then those of the clears.
+      const missing = (m: ReadonlyMap<string, number[]>) =>
+        Object.entries(run.delivered).some(([login, ts]) => (m.get(login)?.length ?? 0) < ts.length);
+      const waitUntil = performance.now() + 10_000;
+      while (performance.now() < waitUntil && (missing(arrivals) || missing(floor.arrivals)))
+        await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 300));
+      const gw1 = cpuMs(gwPid);
+      const main1 = mainThreadCpuMs(gwPid);
+      const me = process.cpuUsage(me0);
+      const l = latencies(run.delivered, arrivals, floor.arrivals);
+      const stages = opts.stages ? breakdown(run.delivered, await stamps(), arrivals) : undefined;
+      const calls = run.placed - run.busy;
+      const perCall = (cpu: number) => Math.round((cpu * 1000) / Math.max(1, calls));
       return {
         callsPerSec: rate,
-        achievedPerSec: Math.round((placed - busy) / elapsed),
-        calls: placed - busy,
-        lost: placed - busy - latencies.length,
-        p50Ms: Number(pct(sorted, 50).toFixed(2)),
-        p99Ms: Number(pct(sorted, 99).toFixed(2)),
-        maxMs: Number((sorted.at(-1) ?? 0).toFixed(2)),
-        eventsPerSec: Math.round(eventCount / (elapsed + 2 + holdMs / 1000)),
+        achievedPerSec: Math.round(calls / run.elapsedS),
+        calls,
+        lost: calls - l.e2e.length,
+        p50Ms: ms2(pct(l.e2e, 50)),
+        p99Ms: ms2(pct(l.e2e, 99)),
+        maxMs: ms2(l.e2e.at(-1) ?? 0),
+        floorP50Ms: ms2(pct(l.floor, 50)),
+        floorP99Ms: ms2(pct(l.floor, 99)),
+        addedP50Ms: ms2(pct(l.added, 50)),
+        addedP99Ms: ms2(pct(l.added, 99)),
+        eventsPerCall: Number((eventCount / Math.max(1, calls)).toFixed(1)),
+        gwCpuUs: gw0 === undefined || gw1 === undefined ? null : perCall(gw1 - gw0),
+        gwMainCpuUs: main0 === undefined || main1 === undefined ? null : perCall(main1 - main0),
+        emuCpuUs: perCall(run.cpuMs),
+        clientCpuUs: perCall((me.user + me.system) / 1000),
+        load: Number(os.loadavg()[0]!.toFixed(1)),
+        ...(stages ? { stages } : {}),
       };
     };
     const rows: RateResult[] = [];
-    rows.sort((a, b) => a.callsPerSec - b.callsPerSec);
+    const say = (r: RateResult) =>
+      `p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms (floor p99 ${r.floorP99Ms} ms, gateway's share p99 ${r.addedP99Ms} ms), ${r.lost} lost, load ${r.load}`;
+    // A second of calls first, not reported: the first rate's figures (its CPU per call most of
+    // all) would otherwise carry the processes' warm-up (code not yet optimized).
+    await runRate(Math.min(opts.rates[0] ?? 100, 200), 1);
     for (const rate of opts.rates) {
       opts.progress?.(`events: ${rate} calls/s for ${opts.durationS} s...`);
       const r = await runRate(rate, opts.durationS);
       rows.push(r);
-      opts.progress?.(`events: ${rate} calls/s -> p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.lost} lost`);
+      opts.progress?.(`events: ${rate} calls/s -> ${say(r)}`);
     }
     let max: number | null = null;
     if (opts.findMax) {
@@ -137,7 +263,7 @@ export async function measureEvents(
         const r = await runRate(rate, Math.min(3, opts.durationS));
         rows.push(r);
         opts.progress?.(
-          `events: ${rate} calls/s -> achieved ${r.achievedPerSec}/s, p99 ${r.p99Ms} ms, ${r.lost} lost${holds(r) ? "" : " (not sustained)"}`,
+          `events: ${rate} calls/s -> achieved ${r.achievedPerSec}/s, ${say(r)}${holds(r) ? "" : " (not sustained)"}`,
         );
         return holds(r);
       };
@@ -158,11 +284,12 @@ export async function measureEvents(
       }
       max = good || null;
     }
+    floor.close();
     stream.close();
     await admin.close();
     return { rows, max };
   } finally {
-    await gw.stop();
+    await gw?.stop();
     await emu.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -175,11 +302,21 @@ export async function eventsBench(
   const max = measured.max;
   const rows = [...measured.rows].sort((a, b) => a.callsPerSec - b.callsPerSec);
   const limit = opts.maxP99Ms ?? 250;
-  const res = result("events", rows as unknown as Row[], [
+  const table = rows.map(({ stages: _, ...r }) => r);
+  const res = result("events", table as unknown as Row[], [
     "latency: CSTA Delivered emitted by the emulated OXE -> OnCallCreated for the callee parsed by a client on the chunk channel (an administrator subscribed to every user's telephony events).",
-    `each call: make, ring 300 ms, clear; ${(rows.reduce((t, r) => t + r.eventsPerSec / r.callsPerSec, 0) / rows.length).toFixed(1)} O2G events per call reach the client on average (eventsPerSec).`,
-    "all three parties (emulator + client in the bench process, gateway in its own) share this machine's cores: past the sustained maximum the machine, not only the gateway, is saturated.",
+    `each call: make, ring 300 ms, clear; ${(rows.reduce((t, r) => t + r.eventsPerCall, 0) / rows.length).toFixed(1)} O2G events per call reach the client on average (eventsPerCall).`,
+    "floor (the in-run reference): the same Delivered decoded by a bare CSTA client of the emulator in the clients' process, no gateway in between; added: per call, the O2G client's OnCallCreated - the bare client's Delivered, both timed in that one process: the gateway's share of the latency.",
+    "three processes (the emulator placing the calls, the gateway, the clients) share this machine's cores, on one clock (performance.timeOrigin + performance.now()); past the sustained maximum the machine, not only the gateway, is saturated. load: the 1-minute load average at the end of the rate's run.",
+    "gwCpuUs, emuCpuUs, clientCpuUs: CPU (user + system, every thread) per call of the gateway (the communication log's thread included), the emulator, the clients' process; gwMainCpuUs: the gateway's main thread alone (the event path).",
     `sustained maximum (no call lost, achieved >= 95% of the asked rate, p99 <= ${limit} ms): ${max ?? "not found"} calls/s.`,
+    ...rows
+      .filter((r) => r.stages)
+      .map((r) => {
+        const st = r.stages!;
+        const f = ([a, b]: [number, number]) => `${a} / ${b}`;
+        return `stages at ${r.callsPerSec} calls/s, p50 / p99 ms (the gateway's own time stamps, bench/support/event-stages.ts): Delivered emitted -> the gateway decodes it ${f(st.in)}; -> OnCallCreated on the bus ${f(st.engine)}; -> chunk handed to TLS ${f(st.write)}; -> parsed by the client ${f(st.out)}.`;
+      }),
   ]);
   const charts = {
     "events.svg": lineChart({
@@ -189,6 +326,8 @@ export async function eventsBench(
       series: [
         { name: "p50", points: rows.map((r) => [r.callsPerSec, r.p50Ms]) },
         { name: "p99", points: rows.map((r) => [r.callsPerSec, r.p99Ms]) },
+        { name: "floor p99", points: rows.map((r) => [r.callsPerSec, r.floorP99Ms]) },
+        { name: "gateway's share p99", points: rows.map((r) => [r.callsPerSec, r.addedP99Ms]) },
       ],
     }),
   };

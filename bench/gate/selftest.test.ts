@@ -22,13 +22,14 @@ const baseline: Baseline = {
 };
 
 describe("parseInject", () => {
-  it("knows the snapshot window and the three slowed-down paths, and nothing else", () => {
+  it("knows the snapshot window and the four slowed-down paths, and nothing else", () => {
     expect(parseInject(undefined)).toEqual({});
     expect(parseInject("window=1")).toEqual({ window: 1 });
     expect(parseInject("slow=snapshot")).toEqual({ slow: "snapshot" });
     expect(parseInject("slow=rest")).toEqual({ slow: "rest" });
     expect(parseInject("slow=set-programming")).toEqual({ slow: "set-programming" });
-    expect(() => parseInject("slow=events")).toThrow(/unknown --inject/);
+    expect(parseInject("slow=events")).toEqual({ slow: "events" });
+    expect(() => parseInject("slow=callcenter")).toThrow(/unknown --inject/);
     expect(() => parseInject("window=0")).toThrow(/unknown --inject/);
     expect(() => parseInject("fast")).toThrow(/unknown --inject/);
   });

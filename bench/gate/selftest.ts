@@ -1,5 +1,5 @@
 /**
- * npm run bench -- gate-selftest [--parts snapshot,rest,set-programming]
+ * npm run bench -- gate-selftest [--parts snapshot,rest,set-programming,events]
  * Does the gate catch what it is for? For each path, the gate's own profile of that path is run
  * twice against the baseline: as it is (the gate must pass) and slowed down 2x on purpose
  * (`--inject slow=<path>`: the gate must fail). Exit 0 only if both hold for every path.
@@ -98,7 +98,7 @@ export async function runGateSelftest(opts: SelftestOptions): Promise<number> {
     [
       `took ${seconds} s; baseline ${opts.baseline} from ${baseline.date}.`,
       "clean: the gate's profile of the path as it is (must pass); injected: the same with `--inject slow=<path>` (must fail).",
-      "slow=<path>: the path made 2x slower in the benchmark's gateway process only (snapshot: every exchange with the node answered as late again as it took; rest, set-programming: the gateway's event loop does the path's work twice); see bench/support/slow.ts.",
+      "slow=<path>: the path made 2x slower in the benchmark's gateway process only (snapshot: every exchange with the node answered as late again as it took; rest, set-programming: the gateway's event loop does the path's work twice; events: everything the gateway's event loop does costs it twice); see bench/support/slow.ts.",
       "slowdown: injected / clean in the metric's bad direction (2 = the figure got twice as bad).",
       ...outcomes.map(
         (o) =>

@@ -20,8 +20,10 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { generateDirectory } from "../../oxe-emulator/directory/index.js";
 import { type BenchResult, lineChart, type Row, result } from "../report/index.js";
-import { spawnEmulator, spawnGateway } from "../support/processes.js";
-import type { RunReport, RunRequest, Target, WorkerInit } from "./worker.js";
+import { type EmulatorReady, spawnEmulator, spawnGateway } from "../support/processes.js";
+import { SetProgrammingFloor } from "./floor.js";
+import type { Target } from "./ops.js";
+import type { RunReport, RunRequest, WorkerInit } from "./worker.js";
 
 export interface SetProgrammingOptions {
   /** client worker counts to measure */
@@ -34,6 +36,8 @@ export interface SetProgrammingOptions {
   referenceWorkers?: number;
   /** requests in flight per worker (default 1, the vendor's client thread) */
   inflight?: number;
+  /** also time the floor, a bare CMIP client doing the same operations (./floor.ts) */
+  floor?: boolean;
   /** a deliberate slowdown of the gateway (bench/support/slow.ts), for the gate's self-test */
   slow?: string;
   progress?: (line: string) => void;
@@ -55,6 +59,11 @@ export interface SetProgrammingRow {
   getP99Ms: number;
   /** CPU per operation (µs) in each process, and the share of the machine's cores used */
   cpu?: { gatewayUs: number; emulatorUs: number; clientsUs: number; busyPct: number };
+  /**
+   * The floor: the same operations, as many at once, sent by a bare CMIP client to the same
+   * emulator in the same run (./floor.ts): what they cost with the gateway's share removed.
+   */
+  floor?: { ms: number; setMs: number; getMs: number; emulatorUs?: number; clientUs: number };
 }
 
 /** CPU ms a process has used (user + system), from /proc; undefined where there is none. */
@@ -142,6 +151,39 @@ class Pool {
   }
 }
 
+/** The floor of one row: a warm-up as the REST clients had, then the Sets and the Gets, timed. */
+async function measureFloor(
+  emu: EmulatorReady,
+  emuPid: number | undefined,
+  targets: readonly Target[],
+  opts: SetProgrammingOptions,
+  lanes: number,
+): Promise<NonNullable<SetProgrammingRow["floor"]>> {
+  const node = emu.nodes[0]!;
+  const floor = await SetProgrammingFloor.connect(node.cmip, node.nodeId, emu.login, emu.password);
+  try {
+    const warm = Math.min(1000, opts.ops / 10);
+    await floor.run("set", targets, 1_000_000, 1_000_000 + warm, lanes);
+    await floor.run("get", targets, 1_000_000, 1_000_000 + warm, lanes);
+    const e0 = cpuMs(emuPid);
+    const c0 = process.cpuUsage();
+    const set = await floor.run("set", targets, 0, opts.ops, lanes);
+    const get = await floor.run("get", targets, 0, opts.ops, lanes);
+    const c = process.cpuUsage(c0);
+    const e1 = cpuMs(emuPid);
+    const ops = 2 * opts.ops;
+    return {
+      ms: Math.round(set.ms + get.ms),
+      setMs: Math.round(set.ms),
+      getMs: Math.round(get.ms),
+      ...(e0 !== undefined && e1 !== undefined ? { emulatorUs: Math.round(((e1 - e0) * 1000) / ops) } : {}),
+      clientUs: Math.round((c.user + c.system) / ops),
+    };
+  } finally {
+    floor.close();
+  }
+}
+
 export async function measureSetProgramming(opts: SetProgrammingOptions): Promise<SetProgrammingMeasure> {
   const p = opts.progress ?? (() => {});
   const emu = await spawnEmulator(opts.users, 1);
@@ -211,6 +253,11 @@ export async function measureSetProgramming(opts: SetProgrammingOptions): Promis
             : {}),
         });
         p(`set-programming: ${n} worker(s): ${Math.round(ms)} ms, ${rows.at(-1)!.opsPerSec} ops/s`);
+        if (opts.floor) {
+          p(`set-programming: ${n} lane(s): the same operations from a bare CMIP client...`);
+          rows.at(-1)!.floor = await measureFloor(emu.ready, emu.child.pid, targets, opts, n * init.inflight);
+          p(`set-programming: ${n} lane(s): bare CMIP client ${rows.at(-1)!.floor!.ms} ms`);
+        }
         if (opts.referenceWorkers === n) {
           p(`set-programming: ${n} worker(s): reference, ${opts.ops} GET users/{login}...`);
           const ref = await pool.run("reference", opts.ops);
@@ -236,6 +283,7 @@ export async function setProgrammingBench(
     ops: r.ops,
     ms: r.ms,
     opsPerSec: r.opsPerSec,
+    ...(r.floor ? { floorMs: r.floor.ms, vsFloor: Number((r.ms / r.floor.ms).toFixed(1)) } : {}),
   }));
   const goalRow = m.rows.find((r) => r.workers === GOAL.workers && r.ops === GOAL.ops);
   const notes = [
@@ -245,7 +293,10 @@ export async function setProgrammingBench(
         `${r.workers} worker(s): Set ${r.setMs} ms (p50 ${r.setP50Ms} ms, p99 ${r.setP99Ms} ms), Get ${r.getMs} ms (p50 ${r.getP50Ms} ms, p99 ${r.getP99Ms} ms)` +
         (r.cpu
           ? `; CPU per operation: gateway ${r.cpu.gatewayUs} µs, emulator ${r.cpu.emulatorUs} µs, clients ${r.cpu.clientsUs} µs; the cores ${r.cpu.busyPct}% busy.`
-          : "."),
+          : ".") +
+        (r.floor
+          ? ` Floor (a bare CMIP client, the same operations ${r.workers * (opts.inflight ?? 1)} at a time, same emulator, same run): Set ${r.floor.setMs} ms, Get ${r.floor.getMs} ms, ${r.floor.ms} ms in all (through the gateway: ${(r.ms / r.floor.ms).toFixed(1)}x as long); CPU per operation: emulator ${r.floor.emulatorUs ?? "?"} µs, bare client ${r.floor.clientUs} µs.`
+          : ""),
     ),
     goalRow
       ? `goal: ${GOAL.ops} operations in at most ${GOAL.ms} ms with ${GOAL.workers} workers: ${goalRow.ms} ms, ${goalRow.ms <= GOAL.ms ? "met" : "NOT met"}.`

@@ -8,12 +8,9 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { O2gClient } from "../../scenarios/o2g-client/index.js";
 import { Http1Client } from "./http1.js";
+import { keyWrite, type Target, targetOf } from "./ops.js";
 
-export interface Target {
-  login: string;
-  number: string;
-  keys: number;
-}
+export type { Target } from "./ops.js";
 
 export interface WorkerInit {
   url: string;
@@ -59,21 +56,20 @@ const lanes = Array.from(
   { length: inflight },
   () => new Http1Client(origin, init.ca, { Cookie: session.cookieHeader }),
 );
-const T = init.targets.length;
 
 function operation(
   kind: RunRequest["kind"],
   i: number,
 ): { method: "GET" | "PUT"; path: string; body?: string } {
-  const t = init.targets[i % T]!;
+  const t = targetOf(init.targets, i);
   if (kind === "reference") return { method: "GET", path: `${usersBase}/${t.login}` };
   const keys = `${base}/${t.login}/devices/${t.number}/programmeableKeys`;
   if (kind === "get") return { method: "GET", path: keys };
-  const position = (Math.floor(i / T) % t.keys) + 1;
+  const { position, number, mnemonic } = keyWrite(init.targets, i);
   return {
     method: "PUT",
     path: `${keys}/${position}`,
-    body: JSON.stringify({ position, number: String(20000 + (i % 70000)), mnemonic: `K${i % 1000}` }),
+    body: JSON.stringify({ position, number, mnemonic }),
   };
 }
 

@@ -6,8 +6,19 @@ import { existsSync, readFileSync } from "node:fs";
 
 /** User + system CPU ms of `pid` so far; undefined where /proc is not there. */
 export function cpuMs(pid: number | undefined): number | undefined {
-  const f = `/proc/${pid}/stat`;
-  if (pid === undefined || !existsSync(f)) return undefined;
+  return pid === undefined ? undefined : statCpuMs(`/proc/${pid}/stat`);
+}
+
+/**
+ * User + system CPU ms of the main thread of `pid` (its event loop, without worker threads such
+ * as the gateway's communication log); undefined where /proc is not there.
+ */
+export function mainThreadCpuMs(pid: number | undefined): number | undefined {
+  return pid === undefined ? undefined : statCpuMs(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function statCpuMs(f: string): number | undefined {
+  if (!existsSync(f)) return undefined;
   // Fields after the command name (which may hold spaces): utime is the 12th, stime the 13th.
   const rest = readFileSync(f, "utf8").split(") ")[1]!.split(" ");
   return ((Number(rest[11]) + Number(rest[12])) * 1000) / 100;

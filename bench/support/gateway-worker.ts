@@ -9,6 +9,7 @@ import { pino } from "pino";
 import { DEFAULT_GATEWAY_CONFIG, loadGatewayConfig, parseNodes } from "../../gateway/config/index.js";
 import { installLastResort, startGateway } from "../../gateway/index.js";
 import { testLicenseConfig } from "../../scenarios/test-license.js";
+import { installEventStages } from "./event-stages.js";
 import { installSlowdown, parseSlow } from "./slow.js";
 
 const { values } = parseArgs({
@@ -65,6 +66,8 @@ installLastResort(log);
 // The gate's self-test: a deliberate slowdown of one path (bench/support/slow.ts).
 const slow = parseSlow(env.O2G_BENCH_SLOW);
 const removeSlowdown = slow ? installSlowdown(slow) : undefined;
+// The events benchmark's per-stage breakdown (bench/support/event-stages.ts).
+if (env.O2G_BENCH_STAGES) installEventStages();
 const gw = await startGateway(config, log);
 // A passive member says so at once (a benchmark kills the active one only once both are up),
 // then READY once it has taken over and monitored everyone.

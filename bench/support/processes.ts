@@ -144,6 +144,8 @@ export function spawnGateway(
     heartbeatMisses?: number;
     /** a deliberate slowdown (O2G_BENCH_SLOW, see ./slow.ts), for the gate's self-test */
     slow?: string;
+    /** time stamps of each event's stages in the gateway (O2G_BENCH_STAGES, see ./event-stages.ts) */
+    stages?: boolean;
   },
 ): Promise<Spawned<GatewayReady>> {
   const args = [
@@ -161,5 +163,6 @@ export function spawnGateway(
     O2G_LINK_LOGIN: emulator.login,
     O2G_LINK_PASSWORD: emulator.password,
     ...(opts.slow ? { O2G_BENCH_SLOW: opts.slow } : {}),
+    ...(opts.stages ? { O2G_BENCH_STAGES: "1" } : {}),
   });
 }

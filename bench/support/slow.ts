@@ -9,19 +9,24 @@
  *                                  answer is held back for as long as it took
  *   O2G_BENCH_SLOW=http:<regex>    the HTTPS requests whose path matches cost the gateway's event
  *                                  loop twice their work (it spins as long again)
+ *   O2G_BENCH_SLOW=loop            everything the gateway's event loop does costs it twice (every
+ *                                  5 ms its main thread burns as much CPU as it used since): the
+ *                                  event path (node link, engine, bus, chunk writes) included
  */
 
+import { openSync, readSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import https from "node:https";
 import { RoseLink } from "../../protocols/rose/index.js";
 
-export type SlowSpec = { kind: "node-links" } | { kind: "http"; path: RegExp };
+export type SlowSpec = { kind: "node-links" } | { kind: "http"; path: RegExp } | { kind: "loop" };
 
 export function parseSlow(spec: string | undefined): SlowSpec | undefined {
   if (!spec) return undefined;
   if (spec === "node-links") return { kind: "node-links" };
+  if (spec === "loop") return { kind: "loop" };
   if (spec.startsWith("http:")) return { kind: "http", path: new RegExp(spec.slice(5)) };
-  throw new Error(`O2G_BENCH_SLOW=${spec}: expected node-links or http:<regex>`);
+  throw new Error(`O2G_BENCH_SLOW=${spec}: expected node-links, loop or http:<regex>`);
 }
 
 /** Run `fn` as long after `t0` as `t0` was before now: the exchange takes twice its time. */
@@ -33,6 +38,22 @@ function holdBack(t0: number, fn: () => void): void {
 
 /** Install the slowdown; returns a function that removes it. */
 export function installSlowdown(spec: SlowSpec): () => void {
+  if (spec.kind === "loop") {
+    // CPU time, not wall time: on a loaded machine the loop's busy wall time is mostly waiting
+    // for a core, and doubling that would not double its work.
+    const cpu = mainThreadCpuNs();
+    let mark = cpu();
+    const timer = setInterval(() => {
+      const until = cpu() + (cpu() - mark);
+      while (cpu() < until) {
+        // the injected work
+      }
+      // The spin itself is not work to double.
+      mark = cpu();
+    }, 5);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
   if (spec.kind === "node-links") {
     type Done = (err: unknown, res: unknown) => void;
     type Invoke = (op: unknown, argument: unknown, done: Done, linked?: unknown) => number;
@@ -77,6 +98,23 @@ export function installSlowdown(spec: SlowSpec): () => void {
     if (own) proto.emit = original;
     else delete (proto as { emit?: unknown }).emit;
   };
+}
+
+/**
+ * ns of CPU the calling (main) thread has used, from /proc/thread-self/schedstat; where there is
+ * no such file, the event loop's busy wall time stands in.
+ */
+function mainThreadCpuNs(): () => number {
+  try {
+    const fd = openSync("/proc/thread-self/schedstat", "r");
+    const buf = Buffer.alloc(96);
+    return () => {
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      return Number(buf.toString("latin1", 0, n).split(" ")[0]);
+    };
+  } catch {
+    return () => performance.eventLoopUtilization().active * 1e6;
+  }
 }
 
 function spin(ms: number): void {

@@ -1,0 +1,104 @@
+/**
+ * The events benchmark's in-run reference: a bare CSTA client of the same emulator, in the same
+ * process as the O2G client, monitoring every callee. The time from a callee's Delivered emitted
+ * to this client having decoded it is the floor (the emulator's share, the wire and one wake-up
+ * of this process); the O2G client's OnCallCreated for the same call comes later by what the
+ * gateway adds. Both are read by the same process, under the same load, in the same run.
+ */
+import net from "node:net";
+import {
+  CSTA_APPLICATION_CONTEXT,
+  CSTA_OPERATIONS,
+  type CstaFailure,
+  cstaErrorCodec,
+  cstaEventReport,
+  type EventReport,
+  monitorStart,
+} from "../../protocols/csta/index.js";
+import { RoseLink } from "../../protocols/rose/index.js";
+
+export interface FloorClient {
+  /** per callee login, when each Delivered was decoded here (performance.timeOrigin + performance.now()) */
+  arrivals: Map<string, number[]>;
+  close(): void;
+}
+
+/** Associate with `endpoint` and monitor each device of `logins` (device -> login). */
+export function startFloorClient(
+  endpoint: { host: string; port: number },
+  login: string,
+  password: string,
+  logins: ReadonlyMap<string, string>,
+): Promise<FloorClient> {
+  return new Promise((resolve, reject) => {
+    const arrivals = new Map<string, number[]>();
+    const byCrossRef = new Map<string, string>();
+    const socket = net.connect(endpoint);
+    socket.setNoDelay(true);
+    let settled = false;
+    const fail = (err: Error) => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      reject(err);
+    };
+    const client: FloorClient = { arrivals, close: () => socket.destroy() };
+    const link = new RoseLink<CstaFailure>(
+      { operations: CSTA_OPERATIONS.byCode, errors: cstaErrorCodec, invokeTimeoutMs: 60_000 },
+      {
+        output: (bytes) => {
+          if (!socket.destroyed) socket.write(bytes);
+        },
+        invoked: (op, _id, arg) => {
+          if (op !== cstaEventReport) return;
+          const report = arg as EventReport;
+          if (report.event.type !== "delivered") return;
+          const t = performance.timeOrigin + performance.now();
+          const who = byCrossRef.get(report.crossRefId);
+          if (who === undefined) return;
+          let list = arrivals.get(who);
+          if (!list) {
+            list = [];
+            arrivals.set(who, list);
+          }
+          list.push(t);
+        },
+        associationAnswered: (aare) => {
+          if (aare.result !== 0) return fail(new Error(`association refused (result ${aare.result})`));
+          monitorAll();
+        },
+        close: () => socket.destroy(),
+      },
+    );
+    const devices = [...logins.keys()];
+    let next = 0;
+    let done = 0;
+    const window = 200;
+    const one = (device: string) => {
+      link.invoke(monitorStart, { device }, (err, res) => {
+        if (err || !res) return fail(new Error(`MonitorStart ${device}: ${err?.message ?? "no result"}`));
+        byCrossRef.set(res.crossRefId, logins.get(device)!);
+        if (++done === devices.length) {
+          settled = true;
+          resolve(client);
+        } else if (next < devices.length) one(devices[next++]!);
+      });
+    };
+    const monitorAll = () => {
+      while (next < devices.length && next < window) one(devices[next++]!);
+    };
+    socket.on("connect", () =>
+      link.associate({
+        applicationContext: CSTA_APPLICATION_CONTEXT,
+        credentials: { login, password },
+        implementationInformation: "o2g-testbench events floor",
+      }),
+    );
+    socket.on("data", (chunk) => link.feed(chunk));
+    socket.on("error", (err) => fail(err));
+    socket.on("close", () => {
+      link.transportClosed();
+      fail(new Error(`${endpoint.host}:${endpoint.port} closed`));
+    });
+  });
+}
