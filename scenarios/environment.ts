@@ -8,7 +8,6 @@ import os from "node:os";
 import path from "node:path";
 import { pino } from "pino";
 import type { Dispatcher } from "undici";
-import { consoleBundle, consoleRoutes } from "../console/server/index.js";
 import { LOOPBACK_RANGES } from "../gateway/events/index.js";
 import { DEFAULT_GATEWAY_CONFIG, type Gateway, type GatewayConfig, startGateway } from "../gateway/index.js";
 import { type Emulator, type EmulatorConfig, startEmulator } from "../oxe-emulator/index.js";
@@ -106,8 +105,14 @@ export async function startSandbox(
     events: { ...DEFAULT_GATEWAY_CONFIG.events, webhookAllow: LOOPBACK_RANGES, ...gw.events },
     log: { level: process.env.O2G_TEST_LOG ? "debug" : "warn" },
   };
+  // The console's server (its routes, bench runner, scenario player...) is loaded only by the
+  // sandboxes that serve it: importing it costs each test file that does not about as much as
+  // the gateway itself.
+  const consoleServer = extras.console ? await import("../console/server/index.js") : undefined;
   const gateway = await startGateway(config, pino({ level: config.log.level }), {
-    extraRoutes: extras.console ? [consoleRoutes({ bundle: await consoleBundle(), emulator })] : [],
+    extraRoutes: consoleServer
+      ? [consoleServer.consoleRoutes({ bundle: await consoleServer.consoleBundle(), emulator })]
+      : [],
   });
   await gateway.ready();
   const ca = readFileSync(gateway.caFile, "utf8");

@@ -7,7 +7,6 @@
  */
 import { PassThrough } from "node:stream";
 import { crc32, deflateRawSync } from "node:zlib";
-import ExcelJS from "exceljs";
 import type { StatsDataJson } from "./schema.js";
 
 export type FileFormat = "csv" | "xls";
@@ -85,6 +84,9 @@ export async function toXlsx(report: StatsDataJson): Promise<Buffer> {
     sink.on("end", resolve);
     sink.on("error", reject);
   });
+  // Loaded on the first workbook: the library costs about half a second of CPU to import, which
+  // every process starting a gateway paid, though few ever write a workbook.
+  const { default: ExcelJS } = await import("exceljs");
   // No styles (a bold header row made the whole sheet three times slower) nor shared strings.
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: sink,

@@ -1,0 +1,4 @@
+/** Shard 4 of the scenario library (library.ts). */
+import { libraryShard } from "./library.js";
+
+libraryShard(3);
