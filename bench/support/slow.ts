@@ -56,12 +56,13 @@ export function installSlowdown(spec: SlowSpec): () => void {
   }
   if (spec.kind === "node-links") {
     type Done = (err: unknown, res: unknown) => void;
-    type Invoke = (op: unknown, argument: unknown, done: Done, linked?: unknown) => number;
+    type Invoke = (op: unknown, argument: unknown, done: Done, ...rest: unknown[]) => number;
     const proto = RoseLink.prototype as unknown as { invoke: Invoke };
     const original = proto.invoke;
-    proto.invoke = function (this: unknown, op, argument, done, linked) {
+    // Whatever follows the callback (linked replies' handler, their decoder...) passes through.
+    proto.invoke = function (this: unknown, op, argument, done, ...rest) {
       const t0 = performance.now();
-      return original.call(this, op, argument, (err, res) => holdBack(t0, () => done(err, res)), linked);
+      return original.call(this, op, argument, (err, res) => holdBack(t0, () => done(err, res)), ...rest);
     };
     return () => {
       proto.invoke = original;
