@@ -5,17 +5,8 @@
  * of this process); the O2G client's OnCallCreated for the same call comes later by what the
  * gateway adds. Both are read by the same process, under the same load, in the same run.
  */
-import net from "node:net";
-import {
-  CSTA_APPLICATION_CONTEXT,
-  CSTA_OPERATIONS,
-  type CstaFailure,
-  cstaErrorCodec,
-  cstaEventReport,
-  type EventReport,
-  monitorStart,
-} from "../../protocols/csta/index.js";
-import { RoseLink } from "../../protocols/rose/index.js";
+import { cstaEventReport, type EventReport, monitorStart } from "../../protocols/csta/index.js";
+import { connectBareCsta } from "../support/bare-csta.js";
 
 export interface FloorClient {
   /** per callee login, when each Delivered was decoded here (performance.timeOrigin + performance.now()) */
@@ -33,9 +24,30 @@ export function startFloorClient(
   return new Promise((resolve, reject) => {
     const arrivals = new Map<string, number[]>();
     const byCrossRef = new Map<string, string>();
-    const socket = net.connect(endpoint);
-    socket.setNoDelay(true);
     let settled = false;
+    const { link, socket } = connectBareCsta({
+      endpoint,
+      login,
+      password,
+      name: "events floor",
+      invokeTimeoutMs: 60_000,
+      invoked: (_link, op, _id, arg) => {
+        if (op !== cstaEventReport) return;
+        const report = arg as EventReport;
+        if (report.event.type !== "delivered") return;
+        const t = performance.timeOrigin + performance.now();
+        const who = byCrossRef.get(report.crossRefId);
+        if (who === undefined) return;
+        let list = arrivals.get(who);
+        if (!list) {
+          list = [];
+          arrivals.set(who, list);
+        }
+        list.push(t);
+      },
+      associated: () => monitorAll(),
+      failed: (err) => fail(err),
+    });
     const fail = (err: Error) => {
       if (settled) return;
       settled = true;
@@ -43,33 +55,6 @@ export function startFloorClient(
       reject(err);
     };
     const client: FloorClient = { arrivals, close: () => socket.destroy() };
-    const link = new RoseLink<CstaFailure>(
-      { operations: CSTA_OPERATIONS.byCode, errors: cstaErrorCodec, invokeTimeoutMs: 60_000 },
-      {
-        output: (bytes) => {
-          if (!socket.destroyed) socket.write(bytes);
-        },
-        invoked: (op, _id, arg) => {
-          if (op !== cstaEventReport) return;
-          const report = arg as EventReport;
-          if (report.event.type !== "delivered") return;
-          const t = performance.timeOrigin + performance.now();
-          const who = byCrossRef.get(report.crossRefId);
-          if (who === undefined) return;
-          let list = arrivals.get(who);
-          if (!list) {
-            list = [];
-            arrivals.set(who, list);
-          }
-          list.push(t);
-        },
-        associationAnswered: (aare) => {
-          if (aare.result !== 0) return fail(new Error(`association refused (result ${aare.result})`));
-          monitorAll();
-        },
-        close: () => socket.destroy(),
-      },
-    );
     const devices = [...logins.keys()];
     let next = 0;
     let done = 0;
@@ -87,18 +72,5 @@ export function startFloorClient(
     const monitorAll = () => {
       while (next < devices.length && next < window) one(devices[next++]!);
     };
-    socket.on("connect", () =>
-      link.associate({
-        applicationContext: CSTA_APPLICATION_CONTEXT,
-        credentials: { login, password },
-        implementationInformation: "o2g-testbench events floor",
-      }),
-    );
-    socket.on("data", (chunk) => link.feed(chunk));
-    socket.on("error", (err) => fail(err));
-    socket.on("close", () => {
-      link.transportClosed();
-      fail(new Error(`${endpoint.host}:${endpoint.port} closed`));
-    });
   });
 }

@@ -7,18 +7,8 @@
  * autocannon sequences do. What the REST row takes beyond this is the gateway's own share (HTTP,
  * sessions, the call model, the communication log); what this takes is the emulator's and the wire's.
  */
-import net from "node:net";
-import {
-  CSTA_APPLICATION_CONTEXT,
-  CSTA_OPERATIONS,
-  type CstaFailure,
-  clearConnection,
-  cstaErrorCodec,
-  makeCall,
-  monitorStart,
-  systemStatus,
-} from "../../protocols/csta/index.js";
-import { RoseLink } from "../../protocols/rose/index.js";
+import { clearConnection, makeCall, monitorStart, systemStatus } from "../../protocols/csta/index.js";
+import { connectBareCsta } from "../support/bare-csta.js";
 import { cpuMs } from "../support/cpu.js";
 import type { EmulatorReady } from "../support/processes.js";
 
@@ -49,38 +39,27 @@ export function measureMakeReleaseFloor(
 ): Promise<MakeReleaseFloor> {
   const endpoint = emulator.nodes[0]!.csta;
   return new Promise((resolve, reject) => {
-    const socket = net.connect(endpoint);
-    socket.setNoDelay(true);
     let done = false;
+    const { link, socket } = connectBareCsta({
+      endpoint,
+      login: emulator.login,
+      password: emulator.password,
+      name: "make+release floor",
+      invokeTimeoutMs: 30_000,
+      flushOn: "immediate",
+      associated: () => monitorAll(),
+      // The switch's heartbeat must be answered, as the gateway answers it.
+      invoked: (l, op, invokeId) => {
+        if (op === systemStatus) l.reply(invokeId, systemStatus, undefined);
+      },
+      failed: (err) => fail(err),
+    });
     const fail = (err: Error) => {
       if (done) return;
       done = true;
       socket.destroy();
       reject(err);
     };
-    const link = new RoseLink<CstaFailure>(
-      // As the gateway's link: a turn's invokes leave in one write.
-      {
-        operations: CSTA_OPERATIONS.byCode,
-        errors: cstaErrorCodec,
-        invokeTimeoutMs: 30_000,
-        flushOn: "immediate",
-      },
-      {
-        output: (bytes) => {
-          if (!socket.destroyed) socket.write(bytes);
-        },
-        associationAnswered: (aare) => {
-          if (aare.result !== 0) return fail(new Error(`association refused (result ${aare.result})`));
-          monitorAll();
-        },
-        // The switch's heartbeat must be answered, as the gateway answers it.
-        invoked: (op, invokeId) => {
-          if (op === systemStatus) link.reply(invokeId, systemStatus, undefined);
-        },
-        close: () => socket.destroy(),
-      },
-    );
     const devices = [...new Set(opts.callers.flatMap((c) => [c, c + 1]))].map(String);
     const monitorAll = () => {
       let left = devices.length;
@@ -146,18 +125,5 @@ export function measureMakeReleaseFloor(
       running = Math.min(opts.concurrency, opts.callers.length);
       for (let i = 0; i < running; i++) sequence();
     };
-    socket.on("connect", () =>
-      link.associate({
-        applicationContext: CSTA_APPLICATION_CONTEXT,
-        credentials: { login: emulator.login, password: emulator.password },
-        implementationInformation: "o2g-testbench make+release floor",
-      }),
-    );
-    socket.on("data", (chunk) => link.feed(chunk));
-    socket.on("error", (err) => fail(err));
-    socket.on("close", () => {
-      link.transportClosed();
-      fail(new Error(`${endpoint.host}:${endpoint.port} closed`));
-    });
   });
 }

@@ -5,17 +5,9 @@
  * gateway takes beyond this is its own share (CMIP user read, directory, state, bookkeeping);
  * what this takes is the emulator's and the wire's.
  */
-import net from "node:net";
 import { defaultFirstNumber, nodeOfIndex } from "../../oxe-emulator/directory/generate.js";
-import {
-  CSTA_APPLICATION_CONTEXT,
-  CSTA_OPERATIONS,
-  type CstaFailure,
-  cstaErrorCodec,
-  monitorStart,
-  snapshotDevice,
-} from "../../protocols/csta/index.js";
-import { RoseLink } from "../../protocols/rose/index.js";
+import { monitorStart, snapshotDevice } from "../../protocols/csta/index.js";
+import { connectBareCsta } from "../support/bare-csta.js";
 import type { EmulatorReady } from "../support/processes.js";
 
 /** The gateway's default snapshot window (gateway/config: links.snapshotWindow). */
@@ -43,31 +35,26 @@ function snapshotNode(
   window: number,
 ): Promise<NodeResult> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(endpoint);
-    socket.setNoDelay(true);
     let failed = false;
+    let next = 0;
+    let inFlight = 0;
+    let finished = 0;
+    const { link, socket } = connectBareCsta({
+      endpoint,
+      login,
+      password,
+      name: "snapshot floor",
+      invokeTimeoutMs: 60_000,
+      associated: () => pump(),
+      failed: (err) => fail(err),
+      closedIsFailure: () => finished < devices.length,
+    });
     const fail = (err: Error) => {
       if (failed) return;
       failed = true;
       socket.destroy();
       reject(err);
     };
-    const link = new RoseLink<CstaFailure>(
-      { operations: CSTA_OPERATIONS.byCode, errors: cstaErrorCodec, invokeTimeoutMs: 60_000 },
-      {
-        output: (bytes) => {
-          if (!socket.destroyed) socket.write(bytes);
-        },
-        associationAnswered: (aare) => {
-          if (aare.result !== 0) return fail(new Error(`association refused (result ${aare.result})`));
-          pump();
-        },
-        close: () => socket.destroy(),
-      },
-    );
-    let next = 0;
-    let inFlight = 0;
-    let finished = 0;
     const completeOne = () => {
       inFlight--;
       if (++finished === devices.length) resolve({ monitored: finished, close: () => socket.destroy() });
@@ -86,19 +73,6 @@ function snapshotNode(
     const pump = () => {
       while (inFlight < window && next < devices.length && !failed) one(devices[next++]!);
     };
-    socket.on("connect", () =>
-      link.associate({
-        applicationContext: CSTA_APPLICATION_CONTEXT,
-        credentials: { login, password },
-        implementationInformation: "o2g-testbench snapshot floor",
-      }),
-    );
-    socket.on("data", (chunk) => link.feed(chunk));
-    socket.on("error", (err) => fail(err));
-    socket.on("close", () => {
-      link.transportClosed();
-      if (finished < devices.length) fail(new Error(`${endpoint.host}:${endpoint.port} closed`));
-    });
     if (devices.length === 0) resolve({ monitored: 0, close: () => socket.destroy() });
   });
 }
