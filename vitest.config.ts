@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
@@ -13,46 +14,70 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 const SANDBOX_FILES = ["test/e2e/**/*.test.ts", "scenarios/library-*.test.ts"];
 
 /**
+ * What a test file may do to the process it runs in that the next file in that process would
+ * inherit: mock modules, fake timers or the clock, stub globals or the environment, spy on shared
+ * objects. A file that does any of it keeps a process of its own ("isolated"); every other one
+ * shares its worker with the files before it ("unit"), which saves each a process start and a
+ * fresh import of everything it uses, some 2 s of a worker per file. Found by reading the files,
+ * so that a new file that starts faking timers cannot land among the shared ones by mistake.
+ */
+const PROCESS_TAMPERING =
+  /\bvi\.(mock|doMock|unmock|useFakeTimers|setSystemTime|stubEnv|stubGlobal|spyOn|hoisted)\b|process\.env(\.\w+|\[[^\]]+\])\s*=[^=]|delete process\.env|process\.(on|once|chdir|exitCode|umask)\b|globalThis\.\w+\s*=[^=]/;
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    if (e.name === "node_modules" || e.name.startsWith(".")) return [];
+    const f = dir === "." ? e.name : `${dir}/${e.name}`;
+    return e.isDirectory() ? testFiles(f) : f.endsWith(".test.ts") ? [f] : [];
+  });
+}
+const ISOLATED_FILES = testFiles(".")
+  .filter((f) => !SANDBOX_FILES.some((g) => path.matchesGlob(f, g)))
+  .filter((f) => PROCESS_TAMPERING.test(readFileSync(f, "utf8")));
+
+/**
  * The longest files, in seconds of a full run (a loaded machine's: only their order matters).
  * Vitest orders a run by the durations it cached from the previous one; a fresh checkout (CI)
  * has none and would go by file size, which starts some of the longest files last, where they
  * make the run's tail. These stand in for that cache until it exists.
  */
 const LONG_FILES: Record<string, number> = {
-  "scenarios/library-1.test.ts": 300,
-  "scenarios/library-2.test.ts": 300,
-  "scenarios/library-3.test.ts": 300,
-  "scenarios/library-4.test.ts": 300,
-  "scenarios/library-5.test.ts": 300,
-  "scenarios/library-6.test.ts": 300,
-  "gateway/store/store.pgmem.test.ts": 100,
-  "test/hardening/sweep.test.ts": 93,
-  "test/e2e/limits.test.ts": 92,
-  "test/e2e/console-bench.test.ts": 88,
-  "test/e2e/switchover.test.ts": 85,
-  "test/e2e/persistence.test.ts": 85,
-  "test/e2e/ha.test.ts": 85,
-  "scenarios/runner/runner.test.ts": 72,
-  "test/e2e/console-board.test.ts": 63,
-  "test/e2e/analytics.test.ts": 62,
-  "scripts/license.test.ts": 57,
-  "gateway/store/store.postgres.test.ts": 57,
-  "test/e2e/telephony-state-events.test.ts": 54,
-  "test/e2e/make-release-burst.test.ts": 53,
-  "test/e2e/telephony-cross-node.test.ts": 51,
-  "test/e2e/event-summary-missed.test.ts": 50,
-  "test/contract/openapi.test.ts": 49,
+  "scenarios/library-1.test.ts": 45,
+  "scenarios/library-2.test.ts": 45,
+  "scenarios/library-3.test.ts": 45,
+  "scenarios/library-4.test.ts": 45,
+  "scenarios/library-5.test.ts": 45,
+  "scenarios/library-6.test.ts": 45,
+  "test/e2e/ha.test.ts": 75,
+  "test/hardening/sweep.test.ts": 35,
+  "test/e2e/call-center-realtime.test.ts": 27,
+  "scripts/license.test.ts": 24,
+  "test/e2e/console-bench.test.ts": 23,
+  "gateway/domain/callcenter/stats/repository.test.ts": 22,
+  "test/e2e/persistence.test.ts": 18,
+  "test/e2e/switchover.test.ts": 17,
+  "gateway/domain/analytics/node-analytics.test.ts": 17,
+  "scenarios/runner/runner.test.ts": 16,
+  "test/e2e/console-o2g-side.test.ts": 15,
+  "bench/fuzz/fuzz.test.ts": 15,
+  "test/e2e/console-admin.test.ts": 14,
+  "oxe-emulator/servers/ssh/ssh.test.ts": 14,
+  "test/architecture/layers.test.ts": 13,
+  "oxe-emulator/servers/imap/imap.test.ts": 13,
+  "gateway/wss-agent/token.test.ts": 13,
+  "test/e2e/make-release-burst.test.ts": 13,
+  "test/e2e/wss-agent.test.ts": 13,
+  "gateway/store/store.postgres.test.ts": 12,
 };
 
-/** A file of the isolated project this long or longer starts with the sandbox files. */
-const LONG_MS = 30_000;
+/** A file this long or longer, of any project, starts before every shorter one. */
+const LONG_MS = 10_000;
 
 /**
  * Longest first: with three workers, a long file started last is the run's tail. By the cached
- * duration, else LONG_FILES. The sandbox project's files run one after another, so that a
- * worker going from one to the next keeps its process (vitest reuses it only while the next
- * file is of the same project): the isolated project's long files before them, its short ones
- * (most of it, well under a second each) after them.
+ * duration, else LONG_FILES. Past the long ones, files go by project, so that a worker going from
+ * one file to the next keeps its process (vitest reuses it only while the next file is of the
+ * same project): the sandbox files, then the isolated ones, then the shared unit files (most of
+ * the suite, well under a second each).
  */
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -61,11 +86,17 @@ class LongestFirst extends BaseSequencer {
     for (const spec of files) {
       const file = path.relative(root, spec.moduleId).split(path.sep).join("/");
       const cached = this.ctx.cache.getFileTestResults(`${spec.project.name}:${file}`);
-      const hint = (LONG_FILES[file] ?? (spec.project.name === "sandbox" ? 10 : 1)) * 1000;
+      const hint = (LONG_FILES[file] ?? (spec.project.name === "sandbox" ? 5 : 1)) * 1000;
       estimate.set(spec, cached && !cached.failed ? cached.duration : hint);
     }
     const rank = (spec: TestSpecification) =>
-      spec.project.name === "sandbox" ? 1 : (estimate.get(spec) ?? 0) >= LONG_MS ? 0 : 2;
+      (estimate.get(spec) ?? 0) >= LONG_MS
+        ? 0
+        : spec.project.name === "sandbox"
+          ? 1
+          : spec.project.name === "isolated"
+            ? 2
+            : 3;
     return [...files].sort((a, b) => rank(a) - rank(b) || (estimate.get(b) ?? 0) - (estimate.get(a) ?? 0));
   }
 }
@@ -87,8 +118,14 @@ export default defineConfig({
       { extends: true, test: { name: "sandbox", include: SANDBOX_FILES, isolate: false } },
       {
         extends: true,
-        test: { name: "unit", include: ["**/*.test.ts"], exclude: ["**/node_modules/**", ...SANDBOX_FILES] },
+        test: {
+          name: "unit",
+          include: ["**/*.test.ts"],
+          exclude: ["**/node_modules/**", ...SANDBOX_FILES, ...ISOLATED_FILES],
+          isolate: false,
+        },
       },
+      { extends: true, test: { name: "isolated", include: ISOLATED_FILES } },
     ],
   },
 });

@@ -3,23 +3,31 @@
  * batch of communication-log records stalled HTTP and event delivery for tens of milliseconds
  * (p99 of make + release went from 15 to 150 ms). Here it only costs a core the gateway mostly
  * leaves idle. One message per statement; the caller keeps the order and the locking.
+ *
+ * One thread serves every pg-mem database of the process (tests and benches start many gateways
+ * in one process): a thread of its own per database cost each some 0.5 s of CPU to start an
+ * isolate and load pg-mem again, more than the gateway's own start.
  */
 import { parentPort } from "node:worker_threads";
 import { MemoryEngine } from "./memory-engine.js";
 import type { SqlValue } from "./sql.js";
 
-export type EngineRequest =
-  | { id: number; op: "query"; sql: string; params: SqlValue[] }
-  | { id: number; op: "prepare"; sql: string }
-  | { id: number; op: "snapshot" }
-  | { id: number; op: "restore"; snapshot: number }
-  | { id: number; op: "release"; snapshot: number };
+/** Each request names its database (`db`), numbered by the process side. */
+export type EngineRequest = { id: number; db: number } & (
+  | { op: "open" }
+  | { op: "drop" }
+  | { op: "query"; sql: string; params: SqlValue[] }
+  | { op: "prepare"; sql: string }
+  | { op: "snapshot" }
+  | { op: "restore"; snapshot: number }
+  | { op: "release"; snapshot: number }
+);
 
 export type EngineReply =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; message: string; code?: string };
 
-const engine = new MemoryEngine();
+const engines = new Map<number, MemoryEngine>();
 const port = parentPort;
 if (!port) throw new Error("memory-worker.ts runs as a worker thread");
 
@@ -27,7 +35,15 @@ port.on("message", (m: EngineRequest) => {
   let reply: EngineReply;
   try {
     let value: unknown;
+    const engine = m.op === "open" ? new MemoryEngine() : engines.get(m.db);
+    if (!engine) throw new Error(`store: pg-mem database ${m.db} is gone`);
     switch (m.op) {
+      case "open":
+        engines.set(m.db, engine);
+        break;
+      case "drop":
+        engines.delete(m.db);
+        break;
       case "query":
         value = engine.run(m.sql, m.params);
         break;

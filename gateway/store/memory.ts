@@ -7,8 +7,8 @@
  *   holds the whole database from its first statement to its end, restoring the snapshot taken
  *   at its start on failure (cheap: pg-mem's data is immutable). That gives the all-or-nothing a
  *   batch needs. The SQL traps pg-mem sets are listed in memory-engine.ts.
- * - The thread does not keep the process alive; a database the store made itself ends with
- *   the store.
+ * - The thread does not keep the process alive, and serves every database of the process; a
+ *   database the store made itself is dropped with the store.
  */
 import { Worker } from "node:worker_threads";
 import type { EngineReply, EngineRequest } from "./memory-worker.js";
@@ -21,20 +21,35 @@ export interface MemoryDatabase {
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
-interface MemoryHandle extends MemoryDatabase {
+/** The pg-mem thread: one per process, whatever number of databases it holds. */
+interface EngineThread {
   readonly worker: Worker;
   readonly pending: Map<number, Pending>;
   nextId: number;
-  /** serialises every access: a transaction spans awaits */
-  lock: Promise<void>;
   /** the thread failed: every request fails with this */
   dead: Error | null;
 }
 
-/** Extra argument distributions for EngineRequest, which TypeScript cannot spread over a union. */
-type RequestBody = EngineRequest extends infer T ? (T extends { id: number } ? Omit<T, "id"> : never) : never;
+interface MemoryHandle extends MemoryDatabase {
+  readonly thread: EngineThread;
+  /** this database's number on the thread */
+  readonly db: number;
+  /** serialises every access: a transaction spans awaits */
+  lock: Promise<void>;
+}
 
-export function createMemoryDatabase(): MemoryDatabase {
+/** Extra argument distributions for EngineRequest, which TypeScript cannot spread over a union. */
+type RequestBody = EngineRequest extends infer T
+  ? T extends { id: number; db: number }
+    ? Omit<T, "id" | "db">
+    : never
+  : never;
+
+let shared: EngineThread | undefined;
+let nextDb = 1;
+
+function engineThread(): EngineThread {
+  if (shared && !shared.dead) return shared;
   // The boot file loads the TypeScript worker through tsx (a thread does not inherit loaders).
   // BENCH_CPU_PROF (bench/support/processes.ts): the thread writes its own CPU profile too.
   const prof = process.env.BENCH_CPU_PROF;
@@ -42,46 +57,54 @@ export function createMemoryDatabase(): MemoryDatabase {
     execArgv: prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [],
   });
   worker.unref();
-  const handle: MemoryHandle = {
-    kind: "pg-mem",
-    worker,
-    pending: new Map(),
-    nextId: 1,
-    lock: Promise.resolve(),
-    dead: null,
-  };
+  const thread: EngineThread = { worker, pending: new Map(), nextId: 1, dead: null };
   worker.on("message", (m: EngineReply) => {
-    const p = handle.pending.get(m.id);
+    const p = thread.pending.get(m.id);
     if (!p) return;
-    handle.pending.delete(m.id);
+    thread.pending.delete(m.id);
     if (m.ok) p.resolve(m.value);
     else p.reject(Object.assign(new Error(m.message), m.code ? { code: m.code } : {}));
   });
   const fail = (err: Error) => {
-    handle.dead = err;
-    for (const p of handle.pending.values()) p.reject(err);
-    handle.pending.clear();
+    thread.dead = err;
+    for (const p of thread.pending.values()) p.reject(err);
+    thread.pending.clear();
   };
   worker.on("error", (err) => fail(new Error(`store: the pg-mem thread failed: ${err.message}`)));
   worker.on("exit", (code) => fail(new Error(`store: the pg-mem thread exited (${code})`)));
+  shared = thread;
+  return thread;
+}
+
+export function createMemoryDatabase(): MemoryDatabase {
+  const handle: MemoryHandle = {
+    kind: "pg-mem",
+    thread: engineThread(),
+    db: nextDb++,
+    lock: Promise.resolve(),
+  };
+  // Messages are handled in order: the database exists before any statement sent after this.
+  request(handle, { op: "open" }).catch(() => undefined);
   return handle;
 }
 
-/** Stops a database's thread (its data goes with it). */
+/** Drops a database (its data goes with it); the thread stays for the others. */
 export async function disposeMemoryDatabase(memory: MemoryDatabase): Promise<void> {
-  await (memory as MemoryHandle).worker.terminate();
+  const h = memory as MemoryHandle;
+  await locked(h, () => request(h, { op: "drop" })).catch(() => undefined);
 }
 
 function request<T>(h: MemoryHandle, body: RequestBody): Promise<T> {
-  if (h.dead) return Promise.reject(h.dead);
-  const id = h.nextId++;
+  const t = h.thread;
+  if (t.dead) return Promise.reject(t.dead);
+  const id = t.nextId++;
   return new Promise<T>((resolve, reject) => {
-    h.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+    t.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
     // The thread only needs to run while someone waits for it.
-    if (h.pending.size === 1) h.worker.ref();
-    h.worker.postMessage({ id, ...body } as EngineRequest);
+    if (t.pending.size === 1) t.worker.ref();
+    t.worker.postMessage({ id, db: h.db, ...body } as EngineRequest);
   }).finally(() => {
-    if (h.pending.size === 0) h.worker.unref();
+    if (t.pending.size === 0) t.worker.unref();
   });
 }
 

@@ -179,7 +179,9 @@ function connect(
       port,
       username: "adfexc",
       password,
-      readyTimeout: 5000,
+      // A handshake is key exchange: CPU. Five at once beside two other test files and a burner
+      // took over 5 s; this bound only catches a server that never answers.
+      readyTimeout: 25_000,
       hostVerifier: (key: Buffer) =>
         hostKey === undefined || key.toString("base64") === hostKey.split(" ")[1],
     });
@@ -251,7 +253,7 @@ describe("SshNodeServer", () => {
         const c = new ssh2.Client();
         c.on("ready", () => resolve(c));
         c.on("error", reject);
-        c.connect({ host: "127.0.0.1", port, username: "root", password: PASSWORD, readyTimeout: 5000 });
+        c.connect({ host: "127.0.0.1", port, username: "root", password: PASSWORD, readyTimeout: 25_000 });
       }),
     ).rejects.toThrow(/authentication/i);
   });

@@ -8,6 +8,7 @@
  * runuser, setpriv or su works here; the temporary directory is given to that account.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
   chmodSync,
   chownSync,
@@ -16,7 +17,9 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
+  statSync,
 } from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -194,6 +197,47 @@ function run(
   });
 }
 
+/**
+ * A cluster fresh from initdb, made once per machine and binaries and copied for every server:
+ * initdb is 4-5 s of a loaded 2-core machine's time, a copy of its result some 50 ms, and the
+ * suite starts a server in half a dozen files. Made under a temporary name and renamed, so that
+ * test files starting servers at once never see half of one; keyed by the binaries' directory
+ * and initdb's mtime, so that an upgraded PostgreSQL gets its own.
+ */
+async function initdbTemplate(
+  bin: PostgresBinaries,
+  runner: Runner | null,
+  base: string,
+): Promise<{ code: number | null; out: string; dataDir?: string }> {
+  const key = createHash("sha256")
+    .update(`${bin.dir}\0${statSync(bin.initdb).mtimeMs}\0${runner?.uid ?? process.getuid?.() ?? ""}`)
+    .digest("hex")
+    .slice(0, 16);
+  const home = path.join(base, `o2g-pg-template-${key}`);
+  const ready = path.join(home, "data", "PG_VERSION");
+  if (existsSync(ready)) return { code: 0, out: "", dataDir: path.join(home, "data") };
+  const work = mkdtempSync(`${home}.tmp-`);
+  if (runner) chownSync(work, runner.uid, runner.gid);
+  chmodSync(work, 0o700);
+  const init = await run(
+    runner,
+    bin.initdb,
+    ["-D", path.join(work, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "-N"],
+    work,
+  );
+  if (init.code !== 0) {
+    rmSync(work, { recursive: true, force: true });
+    return init;
+  }
+  try {
+    renameSync(work, home);
+  } catch {
+    // Another test file made it first: use theirs.
+    rmSync(work, { recursive: true, force: true });
+  }
+  return { code: 0, out: "", dataDir: path.join(home, "data") };
+}
+
 export interface PostgresServer {
   /** superuser URL of the `postgres` database */
   readonly url: string;
@@ -216,7 +260,7 @@ export interface StartPostgresOptions {
   settings?: Record<string, string>;
 }
 
-/** Starts a private server. About 0.5-1.5 s on a laptop (initdb dominates). */
+/** Starts a private server: a copy of the initdb template, then pg_ctl start. */
 export async function startPostgres(opts: StartPostgresOptions = {}): Promise<PostgresServer> {
   const bin = opts.binaries ?? findPostgresBinaries();
   if (!bin)
@@ -299,13 +343,14 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Po
     rmSync(dir, { recursive: true, force: true });
   };
 
-  const init = await run(
-    runner,
-    bin.initdb,
-    ["-D", dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "-N"],
-    dir,
-  );
-  if (init.code !== 0) await fail("initdb", init.out);
+  const template = await initdbTemplate(bin, runner, base);
+  if (template.code !== 0 || !template.dataDir) await fail("initdb", template.out);
+  // cp -a keeps the owner (the unprivileged account) and the 0700 PostgreSQL insists on.
+  const copy = spawnSync("cp", ["-a", template.dataDir as string, dataDir], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  if (copy.status !== 0)
+    await fail("copy of the initdb template", copy.stderr?.toString() ?? `exit ${copy.status}`);
 
   // The free port may be taken between our probe and the server's bind: try a few.
   for (let attempt = 1; ; attempt++) {
