@@ -24,6 +24,7 @@ import {
   trustedLicenseKeys,
 } from "./domain/licensing/index.js";
 import { VoiceMailService } from "./domain/messaging/index.js";
+import { fromCmip } from "./domain/pbx/index.js";
 import { ExternalContacts, PhoneBook } from "./domain/phonebook/index.js";
 import { RoutingManager, type RoutingNode } from "./domain/routing/index.js";
 import { RsiRouter } from "./domain/rsi/index.js";
@@ -391,12 +392,13 @@ export class GatewayCore {
     if (!user) return null;
     const node = this.nodes.get(user.nodeId);
     if (!node?.cmip.rose.isUp) throw new NodeUnavailableError(user.nodeId);
-    const ok = await node.cmip.action(
-      "Subscriber",
-      `Node=${user.nodeId}/Subscriber=${user.companyPhone}`,
-      "Check_Password",
-      password,
-    );
+    // The link may drop while the node checks (a switchover): that is a 503 to retry, as when
+    // it was down before, not an internal error.
+    const ok = await node.cmip
+      .action("Subscriber", `Node=${user.nodeId}/Subscriber=${user.companyPhone}`, "Check_Password", password)
+      .catch((err: unknown) => {
+        throw fromCmip(err, user.nodeId);
+      });
     return ok === true ? { login, admin: false } : null;
   }
 }

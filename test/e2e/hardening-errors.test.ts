@@ -82,3 +82,26 @@ it("serves a user's call after all of them", async () => {
   });
   expect(made.status).toBe(200);
 });
+
+describe("a node link lost in the middle of a login", () => {
+  it("is a 503 to retry, not an internal error, and the next login works", async () => {
+    const cmip = sb.emulator.node(1).cmip;
+    const link = sb.gateway.core.node(1)!;
+    const user = [...sb.emulator.directory.byNumber.values()][0]!;
+    const credentials = basic(`${user.loginName}:${user.password}`);
+    // The node holds its answer to the password check; the link drops meanwhile.
+    cmip.faults.delayMs = 5_000;
+    const pending = raw("GET", "/api/rest/authenticate?version=1.0", credentials);
+    await new Promise((r) => setTimeout(r, 100));
+    cmip.faults.refuseUntil = Date.now() + 60_000;
+    cmip.dropLinks();
+    const r = await pending;
+    expect(r.status).toBe(503);
+    expect(r.body).toMatchObject({ ...o2gShape(503), canRetry: true, type: "SERVICE_UNAVAILABLE" });
+    cmip.faults.delayMs = 0;
+    cmip.faults.refuseUntil = 0;
+    for (let i = 0; i < 500 && !(link.cmip.rose.isUp && link.cmip.schema.size > 0); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect((await raw("GET", "/api/rest/authenticate?version=1.0", credentials)).status).toBe(200);
+  });
+});
