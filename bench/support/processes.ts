@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import type { Emulator } from "../../oxe-emulator/index.js";
+import { bundled, MEMORY_WORKER } from "./bundle.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -28,11 +29,33 @@ export function spawnTs<T>(
   const prof = process.env.BENCH_CPU_PROF
     ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
     : [];
-  const child = spawn(process.execPath, [...prof, "--import", "tsx", path.join(ROOT, script), ...args], {
-    cwd: ROOT,
-    stdio: ["pipe", "pipe", "pipe"],
-    env: { ...process.env, ...env },
-  });
+  const tsx = process.env.O2G_SPAWN_TSX === "1";
+  const started = tsx
+    ? Promise.resolve({ entry: ["--import", "tsx", path.join(ROOT, script)], env: {} })
+    : Promise.all([bundled(script), bundled(MEMORY_WORKER)]).then(([entry, memory]) => ({
+        entry: [entry],
+        env: { O2G_MEMORY_WORKER: memory },
+      }));
+  return started.then(({ entry, env: bundleEnv }) =>
+    waitReady<T>(
+      script,
+      spawn(process.execPath, [...prof, ...entry, ...args], {
+        cwd: ROOT,
+        stdio: ["pipe", "pipe", "pipe"],
+        env: { ...process.env, ...bundleEnv, ...env },
+      }),
+      timeoutMs,
+      readyWord,
+    ),
+  );
+}
+
+function waitReady<T>(
+  script: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  readyWord: string,
+): Promise<Spawned<T>> {
   const lines = createInterface({ input: child.stdout! });
   const errors: string[] = [];
   child.stderr!.on("data", (d) => {

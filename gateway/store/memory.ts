@@ -10,6 +10,7 @@
  * - The thread does not keep the process alive, and serves every database of the process; a
  *   database the store made itself is dropped with the store.
  */
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { EngineReply, EngineRequest } from "./memory-worker.js";
 import type { Database, Queryable, Row, SqlResult, SqlValue } from "./sql.js";
@@ -50,10 +51,15 @@ let nextDb = 1;
 
 function engineThread(): EngineThread {
   if (shared && !shared.dead) return shared;
-  // The boot file loads the TypeScript worker through tsx (a thread does not inherit loaders).
+  // From the sources, the boot file loads the TypeScript worker through tsx (a thread does not
+  // inherit loaders); a bundled gateway names its bundled worker (bench/support/bundle.ts).
   // BENCH_CPU_PROF (bench/support/processes.ts): the thread writes its own CPU profile too.
   const prof = process.env.BENCH_CPU_PROF;
-  const worker = new Worker(new URL("./memory-worker-boot.mjs", import.meta.url), {
+  const bundledWorker = process.env.O2G_MEMORY_WORKER;
+  const entry = bundledWorker
+    ? pathToFileURL(bundledWorker)
+    : new URL("./memory-worker-boot.mjs", import.meta.url);
+  const worker = new Worker(entry, {
     execArgv: prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [],
   });
   worker.unref();
