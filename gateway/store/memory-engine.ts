@@ -22,7 +22,11 @@ type MemDb = ReturnType<typeof pgMem.newDb>;
 type Prepared = ReturnType<MemDb["public"]["prepare"]>;
 type Snapshot = ReturnType<MemDb["backup"]>;
 
-/** Statement texts kept compiled; the comlog uses a few dozen (one per power-of-two piece size). */
+/**
+ * Statement texts kept compiled, the least recently used dropped beyond: the comlog writer uses
+ * a few dozen (one per power-of-two piece size), and three more per login it trims (the login is
+ * in their text). About 11 KB each.
+ */
 const COMPILED_MAX = 1_000;
 
 /** What the PostgreSQL wire protocol sends too: every parameter as text. pg-mem's binder expects it. */
@@ -30,6 +34,15 @@ function asText(v: SqlValue): string | null {
   if (v === null || v === undefined) return null;
   if (v instanceof Date) return v.toISOString();
   return String(v);
+}
+
+/**
+ * A bound parameter: text, but a Date as it is. pg-mem turns a parameter into a timestamp with
+ * moment, which takes a Date as it is and parses ISO text at ~14 µs a value: the three dates of a
+ * communication-log row were a third of its insert. The instant is the same either way.
+ */
+function asParameter(v: SqlValue): string | Date | null {
+  return v instanceof Date ? v : asText(v);
 }
 
 /**
@@ -73,16 +86,20 @@ export class MemoryEngine {
 
   private compile(sql: string): Prepared | "inline" {
     let mode = this.compiled.get(sql);
-    if (mode === undefined) {
-      try {
-        mode = this.db.public.prepare(sql);
-      } catch (err) {
-        if (!isBinderLimitation(err)) throw err;
-        mode = "inline";
-      }
-      if (this.compiled.size >= COMPILED_MAX) this.compiled.clear();
+    if (mode !== undefined) {
+      // Most recently used last: the batch statements, used all the time, are never the ones dropped.
+      this.compiled.delete(sql);
       this.compiled.set(sql, mode);
+      return mode;
     }
+    try {
+      mode = this.db.public.prepare(sql);
+    } catch (err) {
+      if (!isBinderLimitation(err)) throw err;
+      mode = "inline";
+    }
+    if (this.compiled.size >= COMPILED_MAX) this.compiled.delete(this.compiled.keys().next().value!);
+    this.compiled.set(sql, mode);
     return mode;
   }
 
@@ -90,7 +107,7 @@ export class MemoryEngine {
     const mode = this.compile(sql);
     if (mode !== "inline") {
       try {
-        const res = mode.bind(params.map(asText)).executeAll();
+        const res = mode.bind(params.map(asParameter)).executeAll();
         return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
       } catch (err) {
         // A failed statement leaves pg-mem unchanged (each runs in its own forked transaction).

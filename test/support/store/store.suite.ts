@@ -336,6 +336,31 @@ export function storeSuite(backend: () => SuiteBackend): void {
       );
     });
 
+    it("trims a login whose name needs quoting, and only that login", async () => {
+      // pg-mem's trim writes the login into its statements' text (repository.ts, trimEachLogin).
+      const odd = "o'b\\c $1 ''";
+      const trimmed: Array<[string, number[]]> = [];
+      const { store } = await fresh({
+        maxPerUser: 3,
+        trimSlack: 1,
+        onTrimmed: (l, i) => trimmed.push([l, i]),
+      });
+      const near = await write(store, [call("o", "x"), call("o'b", "x")]);
+      const first = await write(
+        store,
+        Array.from({ length: 5 }, () => call(odd, "x")),
+      );
+      expect(trimmed).toEqual([[odd, ids(first.slice(0, 2))]]);
+      // The count followed the rows: the next record over the limit trims exactly one more.
+      const next = await write(store, [call(odd, "y")]);
+      expect(trimmed[1]).toEqual([odd, ids(first.slice(2, 3))]);
+      const page = await store.comlog.query(odd);
+      expect(page.totalCount).toBe(3);
+      expect(ids(page.comHistoryRecords)).toEqual(ids([...first.slice(3), ...next]).reverse());
+      for (const [i, login] of ["o", "o'b"].entries())
+        expect(ids((await store.comlog.query(login)).comHistoryRecords)).toEqual(ids([near[i]!]));
+    });
+
     it("keeps the newest 100 records per user, and refills after deletes", async () => {
       const trimmed: Array<[string, number[]]> = [];
       const { store } = await fresh({ onTrimmed: (l, i) => trimmed.push([l, i]) });
