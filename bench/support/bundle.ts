@@ -14,7 +14,7 @@
  * same script at once never read half of another's file.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -81,6 +81,21 @@ async function bundle(script: string): Promise<string> {
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, code);
     renameSync(tmp, file);
+    forgetOld(path.basename(script, ".ts"), file);
   }
   return file;
+}
+
+/** Earlier builds of the same script, once no process can still be about to load them. */
+function forgetOld(name: string, keep: string): void {
+  const before = Date.now() - 10 * 60_000;
+  for (const f of readdirSync(OUT)) {
+    const file = path.join(OUT, f);
+    if (file === keep || !f.startsWith(`${name}-`)) continue;
+    try {
+      if (statSync(file).mtimeMs < before) unlinkSync(file);
+    } catch {
+      // another process removed it first
+    }
+  }
 }
