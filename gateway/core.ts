@@ -280,6 +280,9 @@ export class GatewayCore {
           for (const w of this.readyWaiters.splice(0)) w();
           // Build the directory search index now rather than in the first user's search.
           setImmediate(() => this.phoneBook.size);
+          // The communication log's statements too: compiled while the snapshot ran, they took
+          // a core from it (pg-mem's thread), more than the snapshot of 1,000 users itself.
+          this.store.comlog.precompile();
         }
       });
       link.on("feature", (device, ev) => this.routing.onSwitchFeature(device, ev));
@@ -296,12 +299,14 @@ export class GatewayCore {
       link.on("ctiUp", () => void this.pilotMonitors.restore(n.nodeId, link.csta, (l) => this.log.warn(l)));
       link.on("phoneBook", (contacts) => this.phoneBook.externals.set(n.nodeId, contacts));
       link.on("ctiDown", () => this.routing.forgetNode(n.nodeId));
+      // Subscriber changes only: the node reports every key programmed (Prog_Key) too, and an
+      // event no listener asks for is not decoded.
       link.cmip.onEvent((e) => {
-        if (e.className !== "Subscriber" || e.type === "objectDeletion") return;
+        if (e.type === "objectDeletion") return;
         const dn = /Subscriber=([^/]+)$/.exec(e.instance)?.[1];
         const changes = subscriberRouting(e.attributes);
         if (dn && Object.keys(changes).length > 0) this.routing.onConfigChanged(dn, changes);
-      });
+      }, "Subscriber");
       this.nodes.set(n.nodeId, link);
       this.routingNodes.set(n.nodeId, routingNode(link));
     }
@@ -345,7 +350,10 @@ export class GatewayCore {
     this.voicemail.start();
     for (const n of this.nodes.values()) n.start();
     for (const p of this.prsLinks.values()) p.start();
-    if (this.nodes.size === 0) this.snapshotMs = 0;
+    if (this.nodes.size === 0) {
+      this.snapshotMs = 0;
+      this.store.comlog.precompile();
+    }
   }
 
   /**

@@ -56,7 +56,8 @@ export async function startGateway(
   const store = await openStore({
     databaseUrl: config.store.databaseUrl,
     log: log.child({ svc: "store" }),
-    comlog: { onTrimmed: (login, ids) => onTrimmed?.(login, ids) },
+    // compiled once the startup snapshot is done (GatewayCore), not while it runs
+    comlog: { onTrimmed: (login, ids) => onTrimmed?.(login, ids), precompileOnOpen: false },
   });
   const core = new GatewayCore(config, log, store);
   onTrimmed = (login, ids) => core.comlogTrimmed(login, ids);

@@ -86,23 +86,25 @@ export class UserDirectory {
 
   addUser(nodeId: number, s: LoadedSubscriber): GwUser {
     this.version++;
+    // The device list made with its one device: a push onto an empty array gives it room for
+    // 17, some 130 bytes a user the startup snapshot of 100,000 allocates and the GC copies.
+    const device: { -readonly [K in keyof GwDevice]: GwDevice[K] } = {
+      id: s.directoryNumber,
+      type: deviceTypeOf(s.stationType),
+      subType: s.stationType,
+      owner: undefined as unknown as GwUser,
+    };
     const user: GwUser = {
       loginName: s.loginName,
       companyPhone: s.directoryNumber,
       firstName: s.firstName,
       lastName: s.lastName,
       nodeId,
-      devices: [],
+      devices: [device],
     };
+    device.owner = user;
     if (s.eMailAddress) user.eMailAddress = s.eMailAddress;
     if (s.externalLogin) user.externalLogin = s.externalLogin;
-    const device: GwDevice = {
-      id: s.directoryNumber,
-      type: deviceTypeOf(s.stationType),
-      subType: s.stationType,
-      owner: user,
-    };
-    user.devices.push(device);
     this.users.set(user.loginName, user);
     this.devices.set(device.id, device);
     // a new object, in no list yet (replaceNode keeps its own list until it is done)

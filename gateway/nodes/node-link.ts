@@ -32,7 +32,11 @@ import {
 import type { RemoteOperationError } from "../../protocols/rose/index.js";
 import type { GatewayConfig, NodeConfig } from "../config/index.js";
 import type { NodeAnalytics } from "../domain/analytics/index.js";
-import { markAcdOperators } from "../domain/callcenter/index.js";
+import {
+  markAcdOperatorNumbers,
+  markAcdOperators,
+  readAcdOperatorNumbers,
+} from "../domain/callcenter/index.js";
 import type { LoadedSubscriber, UserDirectory } from "../domain/directory.js";
 import { SubscriberSync, subscriberRows, userAttributes } from "../domain/pbx/subscriber-sync.js";
 import type { TelephonyEngine } from "../domain/telephony/index.js";
@@ -93,8 +97,12 @@ interface DeviceAnswers {
 export class NodeLink extends EventEmitter<NodeLinkEvents> {
   readonly cmip: CmipClient;
   readonly csta: CstaClient;
+  /**
+   * The monitors of the current CSTA link: the device behind each cross-reference id. No map the
+   * other way: only a user change (syncMonitors) asks by device, and a second map of 20,000 was
+   * a good part of the startup snapshot's cost per user.
+   */
   private readonly deviceByCrossRef = new Map<string, string>();
-  private readonly crossRefByDevice = new Map<string, string>();
   private loaded = false;
   private ready = false;
   /** OnCtiLinkUp announced for the current CSTA link */
@@ -169,16 +177,15 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
     clearInterval(this.cmipHeartbeat);
     const link = this.csta.rose.link;
     if (link)
-      for (const crossRefId of this.crossRefByDevice.values())
+      for (const crossRefId of this.deviceByCrossRef.keys())
         link.invoke(monitorStop, { crossRefId }, () => {});
-    this.crossRefByDevice.clear();
     this.deviceByCrossRef.clear();
     this.analytics?.stop();
     return Promise.all([this.csta.stop(), this.cmip.stop()]).then(() => undefined);
   }
 
   get monitoredUsers(): number {
-    return this.crossRefByDevice.size;
+    return this.deviceByCrossRef.size;
   }
 
   status(): NodeStatus {
@@ -218,24 +225,30 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
       const withVoiceMail = this.cmip.schema
         .get("Node")
         ?.attributes.some((a) => a.name === "Voice_Mail_Number");
-      const node = await this.cmip.get("Node", this.cmip.root, [
+      // The Node object, the users and the CCD operators asked at once: the node answers them
+      // in order on the one association, and the monitoring waits one round trip, not three.
+      const nodeRead = this.cmip.get("Node", this.cmip.root, [
         "Node_Name",
         "Version",
         ...(withVoiceMail ? ["Voice_Mail_Number"] : []),
       ]);
-      this.nodeName = String(node.Node_Name ?? "");
-      this.version = String(node.Version ?? "");
-      this.voiceMailNumber = node.Voice_Mail_Number ? String(node.Voice_Mail_Number) : undefined;
       const users: LoadedSubscriber[] = [];
       const attributes = userAttributes(this.cmip);
       const subscriberOf = subscriberRows(attributes);
-      await this.cmip.scopedRows("Subscriber", attributes, (_instance, values) => {
+      const usersRead = this.cmip.scopedRows("Subscriber", attributes, (_instance, values) => {
         const s = subscriberOf(values);
         if (s) users.push(s);
       });
+      const operatorsRead = this.readAcdOperatorNumbers();
+      // all() waits on both, so a failure of either is handled, and the other's too
+      const [node] = await Promise.all([nodeRead, usersRead]);
+      this.nodeName = String(node.Node_Name ?? "");
+      this.version = String(node.Version ?? "");
+      this.voiceMailNumber = node.Voice_Mail_Number ? String(node.Voice_Mail_Number) : undefined;
       this.subscribers.load(users);
       this.usersEpoch++;
-      await this.readAcdOperators();
+      const operators = await operatorsRead;
+      if (operators) markAcdOperatorNumbers(operators, this.directory, this.nodeId);
       const first = !this.loaded;
       this.loaded = true;
       this.log("info", `node ${this.nodeId}: ${users.length} users read over CMIP`);
@@ -258,6 +271,16 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
     await markAcdOperators(this.cmip, this.directory, this.nodeId).catch((err: Error) =>
       this.log("warn", `node ${this.nodeId}: reading the CCD operators failed: ${err.message}`),
     );
+  }
+
+  /** The numbers of the node's CCD operators; undefined (and a warning) when they cannot be read. */
+  private readAcdOperatorNumbers(): Promise<ReadonlySet<string> | undefined> {
+    return readAcdOperatorNumbers(this.cmip).catch((err: Error) => {
+      // a link that dropped is reported once, as the configuration read's failure
+      if (this.cmip.rose.isUp)
+        this.log("warn", `node ${this.nodeId}: reading the CCD operators failed: ${err.message}`);
+      return undefined;
+    });
   }
 
   /** The node's external contacts (its Phone_Book_Entry objects), for directory searches. */
@@ -333,7 +356,6 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
     this.passRunning = false;
     this.refused.clear();
     this.deviceByCrossRef.clear();
-    this.crossRefByDevice.clear();
     this.ctiLosses++;
     if (wasUp || this.loaded) this.system("OnCtiLinkDown");
     if (wasUp) this.devicesState("OUT_OF_SERVICE");
@@ -426,13 +448,16 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
     const wanted = new Set(
       this.directory.usersOfNode(this.nodeId).flatMap((u) => u.devices.map((d) => d.id)),
     );
-    for (const [device, crossRefId] of [...this.crossRefByDevice]) {
-      if (wanted.has(device)) continue;
-      this.crossRefByDevice.delete(device);
+    const monitored = new Set<string>();
+    for (const [crossRefId, device] of [...this.deviceByCrossRef]) {
+      if (wanted.has(device)) {
+        monitored.add(device);
+        continue;
+      }
       this.deviceByCrossRef.delete(crossRefId);
       link.invoke(monitorStop, { crossRefId }, () => {});
     }
-    const missing = [...wanted].filter((d) => !this.crossRefByDevice.has(d) && !this.refused.has(d));
+    const missing = [...wanted].filter((d) => !monitored.has(d) && !this.refused.has(d));
     if (missing.length) this.monitorDevices(missing, this.generation, () => {});
   }
 
@@ -517,7 +542,6 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
           d.refused = true;
         } else {
           this.deviceByCrossRef.set(res.crossRefId, device);
-          this.crossRefByDevice.set(device, res.crossRefId);
         }
         answered(device, d);
       });

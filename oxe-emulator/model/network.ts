@@ -99,6 +99,11 @@ const ACTIVE_STATES: ReadonlySet<ConnectionState> = new Set([
  */
 export class Network {
   readonly devices = new Map<string, Device>();
+  /**
+   * The same devices by node: a node's CSTA server looks each request's device up among its
+   * own (1,000 of a 100-node network) rather than in the whole numbering plan.
+   */
+  private readonly nodeDevices = new Map<number, Map<string, Device>>();
   private readonly nodes = new Map<number, NodeCalls>();
   private readonly listeners = new Set<(ev: ModelEvent) => void>();
   private readonly endListeners = new Set<(summary: CallSummary) => void>();
@@ -200,7 +205,22 @@ export class Network {
       overflow: null,
     };
     this.devices.set(d.number, d);
+    this.nodeMap(d.nodeId).set(d.number, d);
     return d;
+  }
+
+  /** The node's devices, live (kept with `devices`). */
+  devicesOfNode(nodeId: number): ReadonlyMap<string, Device> {
+    return this.nodeMap(nodeId);
+  }
+
+  private nodeMap(nodeId: number): Map<string, Device> {
+    let m = this.nodeDevices.get(nodeId);
+    if (!m) {
+      m = new Map();
+      this.nodeDevices.set(nodeId, m);
+    }
+    return m;
   }
 
   /** The voice mail pilot serving a node's sets, when it has one. */
@@ -230,6 +250,7 @@ export class Network {
     };
     const d: Device = { ...this.addDevice(subscriber), service: behaviour };
     this.devices.set(number, d);
+    this.nodeMap(nodeId).set(number, d);
     if (behaviour.kind === "voicemail" && !this.voiceMails.has(nodeId)) this.voiceMails.set(nodeId, d);
     return d;
   }
@@ -240,6 +261,7 @@ export class Network {
     if (!d) throw new ModelError("invalidDevice", `no device ${number}`);
     if (d.connections.length) throw new ModelError("invalidDeviceState", `device ${number} is in a call`);
     this.devices.delete(number);
+    this.nodeDevices.get(d.nodeId)?.delete(number);
     this.huntingGroups.forget(number);
   }
 

@@ -185,6 +185,46 @@ describe("RoseLink", () => {
     expect(p.log.some((l) => l.startsWith("client got cSTAEventReport"))).toBe(true);
   });
 
+  it("matches answers given in any order to more invocations than its table's slots, and fails the rest on close", async () => {
+    // The server holds every MonitorStart and answers them last first, once all are in: ids that
+    // share a slot of the pending table are all in flight at once.
+    const held: { id: number; device: string }[] = [];
+    const client: RoseLink<CstaFailure> = new RoseLink(
+      { operations: CSTA_OPERATIONS.byCode, errors: cstaErrorCodec, invokeTimeoutMs: 60_000 },
+      { output: (bytes) => queueMicrotask(() => server.feed(bytes)) },
+    );
+    const server: RoseLink<CstaFailure> = new RoseLink(
+      { operations: CSTA_OPERATIONS.byCode, errors: cstaErrorCodec },
+      {
+        output: (bytes) => queueMicrotask(() => client.feed(bytes)),
+        associationRequested: (aarq) => server.accept(aarq.applicationContext),
+        invoked: (_op, invokeId, arg) =>
+          held.push({ id: invokeId, device: (arg as { device: string }).device }),
+      },
+    );
+    client.associate({
+      applicationContext: CSTA_APPLICATION_CONTEXT,
+      credentials: { login: "o", password: "p" },
+    });
+    await tick();
+    const n = 20_000;
+    const answers = Array.from({ length: n }, (_, i) =>
+      client.invokeAsync(monitorStart, { device: String(i + 1) }),
+    );
+    // one that is never answered, sent after the rest
+    const unanswered = client.invokeAsync(monitorStart, { device: "never" });
+    while (held.length < n + 1) await tick();
+    expect(client.inFlight).toBe(n + 1);
+    for (const h of held.slice(0, n).reverse())
+      server.reply(h.id, monitorStart, { crossRefId: `m${h.device}` });
+    const all = await Promise.all(answers);
+    expect(all.every((r, i) => r.crossRefId === `m${i + 1}`)).toBe(true);
+    expect(client.inFlight).toBe(1);
+    client.transportClosed();
+    await expect(unanswered).rejects.toMatchObject({ failure: { kind: "closed" } });
+    expect(client.inFlight).toBe(0);
+  });
+
   it("fails everything in flight when the transport closes", async () => {
     const p = pair();
     await associated(p);

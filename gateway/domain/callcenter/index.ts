@@ -28,7 +28,7 @@ export {
   type TransitionJson,
   TransitionSchema,
 } from "./management-schema.js";
-export { markAcdOperators } from "./operators.js";
+export { markAcdOperatorNumbers, markAcdOperators, readAcdOperatorNumbers } from "./operators.js";
 export { PilotMonitors } from "./pilot-monitors.js";
 export { pilotInfo, supervisorCallNumber } from "./pilots.js";
 export {

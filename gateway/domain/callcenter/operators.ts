@@ -13,11 +13,30 @@ export async function markAcdOperators(
   directory: UserDirectory,
   nodeId: number,
 ): Promise<number> {
+  return markAcdOperatorNumbers(await readAcdOperatorNumbers(cmip), directory, nodeId);
+}
+
+/** The numbers of the node's CCD operators (none without a CCD). */
+export async function readAcdOperatorNumbers(
+  cmip: Pick<CmipClient, "schema" | "scopedGet">,
+): Promise<ReadonlySet<string>> {
   const numbers = new Set<string>();
   if (cmip.schema.has("CCD_Operator"))
     await cmip.scopedGet("CCD_Operator", ["Operator_Number"], (instance, a) => {
       numbers.add(String(a.Operator_Number ?? objectIdOf(instance)));
     });
+  return numbers;
+}
+
+/**
+ * markAcdOperators with the numbers read already: the startup read asks for them with the users,
+ * in the same burst of requests.
+ */
+export function markAcdOperatorNumbers(
+  numbers: ReadonlySet<string>,
+  directory: UserDirectory,
+  nodeId: number,
+): number {
   let count = 0;
   for (const u of directory.usersOfNode(nodeId)) {
     const operator =

@@ -310,12 +310,14 @@ export class NodeCallTable {
     // An idle device lists nothing (the startup snapshot's common case): no set to build. `drop`
     // deletes only the record at hand, which a Map's iteration allows, so no copy of the table.
     const listed = entries.length > 0 ? new Set(entries.map((e) => e.callId)) : undefined;
-    for (const r of this.calls.values()) {
-      if (r.conns.has(device) && !listed?.has(r.callId)) {
-        this.drop(r, device);
-        touched.push(r.callId);
+    // (an empty table, as at startup: not even an iterator per device)
+    if (this.calls.size > 0)
+      for (const r of this.calls.values()) {
+        if (r.conns.has(device) && !listed?.has(r.callId)) {
+          this.drop(r, device);
+          touched.push(r.callId);
+        }
       }
-    }
     for (const e of entries) {
       let r = this.calls.get(e.callId);
       if (!r) {

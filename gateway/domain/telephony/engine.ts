@@ -64,7 +64,8 @@ export class TelephonyEngine {
     const user = this.directory.devices.get(device)?.owner;
     if (!user) return;
     // Calls the user was told about that the node no longer has for them ended unseen.
-    for (const ref of this.views.get(user.loginName)?.keys() ?? []) if (!calls.includes(ref)) calls.push(ref);
+    const view = this.views.get(user.loginName);
+    if (view) for (const ref of view.keys()) if (!calls.includes(ref)) calls.push(ref);
     // The startup snapshot finds nearly every device idle: no view to recompute, only the
     // user's state to note (at 100,000 users the full pass was a tenth of the gateway's share).
     if (calls.length === 0) {

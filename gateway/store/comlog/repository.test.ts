@@ -201,4 +201,31 @@ describe("pg-mem backend", () => {
     await db.close();
     await expect(db.prepare!("SELECT 1")).rejects.toThrow(/closed/);
   });
+
+  it("compiles the writer's statements when it opens, or only when asked (the gateway: after its snapshot)", async () => {
+    const inner = openMemory();
+    await migrate(inner, silentLog);
+    const prepared: string[] = [];
+    const db: Database = {
+      backend: inner.backend,
+      query: (sql, params) => inner.query(sql, params),
+      transaction: (fn) => inner.transaction(fn),
+      close: () => inner.close(),
+      prepare: (sql) => {
+        prepared.push(sql);
+        return inner.prepare!(sql);
+      },
+    };
+    const eager = new ComlogRepository(db, silentLog);
+    repos.push(eager);
+    const atOpen = prepared.length;
+    expect(atOpen).toBeGreaterThan(0);
+    const later = new ComlogRepository(db, silentLog, { precompileOnOpen: false });
+    repos.push(later);
+    expect(prepared.length).toBe(atOpen);
+    later.precompile();
+    expect(prepared.length).toBe(2 * atOpen);
+    later.precompile();
+    expect(prepared.length).toBe(2 * atOpen);
+  });
 });

@@ -50,6 +50,12 @@ export interface ComlogOptions {
   trimSlack: number;
   /** told which records the per-user limit removed (to announce them, if wanted) */
   onTrimmed?: (loginName: string, recordIds: number[]) => void;
+  /**
+   * pg-mem: compile the writer's statements when the repository opens (default), or only once
+   * `precompile()` is called: the gateway calls it after its startup snapshot, which the
+   * compiling (a few hundred ms of the pg-mem thread) would otherwise share the CPU with.
+   */
+  precompileOnOpen?: boolean;
 }
 
 export const DEFAULT_COMLOG_OPTIONS: ComlogOptions = {
@@ -101,6 +107,14 @@ export function binaryChunks<T>(xs: readonly T[], max = 1024): T[][] {
   return out;
 }
 
+/**
+ * A string as a standard SQL literal (standard_conforming_strings: only the quote is doubled), for
+ * the pg-mem statements that name a login in their text (see trimEachLogin).
+ */
+function sqlString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
 function cleanIds(ids: readonly number[]): number[] {
   return [...new Set(ids)].filter((id) => Number.isSafeInteger(id) && id > 0);
 }
@@ -141,15 +155,24 @@ export class ComlogRepository {
     // 1000 rows x 14 parameters stays far below PostgreSQL's 65535 parameters per statement.
     if (o.batchSize < 1 || o.batchSize > 1000) throw new RangeError("comlog: batchSize must be 1..1000");
     this.options = o;
-    // The writer's statements compiled now, on pg-mem's thread, rather than in the first
-    // batches of calls: pg-mem parses ~0.7 ms per row of a multi-row text, and on a fresh gateway
-    // under load each new batch size cost its thread up to seconds, the batches growing meanwhile.
-    // A failure here only means they compile later.
-    if (db.backend === "pg-mem" && db.prepare) {
-      for (let n = 1; n <= PGMEM_PIECE; n *= 2) {
-        db.prepare(this.insertStatement(n)).catch(() => undefined);
-        db.prepare(this.countStatement(n)).catch(() => undefined);
-      }
+    if (o.precompileOnOpen !== false) this.precompile();
+  }
+
+  private precompiled = false;
+
+  /**
+   * The writer's statements compiled now, on pg-mem's thread, rather than in the first batches
+   * of calls: pg-mem parses ~0.7 ms per row of a multi-row text, and on a fresh gateway under
+   * load each new batch size cost its thread up to seconds, the batches growing meanwhile. Once;
+   * nothing to do on PostgreSQL. A failure here only means they compile at their first run.
+   */
+  precompile(): void {
+    const db = this.db;
+    if (this.precompiled || this.closed || db.backend !== "pg-mem" || !db.prepare) return;
+    this.precompiled = true;
+    for (let n = 1; n <= PGMEM_PIECE; n *= 2) {
+      db.prepare(this.insertStatement(n)).catch(() => undefined);
+      db.prepare(this.countStatement(n)).catch(() => undefined);
     }
   }
 
@@ -599,30 +622,27 @@ export class ComlogRepository {
    */
   private async trim(tx: Queryable, over: ReadonlyArray<[string, number]>): Promise<Map<string, number[]>> {
     const out = new Map<string, number[]>();
-    if (this.db.backend === "pg-mem") await this.trimEachLogin(tx, over, out);
-    else {
-      // 64 logins per statement: pg-mem parses this one anew each time (~0.5 ms per login, on the
-      // event loop); PostgreSQL pays a few more round trips.
-      for (const group of binaryChunks(over, 64)) {
-        const oldest = await tx.query<{ record_id: number }>(
-          this.oldestStatement(group.length),
-          group.flat(),
+    if (this.db.backend === "pg-mem") {
+      await this.trimEachLogin(tx, over, out);
+      return out;
+    }
+    // PostgreSQL: 64 logins per statement, a few round trips per batch at most.
+    for (const group of binaryChunks(over, 64)) {
+      const oldest = await tx.query<{ record_id: number }>(this.oldestStatement(group.length), group.flat());
+      for (const ids of chunks(
+        oldest.rows.map((r) => Number(r.record_id)),
+        CHUNK,
+      )) {
+        // What was deleted, not what was found: a concurrent deleteByIds may have taken some
+        // (PostgreSQL, READ COMMITTED), and the counts must follow the rows exactly.
+        const gone = await tx.query<{ record_id: number; login_name: string }>(
+          `DELETE FROM comlog_record WHERE record_id IN (${placeholders(1, ids.length)}) RETURNING record_id, login_name`,
+          ids,
         );
-        for (const ids of chunks(
-          oldest.rows.map((r) => Number(r.record_id)),
-          CHUNK,
-        )) {
-          // What was deleted, not what was found: a concurrent deleteByIds may have taken some
-          // (PostgreSQL, READ COMMITTED), and the counts must follow the rows exactly.
-          const gone = await tx.query<{ record_id: number; login_name: string }>(
-            `DELETE FROM comlog_record WHERE record_id IN (${placeholders(1, ids.length)}) RETURNING record_id, login_name`,
-            ids,
-          );
-          for (const r of gone.rows) {
-            const list = out.get(r.login_name) ?? [];
-            list.push(Number(r.record_id));
-            out.set(r.login_name, list);
-          }
+        for (const r of gone.rows) {
+          const list = out.get(r.login_name) ?? [];
+          list.push(Number(r.record_id));
+          out.set(r.login_name, list);
         }
       }
     }
@@ -641,11 +661,14 @@ export class ComlogRepository {
   }
 
   /**
-   * pg-mem's way of the same trim: per login, the newest id to go (an index walk), then one
-   * range DELETE. pg-mem parses a statement whose parameters meet an index anew each time, at
-   * ~0.8 ms per id of an IN list and ~17 ms per login of the UNION: the trim was most of the
-   * pg-mem thread's work under steady calls. Two short statements per login cost ~5 ms.
-   * Ids ascend with creation, so "record_id <= the excess-th oldest" is the excess oldest.
+   * pg-mem's way of the same trim: per login, the newest id to go (an index walk), one range
+   * DELETE, then the login's count. pg-mem parses a statement whose parameter meets an index
+   * anew each time (~2 ms each, ~6 ms per login trimmed: most of its thread's work under steady
+   * calls, a login trimmed every `trimSlack` records). So the login is written into the text as a
+   * literal, which pg-mem compiles once and keeps, and the bound on `record_id` goes through
+   * `+ 0`, which keeps that index out of the comparison (the login's index finds the rows):
+   * ~0.8 ms per login once compiled. Ids ascend with creation, so "record_id <= the excess-th
+   * oldest" is the excess oldest.
    */
   private async trimEachLogin(
     tx: Queryable,
@@ -653,23 +676,29 @@ export class ComlogRepository {
     out: Map<string, number[]>,
   ): Promise<void> {
     for (const [login, excess] of over) {
+      const who = sqlString(login);
       const cut = await tx.query<{ record_id: number }>(
-        "SELECT record_id FROM comlog_record WHERE login_name = $1 ORDER BY record_id LIMIT 1 OFFSET $2",
-        [login, excess - 1],
+        `SELECT record_id FROM comlog_record WHERE login_name = ${who} ORDER BY record_id LIMIT 1 OFFSET $1`,
+        [excess - 1],
       );
       // Fewer rows than the count says: all of them go, as the other path would take them.
       const last = cut.rows[0];
       const gone = await tx.query<{ record_id: number; login_name: string }>(
         last
-          ? "DELETE FROM comlog_record WHERE login_name = $1 AND record_id <= $2 RETURNING record_id, login_name"
-          : "DELETE FROM comlog_record WHERE login_name = $1 RETURNING record_id, login_name",
-        last ? [login, Number(last.record_id)] : [login],
+          ? `DELETE FROM comlog_record WHERE login_name = ${who} AND record_id + 0 <= $1::bigint RETURNING record_id, login_name`
+          : `DELETE FROM comlog_record WHERE login_name = ${who} RETURNING record_id, login_name`,
+        last ? [Number(last.record_id)] : [],
       );
-      if (gone.rows.length > 0)
-        out.set(
-          login,
-          gone.rows.map((r) => Number(r.record_id)),
-        );
+      if (gone.rows.length === 0) continue;
+      // Oldest first, whatever order pg-mem returns them in.
+      out.set(
+        login,
+        gone.rows.map((r) => Number(r.record_id)).sort((a, b) => a - b),
+      );
+      await tx.query(
+        `UPDATE comlog_user SET record_count = record_count - $1::integer WHERE login_name = ${who}`,
+        [gone.rows.length],
+      );
     }
   }
 }

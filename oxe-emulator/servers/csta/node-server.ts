@@ -109,6 +109,8 @@ export class CstaNodeServer extends RoseNodeServer<CstaFailure> {
   private readonly lagged: { due: number; report: () => void }[] = [];
   private readonly unsubscribe: () => void;
   private readonly handlers = new Map<OperationSpec<unknown, unknown>, { run: Handler; quiet: boolean }>();
+  /** this node's devices (the network keeps them): every request names one */
+  private readonly ownDevices: ReadonlyMap<string, Device>;
 
   constructor(
     private readonly net: Network,
@@ -129,6 +131,7 @@ export class CstaNodeServer extends RoseNodeServer<CstaFailure> {
       },
     );
     this.monitors = new MonitorRegistry(cstaOptions.maxMonitors);
+    this.ownDevices = net.devicesOfNode(cstaOptions.nodeId);
     const offModel = net.on((ev) => this.onModelEvent(ev));
     const ccd = cstaOptions.ccd;
     const offCcd = ccd?.on((ev) => {
@@ -203,9 +206,8 @@ export class CstaNodeServer extends RoseNodeServer<CstaFailure> {
   /** A device of this node, named in a request. */
   private localDevice(id: string | undefined): Device {
     if (id === undefined) throw new ModelError("invalidDevice", "no device given");
-    const d = this.net.devices.get(id);
-    if (!d || d.nodeId !== this.cstaOptions.nodeId)
-      throw new ModelError("invalidDevice", `no device ${id} on this node`);
+    const d = this.ownDevices.get(id);
+    if (!d) throw new ModelError("invalidDevice", `no device ${id} on this node`);
     return d;
   }
 
