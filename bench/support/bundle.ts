@@ -31,8 +31,10 @@ const built = new Map<string, Promise<string>>();
 /**
  * `import.meta.url` and `import.meta.dirname` of each source file stay its own, not the
  * bundle's: the code finds the files it reads beside it (the test license key, the pg-mem boot
- * file) where they are.
+ * file) where they are. (META is spelt in pieces so that this file, bundled too, keeps its own
+ * text intact.)
  */
+const META = ["import", "meta"].join(".");
 const asIfFromSource: Plugin = {
   name: "import-meta-of-the-source",
   setup(b) {
@@ -42,8 +44,8 @@ const asIfFromSource: Plugin = {
       return {
         loader: "ts",
         contents: source
-          .replaceAll("import.meta.dirname", JSON.stringify(path.dirname(args.path)))
-          .replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)),
+          .replaceAll(`${META}.dirname`, JSON.stringify(path.dirname(args.path)))
+          .replaceAll(`${META}.url`, JSON.stringify(pathToFileURL(args.path).href)),
       };
     });
   },
