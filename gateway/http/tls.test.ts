@@ -1,14 +1,24 @@
 import { X509Certificate } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import https from "node:https";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { ensureTls } from "./tls.js";
+
+const dirs: string[] = [];
+function tmp(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "o2g-tls-"));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe("ensureTls", () => {
   it("creates a CA and a server certificate once, then reuses them", () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "o2g-tls-"));
+    const dir = tmp();
     const first = ensureTls(dir);
     expect(first.created).toBe(true);
     const cert = new X509Certificate(first.cert);
@@ -23,7 +33,7 @@ describe("ensureTls", () => {
   });
 
   it("serves HTTPS that a client trusting only the CA accepts", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "o2g-tls-"));
+    const dir = tmp();
     const tls = ensureTls(dir);
     const server = https.createServer({ key: tls.key, cert: tls.cert }, (_req, res) => res.end("ok"));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));

@@ -8,7 +8,7 @@
  * The tickets travel over the node's SSH link (ccdfiles / ccddump).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import ExcelJS from "exceljs";
@@ -62,10 +62,14 @@ async function download(url: string): Promise<Buffer> {
 /** The first entry of a zip, read by unzip(1): a decoder that is not ours. */
 function unzipFirst(zip: Buffer): { name: string; data: Buffer } {
   const dir = mkdtempSync(path.join(os.tmpdir(), "ccstats-"));
-  const file = path.join(dir, "r.zip");
-  writeFileSync(file, zip);
-  const name = execFileSync("unzip", ["-Z1", file]).toString().trim().split("\n")[0]!;
-  return { name, data: execFileSync("unzip", ["-p", file, name]) };
+  try {
+    const file = path.join(dir, "r.zip");
+    writeFileSync(file, zip);
+    const name = execFileSync("unzip", ["-Z1", file]).toString().trim().split("\n")[0]!;
+    return { name, data: execFileSync("unzip", ["-p", file, name]) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe("CallCenterStatistics", () => {
