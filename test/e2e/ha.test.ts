@@ -22,6 +22,7 @@ import {
 import { fenceDelayMs } from "../../gateway/store/ha/index.js";
 import { type Emulator, startEmulator } from "../../oxe-emulator/index.js";
 import { FailoverClient, O2gClient, type O2gEvent } from "../../scenarios/o2g-client/index.js";
+import { seedSandboxTls } from "../../scenarios/sandbox-tls.js";
 import { testLicenseConfig } from "../../scenarios/test-license.js";
 import { WssApp } from "../../scenarios/wss-app/index.js";
 import { ADMIN } from "../support/sandbox.js";
@@ -44,6 +45,8 @@ afterAll(async () => {
 function tmp(): string {
   const d = mkdtempSync(path.join(os.tmpdir(), "o2g-ha-"));
   dirs.push(d);
+  // The machine's shared sandbox certificate: a member would make its own, 0.5-2 s of CPU each.
+  seedSandboxTls(d);
   return d;
 }
 

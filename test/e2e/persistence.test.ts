@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { type GatewayReady, type Spawned, spawnTs } from "../../bench/support/processes.js";
 import { type Emulator, startEmulator } from "../../oxe-emulator/index.js";
 import { O2gClient, type O2gEvent } from "../../scenarios/o2g-client/index.js";
+import { seedSandboxTls } from "../../scenarios/sandbox-tls.js";
 import { ADMIN } from "../support/sandbox.js";
 import { describeWithPostgres } from "../support/store/describe-postgres.js";
 
@@ -24,6 +25,8 @@ interface Rec {
 
 let emu: Emulator;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "o2g-persist-"));
+// The machine's shared sandbox certificate, rather than a new CA made by the first gateway.
+seedSandboxTls(dataDir);
 
 beforeAll(async () => {
   emu = await startEmulator({
