@@ -5,6 +5,9 @@
  * crypto; node-forge assembles and signs the certificates, which Node cannot do by itself.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import forge from "node-forge";
 
 export interface Issued {
@@ -38,13 +41,67 @@ function issued(cert: forge.pki.Certificate, keyPem: string): Issued {
   return { keyPem, certPem, certB64: forge.util.encode64(der) };
 }
 
-/** A certificate for `opts`, signed by `issuer` (self-signed when none). */
-export function issue(opts: IssueOptions, issuer?: Issued): Issued {
-  const { privateKey } = generateKeyPairSync("rsa", {
+function newKey(): string {
+  return generateKeyPairSync("rsa", {
     modulusLength: 2048,
     privateKeyEncoding: { type: "pkcs1", format: "pem" },
     publicKeyEncoding: { type: "spki", format: "pem" },
-  });
+  }).privateKey;
+}
+
+/**
+ * RSA-2048 key pairs cost 50-500 ms of CPU each to make, and the test suite issues some thirty
+ * certificates per run (8-10 s of its CPU). So the keys of this throwaway PKI are kept in a
+ * pool, a file of the temporary folder, and handed out in order: every key a process gets is a
+ * different one (a "rogue" CA never shares its key with the CA it imitates), while two
+ * processes may use the same keys for PKIs that never meet. A process that needs more keys
+ * than the pool holds makes them and adds them to it, so a machine's first run costs what it
+ * did and the next ones nothing.
+ */
+const POOL_MAX = 64;
+let pool: string[] | undefined;
+let taken = 0;
+
+function poolFile(): string {
+  const uid = typeof process.getuid === "function" ? process.getuid() : 0;
+  return path.join(os.tmpdir(), `o2g-testbench-rsa-pool-${uid}.json`);
+}
+
+function readPool(): string[] {
+  try {
+    const keys = JSON.parse(readFileSync(poolFile(), "utf8")) as unknown;
+    if (Array.isArray(keys) && keys.every((k) => typeof k === "string")) return keys as string[];
+  } catch {
+    // none yet, or unreadable: started afresh
+  }
+  return [];
+}
+
+function pooledKey(): string {
+  pool ??= readPool();
+  if (taken < pool.length) return pool[taken++]!;
+  const key = newKey();
+  pool.push(key);
+  taken++;
+  if (pool.length <= POOL_MAX) {
+    // Written aside and renamed into place: files that run side by side may each add keys;
+    // the last rename wins, and the keys a process already holds stay its own either way.
+    const scratch = mkdtempSync(`${poolFile()}-`);
+    try {
+      writeFileSync(path.join(scratch, "keys.json"), JSON.stringify(pool), { mode: 0o600 });
+      renameSync(path.join(scratch, "keys.json"), poolFile());
+    } catch {
+      // a pool that cannot be saved only costs the next run its keys again
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  return key;
+}
+
+/** A certificate for `opts`, signed by `issuer` (self-signed when none). */
+export function issue(opts: IssueOptions, issuer?: Issued): Issued {
+  const privateKey = pooledKey();
   const priv = forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey;
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.setRsaPublicKey(priv.n, priv.e);
