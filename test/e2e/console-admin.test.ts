@@ -8,10 +8,15 @@
  * refuse, and come back. No console error; every control labelled.
  */
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { O2gClient } from "../../scenarios/o2g-client/index.js";
-import { chromiumPresent, openConsolePage, stepWithScreenshot } from "../support/console-browser.js";
+import {
+  type BrowserLease,
+  chromiumPresent,
+  openConsolePage,
+  stepWithScreenshot,
+} from "../support/console-browser.js";
 import { type Sandbox, startSandbox } from "../support/sandbox.js";
 
 const haveChromium = chromiumPresent("console-admin");
@@ -21,7 +26,7 @@ const WAIT = { timeout: 15_000 };
 
 describe.skipIf(!haveChromium)("the Administration page in Chromium", () => {
   let sb: Sandbox;
-  let browser: Browser;
+  let browser: BrowserLease;
   let page: Page;
   let admin: O2gClient;
   let problems: string[] = [];

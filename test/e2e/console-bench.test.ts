@@ -6,9 +6,14 @@
  * bench API refuses a user (403), a size out of bounds or an unknown bench (400).
  */
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, openConsolePage, stepWithScreenshot } from "../support/console-browser.js";
+import {
+  type BrowserLease,
+  chromiumPresent,
+  openConsolePage,
+  stepWithScreenshot,
+} from "../support/console-browser.js";
 import { type Sandbox, startSandbox } from "../support/sandbox.js";
 
 const haveChromium = chromiumPresent("console-bench");
@@ -19,7 +24,7 @@ const ms = (text: string | null) => Number(/^(\d+) ms$/.exec(text ?? "")?.[1] ??
 
 describe.skipIf(!haveChromium)("the Benchmarks page in Chromium", () => {
   let sb: Sandbox;
-  let browser: Browser;
+  let browser: BrowserLease;
   let page: Page;
   let problems: string[] = [];
 

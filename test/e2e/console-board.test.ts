@@ -5,9 +5,14 @@
  * end on the emulated sets (the board keeps a filtered list from the users that changed, not
  * by walking every user: what is checked here is that it still shows the right ones).
  */
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, openConsolePage, stepWithScreenshot } from "../support/console-browser.js";
+import {
+  type BrowserLease,
+  chromiumPresent,
+  openConsolePage,
+  stepWithScreenshot,
+} from "../support/console-browser.js";
 import { type Sandbox, startSandbox } from "../support/sandbox.js";
 
 const haveChromium = chromiumPresent("console-board");
@@ -16,7 +21,7 @@ const USERS = 3000;
 
 describe.skipIf(!haveChromium)("the console's board with many users", () => {
   let sb: Sandbox;
-  let browser: Browser;
+  let browser: BrowserLease;
   let page: Page;
   let problems: string[] = [];
 

@@ -11,11 +11,11 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { type Browser, chromium, type Locator, type Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type BrowserLease, CHROMIUM, leaseBrowser } from "../support/console-browser.js";
 import { type Sandbox, startSandbox } from "../support/sandbox.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = path.resolve(import.meta.dirname, "../../test-artifacts/console");
 /** where to write the README's screenshots, when asked (scripts/console-screenshots.sh) */
 const SHOTS = process.env.O2G_CONSOLE_SCREENSHOTS;
@@ -29,7 +29,7 @@ const WAIT = { timeout: 15_000 };
 
 describe.skipIf(!haveChromium)("the web console in Chromium", () => {
   let sb: Sandbox;
-  let browser: Browser;
+  let browser: BrowserLease;
   let page: Page;
   const problems: string[] = [];
 
@@ -39,7 +39,7 @@ describe.skipIf(!haveChromium)("the web console in Chromium", () => {
       { links: { heartbeatMs: 250, heartbeatMisses: 2, reconnectMinMs: 50, reconnectMaxMs: 500 } },
       { console: true },
     );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"], headless: true });
+    browser = await leaseBrowser();
     const context = await browser.newContext({
       ignoreHTTPSErrors: true,
       viewport: { width: 1400, height: 900 },

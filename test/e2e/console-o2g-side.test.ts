@@ -9,12 +9,12 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { O2gClient } from "../../scenarios/o2g-client/index.js";
+import { type BrowserLease, CHROMIUM, leaseBrowser } from "../support/console-browser.js";
 import { type Sandbox, startSandbox } from "../support/sandbox.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = path.resolve(import.meta.dirname, "../../test-artifacts/console");
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`console-o2g-side: SKIPPED, no chromium at ${CHROMIUM}`);
@@ -32,14 +32,14 @@ async function until(cond: () => Promise<boolean>, what: string, ms = 15_000): P
 
 describe.skipIf(!haveChromium)("the phone's O2G side in Chromium", () => {
   let sb: Sandbox;
-  let browser: Browser;
+  let browser: BrowserLease;
   let admin: O2gClient;
   const problems: string[] = [];
 
   beforeAll(async () => {
     sb = await startSandbox({ users: 12 }, {}, { console: true });
     admin = await sb.loginAdmin();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"], headless: true });
+    browser = await leaseBrowser();
   });
   afterAll(async () => {
     await browser?.close();

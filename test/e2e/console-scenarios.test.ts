@@ -7,11 +7,11 @@
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type BrowserLease, CHROMIUM, leaseBrowser } from "../support/console-browser.js";
 import { type Sandbox, startSandbox } from "../support/sandbox.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = path.resolve(import.meta.dirname, "../../test-artifacts/console");
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`console-scenarios: SKIPPED, no chromium at ${CHROMIUM}`);
@@ -21,13 +21,13 @@ const WAIT = { timeout: 20_000 };
 
 describe.skipIf(!haveChromium)("the scenario player in Chromium", () => {
   let sb: Sandbox;
-  let browser: Browser;
+  let browser: BrowserLease;
   let page: Page;
   const problems: string[] = [];
 
   beforeAll(async () => {
     sb = await startSandbox({ users: 12 }, {}, { console: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"], headless: true });
+    browser = await leaseBrowser();
     const context = await browser.newContext({
       ignoreHTTPSErrors: true,
       acceptDownloads: true,

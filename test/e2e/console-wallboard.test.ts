@@ -8,9 +8,14 @@
  * REST API answers. No console error; every control labelled.
  */
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, openConsolePage, stepWithScreenshot } from "../support/console-browser.js";
+import {
+  type BrowserLease,
+  chromiumPresent,
+  openConsolePage,
+  stepWithScreenshot,
+} from "../support/console-browser.js";
 import { type Sandbox, startSandbox } from "../support/sandbox.js";
 
 const haveChromium = chromiumPresent("console-wallboard");
@@ -20,7 +25,7 @@ const WAIT = { timeout: 15_000 };
 
 describe.skipIf(!haveChromium)("the call-center wallboard in Chromium", () => {
   let sb: Sandbox;
-  let browser: Browser;
+  let browser: BrowserLease;
   let page: Page;
   let problems: string[] = [];
 

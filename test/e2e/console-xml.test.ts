@@ -8,11 +8,16 @@
  * that is no IP Touch has no XML screen. No console error; every control labelled.
  */
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { XML_STATION_TYPES } from "../../oxe-emulator/index.js";
 import { keypadDigits, XmlDirectoryApp } from "../../scenarios/xml-apps/index.js";
-import { chromiumPresent, openConsolePage, stepWithScreenshot } from "../support/console-browser.js";
+import {
+  type BrowserLease,
+  chromiumPresent,
+  openConsolePage,
+  stepWithScreenshot,
+} from "../support/console-browser.js";
 import { type Sandbox, startSandbox } from "../support/sandbox.js";
 
 const haveChromium = chromiumPresent("console-xml");
@@ -23,7 +28,7 @@ const WAIT = { timeout: 15_000 };
 describe.skipIf(!haveChromium)("an IP Touch set's XML screen in the console, in Chromium", () => {
   let app: XmlDirectoryApp;
   let sb: Sandbox;
-  let browser: Browser;
+  let browser: BrowserLease;
   let page: Page;
   let problems: string[] = [];
 

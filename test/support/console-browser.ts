@@ -6,7 +6,13 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = path.resolve(import.meta.dirname, "../../test-artifacts/console");
@@ -18,15 +24,62 @@ export function chromiumPresent(suite: string): boolean {
   return here;
 }
 
+/** What a test file holds of the shared browser: its own contexts, closed when it is done. */
+export interface BrowserLease {
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+  /** Closes the contexts opened through this lease; the browser stays for the next file. */
+  close(): Promise<void>;
+}
+
+let launched: Promise<Browser> | undefined;
+
+/**
+ * One chromium per test process, shared by the browser files that run in it one after the
+ * other (the sandbox project shares processes): a launch cost some 1.5 s of CPU and a second of
+ * waiting, paid by nine files. Each file works in contexts of its own (cookies, storage and
+ * pages apart). The browser ends with the process: chromium quits when its pipe to
+ * playwright closes, even when the process is killed.
+ */
+function sharedBrowser(): Promise<Browser> {
+  launched ??= chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"], headless: true }).then(
+    (browser) => {
+      browser.once("disconnected", () => {
+        launched = undefined;
+      });
+      return browser;
+    },
+    (err: unknown) => {
+      launched = undefined;
+      throw err;
+    },
+  );
+  return launched;
+}
+
+export async function leaseBrowser(): Promise<BrowserLease> {
+  const browser = await sharedBrowser();
+  const contexts: BrowserContext[] = [];
+  return {
+    async newContext(options) {
+      const context = await browser.newContext(options);
+      contexts.push(context);
+      return context;
+    },
+    async close() {
+      await Promise.all(contexts.splice(0).map((c) => c.close().catch(() => undefined)));
+    },
+  };
+}
+
 export interface ConsolePage {
-  browser: Browser;
+  browser: BrowserLease;
   page: Page;
   /** console errors and page errors, as they happen */
   problems: string[];
 }
 
 export async function openConsolePage(viewport: { width: number; height: number }): Promise<ConsolePage> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"], headless: true });
+  const browser = await leaseBrowser();
   const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport });
   const page = await context.newPage();
   const problems: string[] = [];
