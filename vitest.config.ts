@@ -50,7 +50,6 @@ const LONG_FILES: Record<string, number> = {
   "test/e2e/ha.test.ts": 75,
   "test/hardening/sweep.test.ts": 35,
   "test/e2e/call-center-realtime.test.ts": 27,
-  "scripts/license.test.ts": 24,
   "test/e2e/console-bench.test.ts": 23,
   "gateway/domain/callcenter/stats/repository.test.ts": 22,
   "test/e2e/persistence.test.ts": 18,
