@@ -9,20 +9,22 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  * 4 s of CPU per file when every file gets a fresh process; run in shared processes, they pay it
  * once per worker. They can share one: each stops what it starts in its own hooks, mocks no
  * module, fakes no timer and sets no environment variable (a file that needs any of that belongs
- * to the isolated project). Every other file keeps a process of its own.
+ * to the isolated project). The other files go by PROCESS_TAMPERING below.
  */
 const SANDBOX_FILES = ["test/e2e/**/*.test.ts", "scenarios/library-*.test.ts"];
 
 /**
  * What a test file may do to the process it runs in that the next file in that process would
- * inherit: mock modules, fake timers or the clock, stub globals or the environment, spy on shared
- * objects. A file that does any of it keeps a process of its own ("isolated"); every other one
+ * inherit: mock modules, stub globals or the environment, spy on shared objects, touch the
+ * process. A file that does any of it keeps a process of its own ("isolated"); every other one
  * shares its worker with the files before it ("unit"), which saves each a process start and a
  * fresh import of everything it uses, some 2 s of a worker per file. Found by reading the files,
- * so that a new file that starts faking timers cannot land among the shared ones by mistake.
+ * so that a new file that starts stubbing cannot land among the shared ones by mistake. Fake
+ * timers and a faked clock are allowed in shared files: test/support/shared-process.ts turns
+ * them back to real ones after each file.
  */
 const PROCESS_TAMPERING =
-  /\bvi\.(mock|doMock|unmock|useFakeTimers|setSystemTime|stubEnv|stubGlobal|spyOn|hoisted)\b|process\.env(\.\w+|\[[^\]]+\])\s*=[^=]|delete process\.env|process\.(on|once|chdir|exitCode|umask)\b|globalThis\.\w+\s*=[^=]/;
+  /\bvi\.(mock|doMock|unmock|stubEnv|stubGlobal|spyOn|hoisted)\b|process\.env(\.\w+|\[[^\]]+\])\s*=[^=]|delete process\.env|process\.(on|once|chdir|exitCode|umask)\b|globalThis\.\w+\s*=[^=]/;
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     if (e.name === "node_modules" || e.name.startsWith(".")) return [];
@@ -122,9 +124,14 @@ export default defineConfig({
           include: ["**/*.test.ts"],
           exclude: ["**/node_modules/**", ...SANDBOX_FILES, ...ISOLATED_FILES],
           isolate: false,
+          setupFiles: ["test/support/shared-process.ts"],
         },
       },
-      { extends: true, test: { name: "isolated", include: ISOLATED_FILES } },
+      // Only when some file needs it: a project with no files would fall back to vitest's
+      // default include and run the whole suite a second time.
+      ...(ISOLATED_FILES.length
+        ? [{ extends: true as const, test: { name: "isolated", include: ISOLATED_FILES } }]
+        : []),
     ],
   },
 });
