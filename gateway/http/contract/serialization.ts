@@ -15,23 +15,34 @@ import type { FastifySerializerCompiler } from "fastify";
 
 type Serialize = (data: unknown) => string;
 
+interface Cache {
+  compiled: WeakMap<object, Serialize>;
+  /** by JSON text, for schemas a route builds inline: a new object at every start, same text */
+  byText: Map<string, Serialize>;
+}
+
 /** Per set of shared schemas (one in practice), the serializers of each schema object. */
-const caches = new WeakMap<Record<string, Schema>, WeakMap<object, Serialize>>();
+const caches = new WeakMap<Record<string, Schema>, Cache>();
 
 export function cachedSerializerCompiler(
   external: Record<string, Schema>,
 ): FastifySerializerCompiler<unknown> {
   let cache = caches.get(external);
   if (!cache) {
-    cache = new WeakMap();
+    cache = { compiled: new WeakMap(), byText: new Map() };
     caches.set(external, cache);
   }
-  const compiled = cache;
+  const { compiled, byText } = cache;
   return ({ schema }) => {
     const key = schema as object;
     let serialize = compiled.get(key);
     if (!serialize) {
-      serialize = fastJsonStringify(key as Schema, { schema: external }) as Serialize;
+      const text = JSON.stringify(schema);
+      serialize = byText.get(text);
+      if (!serialize) {
+        serialize = fastJsonStringify(key as Schema, { schema: external }) as Serialize;
+        byText.set(text, serialize);
+      }
       compiled.set(key, serialize);
     }
     return serialize;
