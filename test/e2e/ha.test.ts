@@ -111,6 +111,23 @@ async function get(gw: { url: string; caFile: string }, p: string, auth?: string
   return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
 }
 
+/**
+ * A request to the active member, as a client that honours canRetry makes it: with the tests'
+ * 300 ms heartbeat timeout, an event loop held up on a loaded machine (three test files, two
+ * gateways and an emulator in this process) lets the active member's proof of its lock lapse
+ * for a moment, and it refuses, rightly, until the next heartbeat answers. Anything else (a
+ * fenced or passive member) is returned as it is.
+ */
+async function getFromActive(gw: { url: string; caFile: string }, p: string, auth?: string) {
+  const until = performance.now() + 10_000;
+  for (;;) {
+    const r = await get(gw, p, auth);
+    const unconfirmed = r.status === 503 && /cannot confirm/.test(String(r.body.helpMessage));
+    if (!unconfirmed || performance.now() > until) return r;
+    await sleep(50);
+  }
+}
+
 describeWithPostgres("O2G high availability", (pg) => {
   it("makes one of two gateways started at once active; the passive one serves discovery only and opens no link", async () => {
     const url = await pg().isolated();
@@ -134,7 +151,8 @@ describeWithPostgres("O2G high availability", (pg) => {
       expect(refused.status).toBe(503);
       expect(refused.body).toMatchObject({ httpStatus: "SERVICE_UNAVAILABLE", canRetry: true });
       expect(String(refused.body.helpMessage)).toMatch(/passive member/);
-      expect((await get(active, "/api/rest/authenticate?version=1.0", basic)).status).toBe(200);
+      const served = await getFromActive(active, "/api/rest/authenticate?version=1.0", basic);
+      expect(served.status, JSON.stringify(served.body)).toBe(200);
 
       // The active member tells its administrators when the other one goes.
       const admin = await O2gClient.login(
