@@ -16,7 +16,7 @@
  *   transaction as a whole.
  */
 import pgMem from "pg-mem";
-import type { Row, SqlResult, SqlValue } from "./sql.js";
+import type { Procedure, Queryable, Row, SqlResult, SqlValue } from "./sql.js";
 
 type MemDb = ReturnType<typeof pgMem.newDb>;
 type Prepared = ReturnType<MemDb["public"]["prepare"]>;
@@ -117,6 +117,30 @@ export class MemoryEngine {
     }
     const res = this.db.public.query(inline(sql, params));
     return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
+  }
+
+  /**
+   * Runs `proc` as one transaction: undone as a whole if it throws. Its statements run at once
+   * (`tx` answers with settled promises), so nothing else reaches the database meanwhile as long
+   * as it awaits only `tx`; the worker serialises its messages besides.
+   */
+  async call<A, R>(proc: Procedure<A, R>, args: A): Promise<R> {
+    const backup = this.db.backup();
+    const tx: Queryable = {
+      query: <Q extends Row>(sql: string, params: readonly SqlValue[] = []) => {
+        try {
+          return Promise.resolve(this.run<Q>(sql, params));
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      },
+    };
+    try {
+      return await proc.run(tx, args);
+    } catch (err) {
+      backup.restore();
+      throw err;
+    }
   }
 
   snapshot(): number {

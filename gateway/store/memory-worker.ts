@@ -2,7 +2,8 @@
  * The thread pg-mem runs on. pg-mem computes synchronously: on the gateway's event loop, every
  * batch of communication-log records stalled HTTP and event delivery for tens of milliseconds
  * (p99 of make + release went from 15 to 150 ms). Here it only costs a core the gateway mostly
- * leaves idle. One message per statement; the caller keeps the order and the locking.
+ * leaves idle. One message per statement, or per procedure (a whole transaction, procedures.ts);
+ * the caller keeps the order and the locking.
  *
  * One thread serves every pg-mem database of the process (tests and benches start many gateways
  * in one process): a thread of its own per database cost each some 0.5 s of CPU to start an
@@ -10,7 +11,8 @@
  */
 import { parentPort } from "node:worker_threads";
 import { MemoryEngine } from "./memory-engine.js";
-import type { SqlValue } from "./sql.js";
+import { PROCEDURES } from "./procedures.js";
+import type { Procedure, SqlValue } from "./sql.js";
 
 /** Each request names its database (`db`), numbered by the process side. */
 export type EngineRequest = { id: number; db: number } & (
@@ -21,6 +23,7 @@ export type EngineRequest = { id: number; db: number } & (
   | { op: "snapshot" }
   | { op: "restore"; snapshot: number }
   | { op: "release"; snapshot: number }
+  | { op: "call"; name: string; args: unknown }
 );
 
 export type EngineReply =
@@ -28,10 +31,16 @@ export type EngineReply =
   | { id: number; ok: false; message: string; code?: string };
 
 const engines = new Map<number, MemoryEngine>();
+if (!parentPort) throw new Error("memory-worker.ts runs as a worker thread");
 const port = parentPort;
-if (!port) throw new Error("memory-worker.ts runs as a worker thread");
 
+/** A procedure's statements run in microtasks: the next message waits for its end all the same. */
+let turn: Promise<void> = Promise.resolve();
 port.on("message", (m: EngineRequest) => {
+  turn = turn.then(() => handle(m));
+});
+
+async function handle(m: EngineRequest): Promise<void> {
   let reply: EngineReply;
   try {
     let value: unknown;
@@ -59,11 +68,26 @@ port.on("message", (m: EngineRequest) => {
       case "release":
         engine.release(m.snapshot);
         break;
+      case "call": {
+        const proc = PROCEDURES.get(m.name) as Procedure<unknown, unknown> | undefined;
+        if (!proc) throw new Error(`store: no procedure ${m.name} on the pg-mem thread`);
+        value = await engine.call(proc, m.args);
+        break;
+      }
     }
     reply = { id: m.id, ok: true, value };
   } catch (err) {
     const e = err as Error & { code?: string };
     reply = { id: m.id, ok: false, message: e.message ?? String(err), ...(e.code ? { code: e.code } : {}) };
   }
-  port.postMessage(reply);
-});
+  try {
+    port.postMessage(reply);
+  } catch (err) {
+    // A result that cannot cross threads: the caller must hear of it, and the next message go on.
+    port.postMessage({
+      id: m.id,
+      ok: false,
+      message: `store: ${(err as Error).message}`,
+    } satisfies EngineReply);
+  }
+}

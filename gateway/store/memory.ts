@@ -6,14 +6,15 @@
  * - pg-mem has no isolation of its own: every access is serialized here, and a transaction
  *   holds the whole database from its first statement to its end, restoring the snapshot taken
  *   at its start on failure (cheap: pg-mem's data is immutable). That gives the all-or-nothing a
- *   batch needs. The SQL traps pg-mem sets are listed in memory-engine.ts.
+ *   batch needs. The SQL traps pg-mem sets are listed in memory-engine.ts. A procedure (sql.ts)
+ *   is a whole transaction in one message, run on the thread.
  * - The thread does not keep the process alive, and serves every database of the process; a
  *   database the store made itself is dropped with the store.
  */
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { EngineReply, EngineRequest } from "./memory-worker.js";
-import type { Database, Queryable, Row, SqlResult, SqlValue } from "./sql.js";
+import type { Database, Procedure, Queryable, Row, SqlResult, SqlValue } from "./sql.js";
 
 /** An in-process database that outlives the stores opened on it. */
 export interface MemoryDatabase {
@@ -155,6 +156,12 @@ export function openMemory(memory: MemoryDatabase = createMemoryDatabase()): Dat
       return locked(h, async () => {
         check();
         await request(h, { op: "prepare", sql });
+      });
+    },
+    call<A, R>(proc: Procedure<A, R>, args: A): Promise<R> {
+      return locked(h, async () => {
+        check();
+        return request<R>(h, { op: "call", name: proc.name, args });
       });
     },
     transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { call, silentLog } from "../../../test/support/store/store.suite.js";
 import { openMemory } from "../memory.js";
 import { migrate } from "../migrations.js";
-import type { Database } from "../sql.js";
+import type { Database, Queryable } from "../sql.js";
+import { type RecordValues, WRITE_BATCH } from "./batch.js";
 import { ComlogRepository } from "./repository.js";
 
 interface Flaky extends Database {
@@ -56,6 +57,39 @@ describe("comlog writer", () => {
     expect(db.transactions).toBe(4);
     expect(recs[1]!.recordId).toBe(recs[0]!.recordId + 1);
     expect((await repo.query("u")).totalCount).toBe(2);
+  });
+
+  it("follows a batch at once only with a full batch waiting; a part batch waits for the interval", async () => {
+    const db = await flakyDb();
+    // Each transaction waits for its turn to be opened: what the writer starts meanwhile is visible.
+    const turns: Array<() => void> = [];
+    const transaction = db.transaction.bind(db);
+    db.transaction = <T>(fn: (tx: Queryable) => Promise<T>) =>
+      new Promise<void>((r) => turns.push(r)).then(() => transaction(fn));
+    const repo = new ComlogRepository(db, silentLog, { flushIntervalMs: 30, batchSize: 2 });
+    repos.push(repo);
+    const started = async (n: number) => {
+      while (turns.length < n) await new Promise((r) => setTimeout(r, 1));
+    };
+    const idle = () => new Promise((r) => setImmediate(r));
+    const first = repo.add(call("u", "a"));
+    await started(1);
+    // Written while the first batch is: less than a batch.
+    const second = repo.add(call("u", "b"));
+    turns[0]!();
+    await first;
+    await idle();
+    expect(turns.length).toBe(1);
+    await started(2);
+    // Now a full batch (2) comes in while the second one is written: it follows at once.
+    const third = [repo.add(call("u", "c")), repo.add(call("u", "d"))];
+    turns[1]!();
+    await second;
+    await idle();
+    expect(turns.length).toBe(3);
+    turns[2]!();
+    expect(new Set((await Promise.all(third)).map((r) => r.comRef)).size).toBe(2);
+    expect((await repo.query("u")).totalCount).toBe(4);
   });
 
   it("does not write a batch twice when its commit went through but the answer was lost", async () => {
@@ -185,6 +219,50 @@ describe("pg-mem backend", () => {
     expect((await read).rows[0]!.n).toBe(0);
     await db.close();
     await expect(db.query("SELECT 1")).rejects.toThrow(/closed/);
+  });
+
+  it("runs a procedure on its thread as one transaction: all of it, or nothing of it", async () => {
+    const db = openMemory();
+    await migrate(db, silentLog);
+    const row = (id: number, login: string): RecordValues => [
+      id,
+      login,
+      `ref-${id}`,
+      "CALLER",
+      true,
+      false,
+      "[]",
+      new Date(0),
+      null,
+      null,
+      null,
+      null,
+      null,
+      "[]",
+    ];
+    const args = { backend: "pg-mem" as const, retry: false, maxPerUser: 2, trimSlack: 1 };
+    const counts = async () => (await db.query("SELECT login_name, record_count FROM comlog_user")).rows;
+    // The second row repeats the first's id: its insert fails after the first piece went in.
+    await expect(
+      db.call!(WRITE_BATCH, { ...args, rows: [row(1, "a"), row(2, "a"), row(1, "b")] }),
+    ).rejects.toThrow();
+    expect((await db.query("SELECT record_id FROM comlog_record")).rows).toEqual([]);
+    expect(await counts()).toEqual([]);
+    // The same batch without the repeat: inserted, counted, and "a" trimmed to 2 at once.
+    const res = await db.call!(WRITE_BATCH, {
+      ...args,
+      rows: [row(1, "a"), row(2, "a"), row(3, "a"), row(4, "b")],
+    });
+    expect(res).toEqual({ trimmedLogins: ["a"], slightlyOver: [], trimmed: [["a", [1]]] });
+    const ids = (await db.query<{ record_id: number }>("SELECT record_id FROM comlog_record")).rows;
+    expect(ids.map((r) => Number(r.record_id)).sort()).toEqual([2, 3, 4]);
+    expect(await counts()).toEqual(
+      expect.arrayContaining([
+        { login_name: "a", record_count: 2 },
+        { login_name: "b", record_count: 1 },
+      ]),
+    );
+    await db.close();
   });
 
   it("compiles a statement ahead of its first run, and runs it as usual after", async () => {

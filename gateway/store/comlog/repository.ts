@@ -4,7 +4,7 @@
  * Writes are not on the event path: `add` queues the record and returns at once; the queue is
  * written in batches (one transaction per batch: insert, then trim every user of the batch to
  * the newest `maxPerUser`) when `batchSize` records are waiting or `flushIntervalMs` after the
- * first one, whichever comes first, and right after the previous batch while records keep coming.
+ * first one, whichever comes first; right after the previous batch only while a full batch waits.
  * `add`'s promise resolves once its batch is committed, with the record and its id: announce it
  * (OnComRecordCreated) then, and a client that reads after the event finds it.
  *
@@ -18,7 +18,17 @@
  * one is the newer record, and a record just written is not the one trimmed (unless a single batch
  * brings more than `maxPerUser` records of one user: then its oldest go at once).
  */
-import { type Database, placeholders, type Queryable, type SqlValue, type StoreLogger } from "../sql.js";
+import { callProcedure, type Database, placeholders, type Queryable, type StoreLogger } from "../sql.js";
+import {
+  CHUNK,
+  chunks,
+  countStatement,
+  insertStatement,
+  PGMEM_PIECE,
+  type RecordValues,
+  TRIM_LOGINS,
+  WRITE_BATCH,
+} from "./batch.js";
 import {
   derive,
   newToRecord,
@@ -70,11 +80,7 @@ export const DEFAULT_COMLOG_OPTIONS: ComlogOptions = {
 /** Ids per `nextval` of comlog_record_id_seq: migration 1's INCREMENT BY. */
 export const RECORD_ID_BLOCK = 1000;
 
-/** Bound on ids per IN list, to keep statements small. */
-const CHUNK = 500;
-const COLUMNS_PER_ROW = 14;
-/** rows per multi-row statement at most on pg-mem, a power of two (see the constructor) */
-const PGMEM_PIECE = 16;
+export { binaryChunks } from "./batch.js";
 
 interface Pending {
   rec: NewComRecord;
@@ -83,36 +89,6 @@ interface Pending {
   attempts: number;
   resolve: (r: ComRecord) => void;
   reject: (e: Error) => void;
-}
-
-function chunks<T>(xs: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
-  return out;
-}
-
-/**
- * Splits into power-of-two sized pieces (77 = 64 + 8 + 4 + 1), so a statement built per piece size
- * has at most ~10 distinct texts: pg-mem compiles each text once (its parser is its main cost)
- * instead of once per batch size, and PostgreSQL pays a few more round trips at most.
- */
-export function binaryChunks<T>(xs: readonly T[], max = 1024): T[][] {
-  const out: T[][] = [];
-  let i = 0;
-  while (i < xs.length) {
-    const size = Math.min(max, 2 ** Math.floor(Math.log2(xs.length - i)));
-    out.push(xs.slice(i, i + size));
-    i += size;
-  }
-  return out;
-}
-
-/**
- * A string as a standard SQL literal (standard_conforming_strings: only the quote is doubled), for
- * the pg-mem statements that name a login in their text (see trimEachLogin).
- */
-function sqlString(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
 }
 
 function cleanIds(ids: readonly number[]): number[] {
@@ -129,7 +105,6 @@ export class ComlogRepository {
   private closed = false;
   private nextId = 0;
   private endId = 0;
-  private readonly sqlCache = new Map<string, string>();
   /** logins left over their limit by a batch (less than trimSlack over): trimmed before the next read */
   private readonly overLimit = new Set<string>();
   private trimRequested = false;
@@ -171,8 +146,8 @@ export class ComlogRepository {
     if (this.precompiled || this.closed || db.backend !== "pg-mem" || !db.prepare) return;
     this.precompiled = true;
     for (let n = 1; n <= PGMEM_PIECE; n *= 2) {
-      db.prepare(this.insertStatement(n)).catch(() => undefined);
-      db.prepare(this.countStatement(n)).catch(() => undefined);
+      db.prepare(insertStatement(n)).catch(() => undefined);
+      db.prepare(countStatement(n)).catch(() => undefined);
     }
   }
 
@@ -424,6 +399,10 @@ export class ComlogRepository {
       try {
         await this.writeBatch(batch);
         this.failures = 0;
+        // A part batch waits for the interval (schedule) rather than following at once: under
+        // steady calls a batch was a few ms of records, and each transaction costs pg-mem its
+        // statements whatever their rows (~30 records a batch: ~15% more CPU per record than 120).
+        if (!this.trimRequested && this.queue.length < this.options.batchSize) break;
       } catch (e) {
         const err = e instanceof Error ? e : new Error(String(e));
         this.queue.unshift(...batch);
@@ -459,117 +438,41 @@ export class ComlogRepository {
     }
   }
 
-  private statement(kind: string, n: number, build: () => string): string {
-    const key = `${kind}:${n}`;
-    let sql = this.sqlCache.get(key);
-    if (!sql) {
-      sql = build();
-      this.sqlCache.set(key, sql);
-    }
-    return sql;
-  }
-
-  private insertStatement(rows: number): string {
-    return this.statement("insert", rows, () => {
-      const values: string[] = [];
-      for (let r = 0; r < rows; r++)
-        values.push(`(${placeholders(r * COLUMNS_PER_ROW + 1, COLUMNS_PER_ROW)})`);
-      return (
-        "INSERT INTO comlog_record (record_id, login_name, com_ref, role, answered, acknowledged, remote_ids," +
-        " begin_date, end_date, conv_date, hold_duration, transferred_by, associated_data, participants)" +
-        ` VALUES ${values.join(", ")}`
-      );
-    });
-  }
-
-  private countStatement(logins: number): string {
-    return this.statement("count", logins, () => {
-      const values: string[] = [];
-      for (let i = 0; i < logins; i++) values.push(`(${placeholders(2 * i + 1, 2)})`);
-      return (
-        `INSERT INTO comlog_user (login_name, record_count) VALUES ${values.join(", ")}` +
-        " ON CONFLICT (login_name) DO UPDATE SET record_count = comlog_user.record_count + EXCLUDED.record_count" +
-        " RETURNING login_name, record_count"
-      );
-    });
-  }
-
-  private oldestStatement(logins: number): string {
-    return this.statement("oldest", logins, () => {
-      const one = (i: number) =>
-        `SELECT record_id FROM comlog_record WHERE login_name = $${2 * i + 1} ORDER BY record_id LIMIT $${2 * i + 2}`;
-      if (logins === 1) return one(0);
-      // A UNION needs each branch in parentheses for its ORDER BY; pg-mem refuses them around a lone SELECT.
-      return Array.from({ length: logins }, (_, i) => `(${one(i)})`).join(" UNION ALL ");
-    });
-  }
-
   private async writeBatch(batch: Pending[]): Promise<void> {
     await this.assignIds(batch);
     const retry = batch.some((p) => p.attempts > 0);
     for (const p of batch) p.attempts++;
-    const trimmed = await this.db.transaction(async (tx) => {
-      let todo = batch;
-      if (retry) {
-        // The attempt that failed may have committed before its answer was lost.
-        const present = new Set<number>();
-        for (const ids of chunks(
-          batch.map((p) => p.id!),
-          CHUNK,
-        )) {
-          const res = await tx.query<{ record_id: number }>(
-            `SELECT record_id FROM comlog_record WHERE record_id IN (${placeholders(1, ids.length)})`,
-            ids,
-          );
-          for (const r of res.rows) present.add(Number(r.record_id));
-        }
-        todo = batch.filter((p) => !present.has(p.id!));
-      }
-      const rows = todo.map((p) => {
-        const r = p.rec;
-        const d = derive(r);
-        return [
-          p.id!,
-          r.loginName,
-          r.comRef,
-          d.role,
-          d.answered,
-          r.acknowledged ?? false,
-          JSON.stringify(d.remoteIds),
-          r.beginDate,
-          r.endDate ?? null,
-          r.convDate ?? null,
-          r.holdDuration ?? null,
-          r.transferredBy ?? null,
-          r.associatedData ?? null,
-          JSON.stringify(r.participants),
-        ] satisfies SqlValue[];
-      });
-      // pg-mem compiles each statement text once: pieces of at most PGMEM_PIECE rows keep its
-      // texts to five sizes, compiled when the repository opens (see the constructor).
-      const most = this.db.backend === "pg-mem" ? PGMEM_PIECE : 1024;
-      for (const piece of binaryChunks(rows, most))
-        await tx.query(this.insertStatement(piece.length), piece.flat());
-      const added = new Map<string, number>();
-      for (const p of todo) added.set(p.rec.loginName, (added.get(p.rec.loginName) ?? 0) + 1);
-      const over: Array<[string, number]> = [];
-      for (const group of binaryChunks([...added], most)) {
-        const res = await tx.query<{ login_name: string; record_count: number }>(
-          this.countStatement(group.length),
-          group.flat(),
-        );
-        for (const r of res.rows) {
-          const excess = Number(r.record_count) - this.options.maxPerUser;
-          if (excess >= Math.max(1, this.options.trimSlack)) {
-            over.push([r.login_name, excess]);
-            this.overLimit.delete(r.login_name);
-          } else if (excess > 0) this.overLimit.add(r.login_name);
-        }
-      }
-      return this.trim(tx, over);
+    const rows = batch.map((p) => {
+      const r = p.rec;
+      const d = derive(r);
+      return [
+        p.id!,
+        r.loginName,
+        r.comRef,
+        d.role,
+        d.answered,
+        r.acknowledged ?? false,
+        JSON.stringify(d.remoteIds),
+        r.beginDate,
+        r.endDate ?? null,
+        r.convDate ?? null,
+        r.holdDuration ?? null,
+        r.transferredBy ?? null,
+        r.associatedData ?? null,
+        JSON.stringify(r.participants),
+      ] satisfies RecordValues;
     });
+    const res = await callProcedure(this.db, WRITE_BATCH, {
+      backend: this.db.backend,
+      rows,
+      retry,
+      maxPerUser: this.options.maxPerUser,
+      trimSlack: this.options.trimSlack,
+    });
+    for (const login of res.trimmedLogins) this.overLimit.delete(login);
+    for (const login of res.slightlyOver) this.overLimit.add(login);
     for (const p of batch) p.resolve(newToRecord(p.id!, p.rec));
-    this.announceTrimmed(trimmed);
+    this.announceTrimmed(res.trimmed);
   }
 
   /**
@@ -581,19 +484,10 @@ export class ComlogRepository {
     const logins = [...this.overLimit];
     this.overLimit.clear();
     try {
-      const trimmed = await this.db.transaction(async (tx) => {
-        const over: Array<[string, number]> = [];
-        for (const group of binaryChunks(logins)) {
-          const res = await tx.query<{ login_name: string; record_count: number }>(
-            `SELECT login_name, record_count FROM comlog_user WHERE login_name IN (${placeholders(1, group.length)})`,
-            group,
-          );
-          for (const r of res.rows) {
-            const excess = Number(r.record_count) - this.options.maxPerUser;
-            if (excess > 0) over.push([r.login_name, excess]);
-          }
-        }
-        return this.trim(tx, over);
+      const trimmed = await callProcedure(this.db, TRIM_LOGINS, {
+        backend: this.db.backend,
+        logins,
+        maxPerUser: this.options.maxPerUser,
       });
       this.announceTrimmed(trimmed);
     } catch (err) {
@@ -602,8 +496,8 @@ export class ComlogRepository {
     }
   }
 
-  private announceTrimmed(trimmed: Map<string, number[]>): void {
-    if (trimmed.size > 0 && this.options.onTrimmed) {
+  private announceTrimmed(trimmed: ReadonlyArray<[string, number[]]>): void {
+    if (trimmed.length > 0 && this.options.onTrimmed) {
       for (const [login, ids] of trimmed) {
         try {
           this.options.onTrimmed(login, ids);
@@ -611,94 +505,6 @@ export class ComlogRepository {
           this.log.warn({ err: (err as Error).message }, "comlog: onTrimmed threw");
         }
       }
-    }
-  }
-
-  /**
-   * Deletes the `excess` oldest records of each login. The per-login count (comlog_user) says
-   * who is over the limit and by how much, so this reads only the rows it deletes: counting the
-   * newest 100 of every login of every batch instead (OFFSET 100) visited 100 rows per record
-   * written and made PostgreSQL 10x slower at 100k records.
-   */
-  private async trim(tx: Queryable, over: ReadonlyArray<[string, number]>): Promise<Map<string, number[]>> {
-    const out = new Map<string, number[]>();
-    if (this.db.backend === "pg-mem") {
-      await this.trimEachLogin(tx, over, out);
-      return out;
-    }
-    // PostgreSQL: 64 logins per statement, a few round trips per batch at most.
-    for (const group of binaryChunks(over, 64)) {
-      const oldest = await tx.query<{ record_id: number }>(this.oldestStatement(group.length), group.flat());
-      for (const ids of chunks(
-        oldest.rows.map((r) => Number(r.record_id)),
-        CHUNK,
-      )) {
-        // What was deleted, not what was found: a concurrent deleteByIds may have taken some
-        // (PostgreSQL, READ COMMITTED), and the counts must follow the rows exactly.
-        const gone = await tx.query<{ record_id: number; login_name: string }>(
-          `DELETE FROM comlog_record WHERE record_id IN (${placeholders(1, ids.length)}) RETURNING record_id, login_name`,
-          ids,
-        );
-        for (const r of gone.rows) {
-          const list = out.get(r.login_name) ?? [];
-          list.push(Number(r.record_id));
-          out.set(r.login_name, list);
-        }
-      }
-    }
-    // Mostly every login lost the same few records: one UPDATE per distinct number removed.
-    const byRemoved = new Map<number, string[]>();
-    for (const [login, ids] of out) byRemoved.set(ids.length, [...(byRemoved.get(ids.length) ?? []), login]);
-    for (const [removed, logins] of byRemoved) {
-      for (const group of binaryChunks(logins)) {
-        await tx.query(
-          `UPDATE comlog_user SET record_count = record_count - $1::integer WHERE login_name IN (${placeholders(2, group.length)})`,
-          [removed, ...group],
-        );
-      }
-    }
-    return out;
-  }
-
-  /**
-   * pg-mem's way of the same trim: per login, the newest id to go (an index walk), one range
-   * DELETE, then the login's count. pg-mem parses a statement whose parameter meets an index
-   * anew each time (~2 ms each, ~6 ms per login trimmed: most of its thread's work under steady
-   * calls, a login trimmed every `trimSlack` records). So the login is written into the text as a
-   * literal, which pg-mem compiles once and keeps, and the bound on `record_id` goes through
-   * `+ 0`, which keeps that index out of the comparison (the login's index finds the rows):
-   * ~0.8 ms per login once compiled. Ids ascend with creation, so "record_id <= the excess-th
-   * oldest" is the excess oldest.
-   */
-  private async trimEachLogin(
-    tx: Queryable,
-    over: ReadonlyArray<[string, number]>,
-    out: Map<string, number[]>,
-  ): Promise<void> {
-    for (const [login, excess] of over) {
-      const who = sqlString(login);
-      const cut = await tx.query<{ record_id: number }>(
-        `SELECT record_id FROM comlog_record WHERE login_name = ${who} ORDER BY record_id LIMIT 1 OFFSET $1`,
-        [excess - 1],
-      );
-      // Fewer rows than the count says: all of them go, as the other path would take them.
-      const last = cut.rows[0];
-      const gone = await tx.query<{ record_id: number; login_name: string }>(
-        last
-          ? `DELETE FROM comlog_record WHERE login_name = ${who} AND record_id + 0 <= $1::bigint RETURNING record_id, login_name`
-          : `DELETE FROM comlog_record WHERE login_name = ${who} RETURNING record_id, login_name`,
-        last ? [Number(last.record_id)] : [],
-      );
-      if (gone.rows.length === 0) continue;
-      // Oldest first, whatever order pg-mem returns them in.
-      out.set(
-        login,
-        gone.rows.map((r) => Number(r.record_id)).sort((a, b) => a - b),
-      );
-      await tx.query(
-        `UPDATE comlog_user SET record_count = record_count - $1::integer WHERE login_name = ${who}`,
-        [gone.rows.length],
-      );
     }
   }
 }
