@@ -297,7 +297,7 @@ export async function restBench(
 ): Promise<{ res: BenchResult; charts: Record<string, string> }> {
   const rows = await measureRest({ floor: true, ...opts });
   const res = result("rest", rows, [
-    `autocannon, ${opts.connections} connections, ${opts.durationS} s per endpoint, HTTPS; rps = requests/s (a make+release pair counts two).`,
+    `autocannon, ${opts.connections} connections, ${opts.durationS} s per endpoint and round, ${opts.rounds ?? 1} round(s), gateway and baseline alternated, the best round of each kept; HTTPS; rps = requests/s (a make+release pair counts two).`,
     "baselineRps: a bare fastify server answering the same JSON bodies over the same certificate, in the same run; ratio = rps / baselineRps.",
     "errors: failed or non-2xx answers over every round (a release that overtakes the call's own events would be a 404 here).",
     "cpuUs, baselineCpuUs: CPU µs each server process spends per request (lowest round); cpuRatio = cpuUs / baselineCpuUs: the gateway's cost, whoever is the bottleneck.",
