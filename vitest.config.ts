@@ -37,37 +37,33 @@ const ISOLATED_FILES = testFiles(".")
   .filter((f) => PROCESS_TAMPERING.test(readFileSync(f, "utf8")));
 
 /**
- * The longest files, in seconds of a full run (a loaded machine's: only their order matters).
+ * The longest files, in seconds of a full run (2026-12-03, quiet machine; only their order matters).
  * Vitest orders a run by the durations it cached from the previous one; a fresh checkout (CI)
  * has none and would go by file size, which starts some of the longest files last, where they
  * make the run's tail. These stand in for that cache until it exists.
  */
 const LONG_FILES: Record<string, number> = {
-  "scenarios/library-1.test.ts": 45,
-  "scenarios/library-2.test.ts": 45,
-  "scenarios/library-3.test.ts": 45,
-  "scenarios/library-4.test.ts": 45,
-  "scenarios/library-5.test.ts": 45,
-  "scenarios/library-6.test.ts": 45,
-  "test/e2e/ha.test.ts": 75,
-  "test/hardening/sweep.test.ts": 35,
+  "test/e2e/ha.test.ts": 48,
+  "scenarios/library-2.test.ts": 42,
+  "test/e2e/persistence.test.ts": 31,
+  "scenarios/library-3.test.ts": 27,
   "test/e2e/call-center-realtime.test.ts": 27,
   "test/e2e/console-bench.test.ts": 23,
-  "gateway/domain/callcenter/stats/repository.test.ts": 22,
-  "test/e2e/persistence.test.ts": 18,
-  "test/e2e/switchover.test.ts": 17,
-  "gateway/domain/analytics/node-analytics.test.ts": 17,
-  "scenarios/runner/runner.test.ts": 16,
-  "test/e2e/console-o2g-side.test.ts": 15,
-  "bench/fuzz/fuzz.test.ts": 15,
-  "test/e2e/console-admin.test.ts": 14,
-  "oxe-emulator/servers/ssh/ssh.test.ts": 14,
-  "test/architecture/layers.test.ts": 13,
-  "oxe-emulator/servers/imap/imap.test.ts": 13,
-  "gateway/wss-agent/token.test.ts": 13,
-  "test/e2e/make-release-burst.test.ts": 13,
-  "test/e2e/wss-agent.test.ts": 13,
-  "gateway/store/store.postgres.test.ts": 12,
+  "scenarios/library-4.test.ts": 22,
+  "test/e2e/switchover.test.ts": 20,
+  "scenarios/library-1.test.ts": 20,
+  "gateway/domain/analytics/node-analytics.test.ts": 15,
+  "test/hardening/sweep.test.ts": 15,
+  "test/e2e/call-center-statistics.test.ts": 15,
+  "test/e2e/console-o2g-side.test.ts": 14,
+  "scenarios/library-5.test.ts": 14,
+  "test/e2e/console-admin.test.ts": 13,
+  "scenarios/library-6.test.ts": 12,
+  "oxe-emulator/servers/ssh/ssh.test.ts": 11,
+  "test/e2e/console-browser.test.ts": 11,
+  "bench/fuzz/fuzz.test.ts": 11,
+  "test/e2e/wss-agent.test.ts": 11,
+  "test/architecture/layers.test.ts": 10,
 };
 
 /** A file this long or longer, of any project, starts before every shorter one. */
