@@ -37,7 +37,7 @@ const ISOLATED_FILES = testFiles(".")
   .filter((f) => PROCESS_TAMPERING.test(readFileSync(f, "utf8")));
 
 /**
- * The longest files, in seconds of a full run (2026-12-03, quiet machine; only their order matters).
+ * The longest files, in seconds of a full run (2026-12-03, other work beside it: only their order matters).
  * Vitest orders a run by the durations it cached from the previous one; a fresh checkout (CI)
  * has none and would go by file size, which starts some of the longest files last, where they
  * make the run's tail. These stand in for that cache until it exists.
