@@ -69,6 +69,15 @@ const removeSlowdown = slow ? installSlowdown(slow) : undefined;
 // The events benchmark's per-stage breakdown (bench/support/event-stages.ts).
 if (env.O2G_BENCH_STAGES) installEventStages();
 const gw = await startGateway(config, log);
+// Before any line that tells the parent it may stop us: a pipe write is synchronous, and a
+// SIGTERM that lands before a listener exists kills the process outright, with no CPU profile
+// (BENCH_CPU_PROF) and no release of its links.
+const stop = async () => {
+  await gw.stop();
+  process.exit(0);
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
 // A passive member says so at once (a benchmark kills the active one only once both are up),
 // then READY once it has taken over and monitored everyone.
 if (gw.ha && gw.ha.role !== "active")
@@ -88,9 +97,3 @@ console.log(
     monitored,
   })}`,
 );
-const stop = async () => {
-  await gw.stop();
-  process.exit(0);
-};
-process.on("SIGTERM", stop);
-process.on("SIGINT", stop);

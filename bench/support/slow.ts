@@ -47,15 +47,26 @@ export function installSlowdown(spec: SlowSpec): () => void {
     const stopDoubling = doubleMainThreadCpu();
     type Done = (err: unknown, res: unknown) => void;
     type Invoke = (op: unknown, argument: unknown, done: Done, ...rest: unknown[]) => number;
-    const proto = RoseLink.prototype as unknown as { invoke: Invoke };
+    type ContextDone = (err: unknown, res: unknown, context: unknown) => void;
+    type InvokeWith = (op: unknown, argument: unknown, context: unknown, done: ContextDone) => number;
+    const proto = RoseLink.prototype as unknown as { invoke: Invoke; invokeWith: InvokeWith };
     const original = proto.invoke;
+    const originalWith = proto.invokeWith;
     // Whatever follows the callback (linked replies' handler, their decoder...) passes through.
     proto.invoke = function (this: unknown, op, argument, done, ...rest) {
       const t0 = performance.now();
       return original.call(this, op, argument, (err, res) => holdBack(t0, () => done(err, res)), ...rest);
     };
+    // The startup snapshot's own requests (a context rather than a closure each).
+    proto.invokeWith = function (this: unknown, op, argument, context, done) {
+      const t0 = performance.now();
+      return originalWith.call(this, op, argument, context, (err, res, ctx) =>
+        holdBack(t0, () => done(err, res, ctx)),
+      );
+    };
     return () => {
       proto.invoke = original;
+      proto.invokeWith = originalWith;
       stopDoubling();
     };
   }

@@ -19,6 +19,7 @@ import type {
   EventReport,
   ForwardingEvent,
   MessageWaitingEvent,
+  MonitorStartResult,
   SnapshotCallResult,
   SnapshotDeviceResult,
 } from "../../protocols/csta/index.js";
@@ -86,8 +87,12 @@ interface NodeLinkEvents {
   messageWaiting: [device: string, event: MessageWaitingEvent];
 }
 
-/** A device's MonitorStart and SnapshotDevice answers, during a monitoring pass. */
+/**
+ * A device's MonitorStart and SnapshotDevice answers, during a monitoring pass; also the
+ * argument of both requests (their `device`) and the context their answers come back with.
+ */
 interface DeviceAnswers {
+  readonly device: string;
   answers: number;
   refused: boolean;
   snapError: RemoteOperationError<CstaFailure> | null;
@@ -519,38 +524,51 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
       }
     };
 
-    // Once per pass, not per device: under tsx every named closure made costs a defineProperty.
-    const answered = (device: string, d: DeviceAnswers) => {
+    // Once per pass, not per device (as the answers' callbacks below): a closure per request
+    // was a good part of what a user cost the startup snapshot, in CPU and in garbage.
+    const answered = (d: DeviceAnswers) => {
       if (++d.answers < 2) return;
       if (d.refused) completeOne();
       else if (d.snapError || !d.snap) {
-        this.log("warn", `node ${this.nodeId}: snapshot of ${device} failed: ${d.snapError?.message}`);
+        this.log("warn", `node ${this.nodeId}: snapshot of ${d.device} failed: ${d.snapError?.message}`);
         completeOne();
-      } else snapshotted(device, d.snap);
+      } else snapshotted(d.device, d.snap);
+    };
+
+    const monitorAnswered = (
+      err: RemoteOperationError<CstaFailure> | null,
+      res: MonitorStartResult | undefined,
+      d: DeviceAnswers,
+    ) => {
+      // A link that closed fails its pending requests before it says it is down: the pass is
+      // over either way, and the next link's pass asks again.
+      if (gen !== this.generation || err?.failure.kind === "closed") return;
+      if (err || !res) {
+        if (this.monitorFailed(d.device, err)) limitReached = true;
+        d.refused = true;
+      } else {
+        this.deviceByCrossRef.set(res.crossRefId, d.device);
+      }
+      answered(d);
+    };
+
+    const snapshotAnswered = (
+      err: RemoteOperationError<CstaFailure> | null,
+      res: SnapshotDeviceResult | undefined,
+      d: DeviceAnswers,
+    ) => {
+      if (gen !== this.generation || err?.failure.kind === "closed") return;
+      d.snapError = err;
+      d.snap = res;
+      answered(d);
     };
 
     const monitorOne = (device: string) => {
       inFlight++;
       // The two answers, in whichever order they come; the device is done once both are in.
-      const d: DeviceAnswers = { answers: 0, refused: false, snapError: null, snap: undefined };
-      link.invoke(monitorStart, { device }, (err, res) => {
-        // A link that closed fails its pending requests before it says it is down: the pass
-        // is over either way, and the next link's pass asks again.
-        if (gen !== this.generation || err?.failure.kind === "closed") return;
-        if (err || !res) {
-          if (this.monitorFailed(device, err)) limitReached = true;
-          d.refused = true;
-        } else {
-          this.deviceByCrossRef.set(res.crossRefId, device);
-        }
-        answered(device, d);
-      });
-      link.invoke(snapshotDevice, { device }, (err, res) => {
-        if (gen !== this.generation || err?.failure.kind === "closed") return;
-        d.snapError = err;
-        d.snap = res;
-        answered(device, d);
-      });
+      const d: DeviceAnswers = { device, answers: 0, refused: false, snapError: null, snap: undefined };
+      link.invokeWith(monitorStart, d, d, monitorAnswered);
+      link.invokeWith(snapshotDevice, d, d, snapshotAnswered);
     };
 
     const pump = () => {

@@ -127,6 +127,21 @@ export class BerWriter {
     return this;
   }
 
+  /**
+   * The bytes written so far and room after them, for an encoder that fills what it reserved in
+   * place (a fixed shape with a value spliced in). Valid until the next write: a write may grow
+   * the writer into a new buffer.
+   */
+  get buffer(): Buffer {
+    return this.buf;
+  }
+
+  /** Forget what was written past `length`, when no element was opened since (see rollback). */
+  truncate(length: number): this {
+    if (length < this.pos) this.pos = length;
+    return this;
+  }
+
   /** Reserve `n` bytes to be filled later with `patchUInt16` (a frame header, say). */
   reserve(n: number): number {
     this.ensure(n);

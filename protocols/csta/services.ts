@@ -61,6 +61,31 @@ export const systemStatus = defineOperation<SystemStatusArgument, undefined>({
 
 // ---- monitoring ----------------------------------------------------------------------------
 
+/**
+ * `SEQUENCE { DeviceID, <tail> }`, the DeviceID a short ASCII number as writeDeviceId writes it,
+ * written in place with `tail` bytes left for the caller after it: their offset, or -1 when the
+ * number is not short ASCII (what was written is then to be discarded).
+ */
+function writeShortDeviceArgument(w: BerWriter, device: DeviceId, tail: number): number {
+  const n = device.length;
+  if (n > 100) return -1;
+  const at = w.reserve(6 + n + tail);
+  const b = w.buffer;
+  b[at] = 0x30;
+  b[at + 1] = 4 + n + tail;
+  b[at + 2] = 0x30;
+  b[at + 3] = 2 + n;
+  b[at + 4] = 0x80; // [0] dialingNumber
+  b[at + 5] = n;
+  let seen = 0;
+  for (let i = 0; i < n; i++) {
+    const c = device.charCodeAt(i);
+    seen |= c;
+    b[at + 6 + i] = c;
+  }
+  return seen < 0x80 ? at + 6 + n : -1;
+}
+
 export interface MonitorStartArgument {
   device: DeviceId;
 }
@@ -78,6 +103,16 @@ export const monitorStart = defineOperation<MonitorStartArgument, MonitorStartRe
     w.enumerated(1);
     w.end();
   },
+  encodeArgumentFast(w, a) {
+    // SEQUENCE { SEQUENCE { [0] digits }, ENUMERATED 1 }
+    const at = writeShortDeviceArgument(w, a.device, 3);
+    if (at < 0) return false;
+    const b = w.buffer;
+    b[at] = 0x0a;
+    b[at + 1] = 1;
+    b[at + 2] = 1;
+    return true;
+  },
   decodeArgument(r) {
     r.enter();
     const device = readDeviceId(r);
@@ -94,6 +129,15 @@ export const monitorStart = defineOperation<MonitorStartArgument, MonitorStartRe
     r.enter();
     const crossRefId = readCrossRefId(r);
     r.leave();
+    return { crossRefId };
+  },
+  decodeResultFast(buf, start, end) {
+    // SEQUENCE { [APPLICATION 21] crossRefId } and nothing else, up to 12 octets of id
+    const n = end - start - 4;
+    if (n < 0 || n > 12 || buf[start] !== 0x30 || buf[start + 1] !== n + 2) return undefined;
+    if (buf[start + 2] !== 0x55 || buf[start + 3] !== n) return undefined;
+    let crossRefId = "";
+    for (let i = start + 4; i < end; i++) crossRefId += String.fromCharCode(buf[i]!);
     return { crossRefId };
   },
 });
@@ -141,6 +185,9 @@ export const snapshotDevice = defineOperation<SnapshotDeviceArgument, SnapshotDe
     writeDeviceId(w, a.device);
     w.end();
   },
+  encodeArgumentFast(w, a) {
+    return writeShortDeviceArgument(w, a.device, 0) >= 0;
+  },
   decodeArgument(r) {
     r.enter();
     const device = readDeviceId(r);
@@ -187,6 +234,12 @@ export const snapshotDevice = defineOperation<SnapshotDeviceArgument, SnapshotDe
     }
     r.leave();
     return { calls };
+  },
+  decodeResultFast(buf, start, end) {
+    // an idle device: SEQUENCE { [APPLICATION 22] {} }, nothing else
+    if (end - start !== 4 || buf[start] !== 0x30 || buf[start + 1] !== 2) return undefined;
+    if (buf[start + 2] !== 0x76 || buf[start + 3] !== 0) return undefined;
+    return { calls: [] };
   },
 });
 

@@ -102,6 +102,41 @@ export function writeInvoke<T>(
   w.end();
 }
 
+/**
+ * What writeInvoke writes, without its element-by-element pass: an invoke id of 0 to 2^31-1, an
+ * opcode under 128 and no linked id, the argument by its operation's fast encoder, every length
+ * in short form. False, the writer as it was, when the APDU does not have that shape (writeInvoke
+ * then writes it). A startup snapshot writes two invokes per user.
+ */
+export function writeInvokeFast<T>(
+  w: BerWriter,
+  invokeId: number,
+  opcode: number,
+  encode: (w: BerWriter, argument: T) => boolean,
+  argument: T,
+): boolean {
+  if (!(invokeId >= 0 && invokeId <= 0x7fffffff && opcode >= 0 && opcode < 0x80)) return false;
+  const start = w.length;
+  // minimal two's complement, as BerWriter.integer
+  const k = invokeId < 0x80 ? 1 : invokeId < 0x8000 ? 2 : invokeId < 0x800000 ? 3 : 4;
+  const at = w.reserve(7 + k);
+  const b = w.buffer;
+  b[at] = 0xa1; // [1] invoke; its length at + 1, once the argument is written
+  b[at + 2] = 0x02;
+  b[at + 3] = k;
+  for (let i = k - 1, v = invokeId; i >= 0; i--, v >>>= 8) b[at + 4 + i] = v & 0xff;
+  b[at + 4 + k] = 0x02;
+  b[at + 5 + k] = 1;
+  b[at + 6 + k] = opcode;
+  const len = encode(w, argument) ? w.length - at - 2 : 0x80;
+  if (len >= 0x80) {
+    w.truncate(start);
+    return false;
+  }
+  w.buffer[at + 1] = len;
+  return true;
+}
+
 export function writeReturnResult<T>(
   w: BerWriter,
   invokeId: number,

@@ -1,4 +1,4 @@
-import type { BerReader } from "../ber/index.js";
+import type { BerReader, BerWriter } from "../ber/index.js";
 import type { ValueEncoder } from "./apdu.js";
 
 /** Reads one value (argument, result, error parameter) from a reader positioned on it. */
@@ -13,9 +13,23 @@ export interface OperationSpec<A, R> {
   readonly name: string;
   readonly opcode: number;
   readonly encodeArgument?: ValueEncoder<A>;
+  /**
+   * The argument's encoding, written in place into bytes it reserves (`w.reserve`, `w.buffer`),
+   * when the argument has the shape nearly every one has (a short ASCII device number, say);
+   * false when it has not, the caller then discarding what was written and using
+   * `encodeArgument`. For arguments it writes it must write what `encodeArgument` writes.
+   */
+  readonly encodeArgumentFast?: (w: BerWriter, argument: A) => boolean;
   readonly decodeArgument?: ValueDecoder<A>;
   readonly encodeResult?: ValueEncoder<R>;
   readonly decodeResult?: ValueDecoder<R>;
+  /**
+   * The result read in place from `buf[start, end)` when those bytes are exactly the shape
+   * nearly every answer has (an idle device's snapshot, say), else undefined and `decodeResult`
+   * reads them, errors included. For bytes it accepts it must give what `decodeResult` gives,
+   * and it never throws. A startup snapshot reads two results per user: no view, no reader.
+   */
+  readonly decodeResultFast?: (buf: Uint8Array, start: number, end: number) => R | undefined;
 }
 
 /** The types an operation spec carries, for typed invoke/reply helpers. */

@@ -14,6 +14,7 @@ export {
   salvageInvokeId,
   type ValueEncoder,
   writeInvoke,
+  writeInvokeFast,
   writeReject,
   writeReturnError,
   writeReturnResult,
@@ -29,6 +30,7 @@ export {
 } from "./catalog.js";
 export {
   type Completion,
+  type ContextCompletion,
   type LinkState,
   RemoteOperationError,
   type RoseFailure,

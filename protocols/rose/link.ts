@@ -36,6 +36,7 @@ import {
   readRoseApdu,
   salvageInvokeId,
   writeInvoke,
+  writeInvokeFast,
   writeReject,
   writeReturnError,
   writeReturnResult,
@@ -81,10 +82,19 @@ function describeFailure(f: RoseFailure<unknown>): string {
 
 export type Completion<R, E> = (err: RemoteOperationError<E> | null, result: R | undefined) => void;
 
+/** A completion handed back the context its invocation was made with (see invokeWith). */
+export type ContextCompletion<C, R, E> = (
+  err: RemoteOperationError<E> | null,
+  result: R | undefined,
+  context: C,
+) => void;
+
 interface Pending {
   readonly id: number;
   op: OperationSpec<unknown, unknown>;
-  done: Completion<unknown, unknown>;
+  /** called with `context` as its third argument (a plain Completion does not look at it) */
+  done: ContextCompletion<unknown, unknown, unknown>;
+  context: unknown;
   deadline: number;
   /** CMIP linked replies: invokes that carry this invocation's id as linkedId. */
   linked: ((apdu: InvokeApdu, argument: unknown) => void) | undefined;
@@ -208,6 +218,8 @@ export interface RoseLinkOptions<E> {
 }
 
 const INVOKE_ID_LIMIT = 0x7fffffff;
+/** The first octet of a returnResult APDU ([2] IMPLICIT SEQUENCE). */
+const RETURN_RESULT_OCTET = 0xa2;
 
 export class RoseLink<E> {
   state: LinkState = "idle";
@@ -317,6 +329,7 @@ export class RoseLink<E> {
       this.onAcse(apdu);
       return;
     }
+    if (buf[start] === RETURN_RESULT_OCTET && this.fastReturnResult(buf, start, end)) return;
     if (this.state !== "associated" && this.state !== "releasing") {
       // No association for ROSE to run on: the ACSE provider aborts (X.227), it does not
       // answer a ROSE APDU with a ROSE reject as if the association existed.
@@ -459,12 +472,51 @@ export class RoseLink<E> {
         p.done(
           new RemoteOperationError(p.op.name, { kind: "badResult", message: decoded.message }),
           undefined,
+          p.context,
         );
         return;
       }
       result = decoded;
     }
-    p.done(null, result);
+    p.done(null, result, p.context);
+  }
+
+  /**
+   * A returnResult in the one shape a startup snapshot's answers have (short lengths, each
+   * element filling its container, an operation with `decodeResultFast`), read in place: no APDU
+   * object, no views, no reader. False, having done nothing, for anything else: the general path
+   * then reads it, errors and rejects included, so that both accept and refuse the same bytes.
+   */
+  private fastReturnResult(buf: Uint8Array, start: number, end: number): boolean {
+    if (this.state !== "associated" && this.state !== "releasing") return false;
+    // [2] { invokeId INTEGER, SEQUENCE { opcode INTEGER, result } }: every length under 0x80
+    // once the outer one is, so each "fills its container" test below also rules out long forms.
+    let p = start + 1;
+    const len = buf[p++]!;
+    if (len >= 0x80 || p + len !== end) return false;
+    if (buf[p] !== 0x02) return false;
+    const n = buf[p + 1]!;
+    if (n < 1 || n > 4 || p + 2 + n > end) return false;
+    p += 2;
+    // as BerReader.integer: two's complement, big-endian
+    let invokeId = buf[p]! & 0x80 ? buf[p]! - 256 : buf[p]!;
+    for (let i = 1; i < n; i++) invokeId = invokeId * 256 + buf[p + i]!;
+    p += n;
+    if (p + 2 > end || buf[p] !== 0x30 || buf[p + 1] !== end - p - 2) return false;
+    p += 2;
+    // the opcode is read, not checked, as on the general path
+    if (p + 2 > end || buf[p] !== 0x02) return false;
+    const m = buf[p + 1]!;
+    if (m < 1 || m > 4 || p + 2 + m >= end) return false;
+    p += 2 + m;
+    const pending = this.pending.get(invokeId);
+    const decode = pending?.op.decodeResultFast;
+    if (decode === undefined) return false;
+    const result = decode(buf, p, end);
+    if (result === undefined) return false;
+    this.take(invokeId, ReturnResultProblem.unrecognizedInvocation, "returnResult");
+    pending!.done(null, result, pending!.context);
+    return true;
   }
 
   private onReturnError(invokeId: number, errcode: number, raw: Uint8Array | undefined): void {
@@ -477,10 +529,11 @@ export class RoseLink<E> {
       p.done(
         new RemoteOperationError(p.op.name, { kind: "badResult", message: (err as Error).message }),
         undefined,
+        p.context,
       );
       return;
     }
-    p.done(new RemoteOperationError(p.op.name, { kind: "error", error }), undefined);
+    p.done(new RemoteOperationError(p.op.name, { kind: "error", error }), undefined, p.context);
   }
 
   private onReject(invokeId: number | null, problem: RejectProblem): void {
@@ -497,7 +550,7 @@ export class RoseLink<E> {
       return;
     }
     this.pending.delete(invokeId);
-    p.done(new RemoteOperationError(p.op.name, { kind: "reject", problem }), undefined);
+    p.done(new RemoteOperationError(p.op.name, { kind: "reject", problem }), undefined, p.context);
   }
 
   // ---- output ---------------------------------------------------------------------------
@@ -593,9 +646,34 @@ export class RoseLink<E> {
      */
     decodeLinked?: (r: BerReader) => unknown,
   ): number {
+    return this.start(op, argument, done, undefined, linked, decodeLinked);
+  }
+
+  /**
+   * invoke(), `context` handed back to `done` as its third argument: one callback serves every
+   * invocation of a kind (a startup snapshot's two per user) where invoke() wants a closure made
+   * for each.
+   */
+  invokeWith<A, R, C>(
+    op: OperationSpec<A, R>,
+    argument: NoInfer<A>,
+    context: C,
+    done: ContextCompletion<C, R, E>,
+  ): number {
+    return this.start(op, argument, done, context, undefined, undefined);
+  }
+
+  private start<A, R, C>(
+    op: OperationSpec<A, R>,
+    argument: A,
+    done: ContextCompletion<C, R, E>,
+    context: C,
+    linked: ((apdu: InvokeApdu, argument: unknown) => void) | undefined,
+    decodeLinked: ((r: BerReader) => unknown) | undefined,
+  ): number {
     if (this.state !== "associated") {
       const err = new RemoteOperationError<E>(op.name, { kind: "closed" });
-      queueMicrotask(() => done(err, undefined));
+      queueMicrotask(() => done(err, undefined, context));
       return -1;
     }
     let id = this.nextInvokeId;
@@ -609,14 +687,15 @@ export class RoseLink<E> {
         kind: "badArgument",
         message: err instanceof Error ? err.message : String(err),
       });
-      queueMicrotask(() => done(failure, undefined));
+      queueMicrotask(() => done(failure, undefined, context));
       return -1;
     }
     this.nextInvokeId = id >= INVOKE_ID_LIMIT ? 1 : id + 1;
     this.pending.add({
       id,
       op: op as OperationSpec<unknown, unknown>,
-      done: done as Completion<unknown, unknown>,
+      done: done as ContextCompletion<unknown, unknown, unknown>,
+      context,
       deadline: Date.now() + this.invokeTimeoutMs,
       linked,
       decodeLinked,
@@ -653,7 +732,9 @@ export class RoseLink<E> {
     const mark = w.mark();
     try {
       const header = w.reserve(FRAME_HEADER_BYTES);
-      writeInvoke(w, id, op.opcode, op.encodeArgument, argument, linkedId);
+      const fast = op.encodeArgumentFast;
+      if (fast === undefined || linkedId !== undefined || !writeInvokeFast(w, id, op.opcode, fast, argument))
+        writeInvoke(w, id, op.opcode, op.encodeArgument, argument, linkedId);
       this.closeFrame(header);
     } catch (err) {
       w.rollback(mark);
@@ -735,7 +816,8 @@ export class RoseLink<E> {
     }
     const failed = this.pending.all();
     this.pending.clear();
-    for (const p of failed) p.done(new RemoteOperationError(p.op.name, { kind: "closed" }), undefined);
+    for (const p of failed)
+      p.done(new RemoteOperationError(p.op.name, { kind: "closed" }), undefined, p.context);
   }
 
   private armSweep(): void {
@@ -755,7 +837,7 @@ export class RoseLink<E> {
     // Linked replies push their parent's deadline out, so scan all rather than stop at the first live one.
     for (const p of this.pending.all((q) => q.deadline > now)) {
       this.pending.delete(p.id);
-      p.done(new RemoteOperationError(p.op.name, { kind: "timeout" }), undefined);
+      p.done(new RemoteOperationError(p.op.name, { kind: "timeout" }), undefined, p.context);
     }
   }
 
