@@ -7,6 +7,13 @@ import { readFileSync } from "node:fs";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { Agent, fetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  cachedSerializerCompiler,
+  type LazySerializer,
+  type LazyValidator,
+  O2gErrorSchema,
+  validatorCompiler,
+} from "../../gateway/http/contract/index.js";
 import { type Sandbox, startSandbox } from "../support/sandbox.js";
 
 let sb: Sandbox;
@@ -83,6 +90,43 @@ describe("the OpenAPI document", () => {
     expect(d.components.schemas).toHaveProperty("O2gError");
     expect(d.components.schemas).toHaveProperty("EventOnCallCreated");
     expect(d.components.schemas).toHaveProperty("EventOnChannelInformation");
+  });
+});
+
+describe("the route schemas", () => {
+  // The gateway compiles a schema on its route's first use (gateway/http/contract/validation.ts):
+  // here every one of them is compiled, by the same compilers, so a broken one fails this test
+  // and not a client's first request.
+  it("all compile, for validation and for serialization", () => {
+    const validators = validatorCompiler();
+    const serializers = cachedSerializerCompiler({ O2gError: O2gErrorSchema });
+    const failed: string[] = [];
+    let compiled = 0;
+    for (const r of sb.gateway.routes) {
+      const where = `${r.method} ${r.url}`;
+      for (const httpPart of ["params", "querystring", "body", "headers"] as const) {
+        const schema = r.schema[httpPart];
+        if (!schema) continue;
+        try {
+          (validators({ schema, httpPart, method: r.method, url: r.url }) as LazyValidator).compile();
+          compiled++;
+        } catch (err) {
+          failed.push(`${where} ${httpPart}: ${(err as Error).message}`);
+        }
+      }
+      for (const [status, schema] of Object.entries((r.schema.response ?? {}) as Record<string, object>)) {
+        try {
+          (
+            serializers({ schema, method: r.method, url: r.url, httpStatus: status }) as LazySerializer
+          ).compile();
+          compiled++;
+        } catch (err) {
+          failed.push(`${where} response ${status}: ${(err as Error).message}`);
+        }
+      }
+    }
+    expect(failed).toEqual([]);
+    expect(compiled).toBeGreaterThan(300);
   });
 });
 

@@ -8,6 +8,6 @@ export {
   registerContract,
 } from "./openapi.js";
 export { checkResponsesAgainstSchemas } from "./response-check.js";
-export { cachedSerializerCompiler } from "./serialization.js";
+export { cachedSerializerCompiler, type LazySerializer } from "./serialization.js";
 export { SERVICE_TAGS, type ServiceTag, serviceTagOf } from "./services.js";
-export { validatorCompiler } from "./validation.js";
+export { type LazyValidator, validatorCompiler } from "./validation.js";

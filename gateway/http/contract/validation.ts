@@ -10,6 +10,12 @@
  * 0.5 s of CPU per gateway started, which a process that starts several gateways (the test
  * suite, the benchmarks, an HA pair in one process) paid again each time. The cache is weak, so
  * a schema nobody routes to any more is not kept alive by it.
+ *
+ * And each is compiled on its route's first request, not at start: a gateway serves a few of
+ * its ~400 schemas in most of its life (an HA member, a test's gateway, a bench's), and Ajv's
+ * code generation was 24 s of the test suite's CPU, paid by every process that started one.
+ * `test/contract/openapi.test.ts` compiles every route's schemas, so a broken one still fails
+ * a test rather than a client's first request.
  */
 import { Ajv, type Options, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
@@ -59,8 +65,30 @@ function compile(f: Flavour, schema: object): ValidateFunction {
   return validate;
 }
 
+/** A validator that compiles its schema when first asked; fastify reads `errors` off it. */
+export type LazyValidator = ((data: unknown) => boolean) & {
+  errors?: ValidateFunction["errors"];
+  /** compiles now (the contract test's check that every schema compiles) */
+  compile(): ValidateFunction;
+};
+
+function lazy(f: Flavour, schema: object): LazyValidator {
+  let validate = f.compiled.get(schema);
+  const v = ((data: unknown) => {
+    validate ??= compile(f, schema);
+    const ok = validate(data);
+    v.errors = validate.errors;
+    return ok;
+  }) as LazyValidator;
+  v.compile = () => {
+    validate ??= compile(f, schema);
+    return validate;
+  };
+  return v;
+}
+
 export function validatorCompiler(): FastifySchemaCompiler<unknown> {
   flavours ??= { text: flavour(true), json: flavour(false) };
   const { text, json } = flavours;
-  return ({ schema, httpPart }) => compile(httpPart === "body" ? json : text, schema as object);
+  return ({ schema, httpPart }) => lazy(httpPart === "body" ? json : text, schema as object);
 }
