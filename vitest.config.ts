@@ -7,9 +7,8 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  * The files that start sandboxes (an emulator and a gateway, over sockets): end-to-end tests and
  * the scenario library. Each one imports the whole gateway, emulator and scenario client, some
  * 4 s of CPU per file when every file gets a fresh process; run in shared processes, they pay it
- * once per worker. They can share one: each stops what it starts in its own hooks, mocks no
- * module, fakes no timer and sets no environment variable (a file that needs any of that belongs
- * to the isolated project). The other files go by PROCESS_TAMPERING below.
+ * once per worker. They can share one: each stops what it starts in its own hooks. Without a
+ * cached duration, one is assumed to take 5 s, the other files 1 s.
  */
 const SANDBOX_FILES = ["test/e2e/**/*.test.ts", "scenarios/library-*.test.ts"];
 
@@ -17,7 +16,7 @@ const SANDBOX_FILES = ["test/e2e/**/*.test.ts", "scenarios/library-*.test.ts"];
  * What a test file may do to the process it runs in that the next file in that process would
  * inherit: mock modules, stub globals or the environment, spy on shared objects, touch the
  * process. A file that does any of it keeps a process of its own ("isolated"); every other one
- * shares its worker with the files before it ("unit"), which saves each a process start and a
+ * shares its worker with the files before it ("shared"), which saves each a process start and a
  * fresh import of everything it uses, some 2 s of a worker per file. Found by reading the files,
  * so that a new file that starts stubbing cannot land among the shared ones by mistake. Fake
  * timers and a faked clock are allowed in shared files: test/support/shared-process.ts turns
@@ -32,9 +31,8 @@ function testFiles(dir: string): string[] {
     return e.isDirectory() ? testFiles(f) : f.endsWith(".test.ts") ? [f] : [];
   });
 }
-const ISOLATED_FILES = testFiles(".")
-  .filter((f) => !SANDBOX_FILES.some((g) => path.matchesGlob(f, g)))
-  .filter((f) => PROCESS_TAMPERING.test(readFileSync(f, "utf8")));
+const ISOLATED_FILES = testFiles(".").filter((f) => PROCESS_TAMPERING.test(readFileSync(f, "utf8")));
+const isSandboxFile = (f: string) => SANDBOX_FILES.some((g) => path.matchesGlob(f, g));
 
 /**
  * The longest files, in seconds of a full run (2026-12-03, other work beside it: only their order matters).
@@ -71,10 +69,9 @@ const LONG_MS = 10_000;
 
 /**
  * Longest first: with three workers, a long file started last is the run's tail. By the cached
- * duration, else LONG_FILES. Past the long ones, files go by project, so that a worker going from
- * one file to the next keeps its process (vitest reuses it only while the next file is of the
- * same project): the sandbox files, then the isolated ones, then the shared unit files (most of
- * the suite, well under a second each).
+ * duration, else LONG_FILES. Past the long ones, the shared files before the isolated ones, so
+ * that a worker going from one file to the next keeps its process (vitest reuses it only while
+ * the next file is of the same project).
  */
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -83,17 +80,11 @@ class LongestFirst extends BaseSequencer {
     for (const spec of files) {
       const file = path.relative(root, spec.moduleId).split(path.sep).join("/");
       const cached = this.ctx.cache.getFileTestResults(`${spec.project.name}:${file}`);
-      const hint = (LONG_FILES[file] ?? (spec.project.name === "sandbox" ? 5 : 1)) * 1000;
+      const hint = (LONG_FILES[file] ?? (isSandboxFile(file) ? 5 : 1)) * 1000;
       estimate.set(spec, cached && !cached.failed ? cached.duration : hint);
     }
     const rank = (spec: TestSpecification) =>
-      (estimate.get(spec) ?? 0) >= LONG_MS
-        ? 0
-        : spec.project.name === "sandbox"
-          ? 1
-          : spec.project.name === "isolated"
-            ? 2
-            : 3;
+      (estimate.get(spec) ?? 0) >= LONG_MS ? 0 : spec.project.name === "isolated" ? 2 : 1;
     return [...files].sort((a, b) => rank(a) - rank(b) || (estimate.get(b) ?? 0) - (estimate.get(a) ?? 0));
   }
 }
@@ -111,14 +102,18 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     sequence: { sequencer: LongestFirst },
+    globalSetup: ["test/support/global-setup.ts"],
     projects: [
-      { extends: true, test: { name: "sandbox", include: SANDBOX_FILES, isolate: false } },
+      // One project for every file that can share a process: vitest keeps a worker's process
+      // only while its next file is of the same project, and each new process imports the
+      // gateway, the emulator and the scenario client again. Two projects here (the sandbox
+      // files and the rest) meant four generations of three processes per run.
       {
         extends: true,
         test: {
-          name: "unit",
+          name: "shared",
           include: ["**/*.test.ts"],
-          exclude: ["**/node_modules/**", ...SANDBOX_FILES, ...ISOLATED_FILES],
+          exclude: ["**/node_modules/**", ...ISOLATED_FILES],
           isolate: false,
           setupFiles: ["test/support/shared-process.ts"],
         },

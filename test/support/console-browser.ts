@@ -35,7 +35,7 @@ let launched: Promise<Browser> | undefined;
 
 /**
  * One chromium per test process, shared by the browser files that run in it one after the
- * other (the sandbox project shares processes): a launch cost some 1.5 s of CPU and a second of
+ * other (the shared project shares processes): a launch cost some 1.5 s of CPU and a second of
  * waiting, paid by nine files. Each file works in contexts of its own (cookies, storage and
  * pages apart). The browser ends with the process: chromium quits when its pipe to
  * playwright closes, even when the process is killed.
