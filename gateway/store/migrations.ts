@@ -6,11 +6,20 @@
  */
 import type { Database, StoreLogger } from "./sql.js";
 
+/**
+ * A statement for one backend only: an index pg-mem never uses is only upkeep on its inserts.
+ * pg-mem's databases live and die with the process, so what it lacks changes no stored schema.
+ */
+export interface BackendStatement {
+  readonly sql: string;
+  readonly only: Database["backend"];
+}
+
 export interface Migration {
   readonly version: number;
   readonly name: string;
   /** run one by one: pg-mem's binder and `pg`'s extended protocol take one statement per call */
-  readonly statements: readonly string[];
+  readonly statements: readonly (string | BackendStatement)[];
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -41,8 +50,13 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
       // Every statement is scoped to one login, whose records (100 at most) this index lists
       // in order: pages read newest first, the trim reads only the oldest rows it deletes.
-      // Filters then run over those few rows, so they need no index of their own.
-      "CREATE INDEX comlog_record_login_id ON comlog_record (login_name, record_id)",
+      // Filters then run over those few rows, so they need no index of their own. pg-mem never
+      // picks it (see the next one) and kept it up to date on every insert: a sixth of its
+      // thread's work under steady calls.
+      {
+        sql: "CREATE INDEX comlog_record_login_id ON comlog_record (login_name, record_id)",
+        only: "postgres",
+      },
       // The same for pg-mem, which uses an index only when the WHERE covers all its columns
       // (without it every query there scans the whole table). Measured cost on PostgreSQL inserts: ~3%.
       "CREATE INDEX comlog_record_login ON comlog_record (login_name)",
@@ -129,7 +143,10 @@ export async function migrate(
     const started = performance.now();
     try {
       await db.transaction(async (tx) => {
-        for (const s of m.statements) await tx.query(s);
+        for (const s of m.statements) {
+          if (typeof s === "string") await tx.query(s);
+          else if (s.only === db.backend) await tx.query(s.sql);
+        }
         await tx.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [m.version, m.name]);
       });
     } catch (err) {
