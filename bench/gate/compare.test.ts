@@ -30,6 +30,12 @@ describe("the gate's judgement", () => {
     expect(v.map((x) => x.ok)).toEqual([true, true, true]);
   });
 
+  it("fails a figure whose yardstick is not its baseline's (a redefined metric: re-baseline)", () => {
+    const v = judge({ snap: { ...metric(2, "lower", 0.6), unit: "x floor" } }, baseline);
+    expect(v.find((x) => x.name === "snap")).toMatchObject({ ok: false, limit: null });
+    expect(v.find((x) => x.name === "snap")!.unit).toContain("take it again");
+  });
+
   it("fails a regression beyond the tolerance (e.g. the snapshot twice as slow)", () => {
     const v = judge(
       { snap: metric(44, "lower", 0.6), ratio: metric(0.4, "higher", 0.45), p99: metric(41, "lower", 2, 25) },

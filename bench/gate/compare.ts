@@ -47,6 +47,19 @@ export function judge(current: Record<string, Metric>, baseline: Baseline): Verd
       out.push({ name, value: m.value, baseline: null, limit: null, ok: true, unit: m.unit });
       continue;
     }
+    // A figure measured against another yardstick than its baseline's says nothing either way:
+    // the baseline is stale (the metric was redefined) and must be taken again.
+    if (base.unit !== m.unit) {
+      out.push({
+        name,
+        value: m.value,
+        baseline: base.value,
+        limit: null,
+        ok: false,
+        unit: `${m.unit} (baseline in ${base.unit}: take it again)`,
+      });
+      continue;
+    }
     const limit = limitFor(base);
     const ok = base.better === "lower" ? m.value <= limit : m.value >= limit;
     out.push({ name, value: m.value, baseline: base.value, limit, ok, unit: m.unit });

@@ -48,6 +48,11 @@ export async function measureSnapshot(
     nodes?: number;
     /** also time a bare client doing the CSTA share on the same emulator (./floor.ts) */
     floor?: boolean;
+    /**
+     * the bare client's window, when it must not follow the gateway's: the gate's `window=1`
+     * injection slows the gateway, and a floor slowed the same way would hide it
+     */
+    floorWindow?: number;
   } = {},
 ): Promise<{ ms: number; rssMB: number; nodes: number; monitored: number; floorMs: number | null }> {
   const nodes = more.nodes ?? defaultNodes(users);
@@ -77,7 +82,7 @@ export async function measureSnapshot(
     // After the gateway released its links (and so its monitors): the same warm emulator.
     let floorMs: number | null = null;
     if (more.floor) {
-      const floor = await measureSnapshotFloor(emu.ready, users, window);
+      const floor = await measureSnapshotFloor(emu.ready, users, more.floorWindow ?? window);
       if (floor.monitored !== users)
         throw new Error(`the bare client monitored ${floor.monitored} of ${users} users`);
       floorMs = floor.ms;
