@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BerError, BerReader, BerWriter, ctx, U } from "./index.js";
+import { BerError, BerReader, BerWriter, ctx, isAscii, shortLatin1, U } from "./index.js";
 
 /** TLV of a primitive element with these contents, built by hand (short or long form length). */
 function tlv(tagOctet: number, contents: Buffer): Buffer {
@@ -111,5 +111,19 @@ describe("BerReader.reset", () => {
     const padded = Buffer.concat([Buffer.from([0xff, 0xff]), good]);
     expect(decode(reader.reset(padded, 2))).toEqual(expected);
     expect(decode(reader.reset(new Uint8Array(good)))).toEqual(expected);
+  });
+});
+
+describe("shortLatin1", () => {
+  it("reads up to 12 octets anywhere in a buffer as Node's latin-1 decoder does, and no more", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 12 }), fc.uint8Array({ maxLength: 3 }), (octets, before) => {
+        const buf = Buffer.concat([Buffer.from(before), Buffer.from(octets), Buffer.from([0x41])]);
+        const end = before.length + octets.length;
+        expect(shortLatin1(buf, before.length, end)).toBe(buf.toString("latin1", before.length, end));
+        expect(isAscii(buf, before.length, end)).toBe(octets.every((o) => o < 0x80));
+      }),
+    );
+    expect(() => shortLatin1(new Uint8Array(13), 0, 13)).toThrow(RangeError);
   });
 });

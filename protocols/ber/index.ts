@@ -1,6 +1,6 @@
 export { dumpBer } from "./dump.js";
 export { BerError, type BerErrorCode } from "./errors.js";
-export { BerReader } from "./reader.js";
+export { BerReader, isAscii, shortLatin1 } from "./reader.js";
 export {
   app,
   appC,

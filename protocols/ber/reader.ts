@@ -3,8 +3,46 @@ import { describeTag, tag as makeTag, type Tag, U } from "./tags.js";
 
 const MAX_DEPTH = 32;
 const INDEFINITE = -1;
-/** Strings up to this many octets are decoded in JS (V8 keeps concatenations this short flat). */
+/** Strings up to this many octets are decoded in JS (shortLatin1), longer ones by the Buffer API. */
 const SHORT_STRING = 12;
+
+const chars = String.fromCharCode;
+
+/**
+ * `buf[start, end)`, at most SHORT_STRING octets, as a string of one character per octet
+ * (latin-1; ASCII for the callers that checked it): one String.fromCharCode call with the
+ * octets as its arguments, so one string made. Cheaper than the Buffer API's native decoders
+ * at these lengths, and a string built a character at a time was as many strings as it has
+ * characters, each a copy of the last: twice the CPU of this, most of it garbage (a startup
+ * read decodes some 700,000 such strings at 100,000 users).
+ */
+export function shortLatin1(buf: Uint8Array, start: number, end: number): string {
+  const b = buf;
+  const s = start;
+  // biome-ignore format: an octet per argument, a line per length
+  switch (end - s) {
+    case 0: return "";
+    case 1: return chars(b[s]!);
+    case 2: return chars(b[s]!, b[s + 1]!);
+    case 3: return chars(b[s]!, b[s + 1]!, b[s + 2]!);
+    case 4: return chars(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!);
+    case 5: return chars(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!);
+    case 6: return chars(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!);
+    case 7: return chars(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!);
+    case 8: return chars(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!);
+    case 9: return chars(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!, b[s + 8]!);
+    case 10: return chars(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!, b[s + 8]!, b[s + 9]!);
+    case 11: return chars(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!, b[s + 8]!, b[s + 9]!, b[s + 10]!);
+    case 12: return chars(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!, b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!);
+    default: throw new RangeError(`shortLatin1: ${end - s} octets, more than ${SHORT_STRING}`);
+  }
+}
+
+/** True when `buf[start, end)` is ASCII: its latin-1 and UTF-8 readings are the same string. */
+export function isAscii(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i]! >= 0x80) return false;
+  return true;
+}
 
 /**
  * A cursor over one BER-encoded value, for decoders written as straight-line code that mirrors
@@ -38,6 +76,11 @@ export class BerReader {
 
   get offset(): number {
     return this.pos;
+  }
+
+  /** Where the current container (or the input) ends, for decoders that read a value in place. */
+  get limit(): number {
+    return Math.min(this.end, this.buf.length);
   }
 
   /**
@@ -283,19 +326,10 @@ export class BerReader {
     this.skipPrimitive(expected, "a character string");
     const start = this.hValueStart;
     const end = this.hValueEnd;
-    if (end - start <= SHORT_STRING) {
-      // Short ASCII (device numbers, call ids) is built here: cheaper than a call into the
-      // Buffer API's native decoder, and still a flat string at this length.
-      const buf = this.buf;
-      let s = "";
-      let i = start;
-      for (; i < end; i++) {
-        const c = buf[i]!;
-        if (c >= 0x80) break;
-        s += String.fromCharCode(c);
-      }
-      if (i === end) return s;
-    }
+    // Short ASCII (device numbers, call ids) is built here: cheaper than a call into the
+    // Buffer API's native decoder.
+    if (end - start <= SHORT_STRING && isAscii(this.buf, start, end))
+      return shortLatin1(this.buf, start, end);
     this.asBuffer ??= Buffer.isBuffer(this.buf)
       ? this.buf
       : Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
@@ -310,13 +344,8 @@ export class BerReader {
     this.skipPrimitive(expected, "an OCTET STRING");
     const start = this.hValueStart;
     const end = this.hValueEnd;
-    if (end - start <= SHORT_STRING) {
-      // As in string(): a cross-reference is 4 octets, cheaper built here than in native code.
-      const buf = this.buf;
-      let s = "";
-      for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]!);
-      return s;
-    }
+    // As in string(): a cross-reference is 4 octets, cheaper built here than in native code.
+    if (end - start <= SHORT_STRING) return shortLatin1(this.buf, start, end);
     this.asBuffer ??= Buffer.isBuffer(this.buf)
       ? this.buf
       : Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);

@@ -1,7 +1,23 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BerError, BerReader, BerWriter } from "../ber/index.js";
-import { type CmipValue, type LinkedReply, mLinkedReply, readLinkedGetRow } from "./index.js";
+import { AssociateResult, writeAare } from "../acse/index.js";
+import { BerError, BerReader, BerWriter, ctx, ctxC } from "../ber/index.js";
+import { encodeFrame } from "../framing/index.js";
+import { type InvokeApdu, RoseLink, writeInvoke } from "../rose/index.js";
+import {
+  type Attribute,
+  CMIP_APPLICATION_CONTEXT,
+  CMIP_OPERATIONS,
+  type CmipError,
+  type CmipValue,
+  cmipErrorCodec,
+  type LinkedReply,
+  mGet,
+  mLinkedReply,
+  readLinkedGetRow,
+  readLinkedGetRowInPlace,
+  writeAttribute,
+} from "./index.js";
 
 const encode = (reply: LinkedReply): Buffer => {
   const w = new BerWriter();
@@ -43,22 +59,22 @@ function byRow(
   }
 }
 
-describe("readLinkedGetRow", () => {
-  const subscriber: LinkedReply = {
-    kind: "getResult",
-    result: {
-      objectClass: 7,
-      instance: "Node=1/Subscriber=1000",
-      attributes: [
-        { id: 1, value: "1000" },
-        { id: 2, value: "Martin" },
-        { id: 4, value: 3 },
-        { id: 9, value: null },
-        { id: 5, value: ["a", 1, true] },
-      ],
-    },
-  };
+const subscriber: LinkedReply = {
+  kind: "getResult",
+  result: {
+    objectClass: 7,
+    instance: "Node=1/Subscriber=1000",
+    attributes: [
+      { id: 1, value: "1000" },
+      { id: 2, value: "Martin" },
+      { id: 4, value: 3 },
+      { id: 9, value: null },
+      { id: 5, value: ["a", 1, true] },
+    ],
+  },
+};
 
+describe("readLinkedGetRow", () => {
   it("puts the requested attributes' values where asked, and leaves the others undefined", () => {
     const values: (CmipValue | undefined)[] = ["stale", "stale", "stale", "stale"];
     const instance = readLinkedGetRow(
@@ -100,6 +116,254 @@ describe("readLinkedGetRow", () => {
         },
       ),
       { numRuns: 3000, seed: 19 },
+    );
+  });
+});
+
+/** Scalar values as the emulator writes them: what a node's subscriber rows hold. */
+const scalars: fc.Arbitrary<CmipValue> = fc.oneof(
+  fc.stringMatching(/^[0-9A-Za-z .-]{0,14}$/),
+  fc.string({ maxLength: 140 }),
+  fc.string({ unit: "grapheme", maxLength: 6 }),
+  fc.integer({ min: -(2 ** 40), max: 2 ** 40 }),
+  fc.constantFrom(null, true, false, 0, -1, 127, 128, -129),
+);
+const rows: fc.Arbitrary<LinkedReply> = fc
+  .record({
+    dn: fc.stringMatching(/^[0-9]{1,12}$/),
+    attributes: fc.array(fc.record({ id: fc.integer({ min: 0, max: 300 }), value: scalars }), {
+      maxLength: 9,
+    }),
+  })
+  .map(({ dn, attributes }) => ({
+    kind: "getResult",
+    result: { objectClass: 7, instance: `Node=1/Subscriber=${dn}`, attributes },
+  }));
+const ROW_IDS = [1, 2, 3, 4, 5, 6, 7, 200];
+
+/**
+ * Corruptions: octets replaced, or nudged by one or two (a length a little short or long, the
+ * in-place readers' edge), the end cut or bytes added after.
+ */
+const corrupt = (bytes: Uint8Array) =>
+  fc
+    .record({
+      edits: fc.array(
+        fc.record({
+          at: fc.nat(),
+          byte: fc.integer({ min: 0, max: 255 }),
+          nudge: fc.integer({ min: -2, max: 2 }),
+        }),
+        { maxLength: 3 },
+      ),
+      cut: fc.nat({ max: 3 }),
+      extra: fc.uint8Array({ maxLength: 3 }),
+    })
+    .map(({ edits, cut, extra }) => {
+      const b = Buffer.concat([Buffer.from(bytes), Buffer.from(extra)]);
+      for (const e of edits) {
+        const i = e.at % b.length;
+        b[i] = e.nudge === 0 ? e.byte : (b[i]! + e.nudge) & 0xff;
+      }
+      return b.subarray(0, b.length - (extra.length === 0 ? cut : 0));
+    });
+
+describe("readLinkedGetRowInPlace", () => {
+  it("reads every row of scalar attributes itself, with the values of the generic decoder", () => {
+    fc.assert(
+      fc.property(rows, fc.uint8Array({ maxLength: 3 }), (row, after) => {
+        const bytes = encode(row);
+        const buf = Buffer.concat([Buffer.from([0x30, 0x00]), bytes, Buffer.from(after)]);
+        const values: (CmipValue | undefined)[] = new Array(ROW_IDS.length).fill("stale");
+        const positions = new Map(ROW_IDS.map((id, i) => [id, i]));
+        const instance = readLinkedGetRowInPlace(buf, 2, 2 + bytes.length, positions, values);
+        expect(typeof instance).toBe("string");
+        expect({ instance, values }).toEqual(generic(bytes, ROW_IDS));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("accepts, refuses and reads corrupted rows as the linked reply's own decoder does", () => {
+    const corrupted = rows.chain((row) => corrupt(encode(row)));
+    let inPlace = 0;
+    fc.assert(
+      fc.property(corrupted, (bytes) => {
+        const values: (CmipValue | undefined)[] = new Array(ROW_IDS.length).fill("stale");
+        const fast = readLinkedGetRowInPlace(
+          bytes,
+          0,
+          bytes.length,
+          new Map(ROW_IDS.map((id, i) => [id, i])),
+          values,
+        );
+        if (typeof fast === "string") {
+          inPlace++;
+          expect({ instance: fast, values }).toEqual(generic(bytes, ROW_IDS));
+        }
+        expect(byRow(bytes, ROW_IDS)).toEqual(generic(bytes, ROW_IDS));
+      }),
+      { numRuns: 4000, seed: 19 },
+    );
+    // the property above is about the rows it read, not only the ones it left alone
+    expect(inPlace).toBeGreaterThan(300);
+  });
+});
+
+/**
+ * A CMIP client link associated with no one, a scoped M-GET (invoke id 1) pending with
+ * `readLinkedGetRow` as its decodeLinked; without the shortcut, the link reads every frame the
+ * general way (readRoseApdu, a view of the argument, decodeLinked on that), as before it.
+ */
+function cmipClient(shortcut: boolean) {
+  const log: string[] = [];
+  const out: Buffer[] = [];
+  const link = new RoseLink<CmipError>(
+    { operations: CMIP_OPERATIONS.byCode, errors: cmipErrorCodec },
+    {
+      output: (b) => out.push(b),
+      protocolError: (m, fatal) => log.push(`${fatal ? "fatal" : "error"}: ${m}`),
+    },
+  );
+  link.associate({
+    applicationContext: CMIP_APPLICATION_CONTEXT,
+    credentials: { login: "o2g", password: "x" },
+  });
+  const w = new BerWriter();
+  writeAare(w, {
+    applicationContext: CMIP_APPLICATION_CONTEXT,
+    result: AssociateResult.accepted,
+    diagnostic: { source: "user", value: 0 },
+  });
+  link.feed(encodeFrame(w.toBuffer()));
+  link.flush();
+  out.length = 0;
+  if (!shortcut) (link as unknown as { fastLinkedInvoke: () => boolean }).fastLinkedInvoke = () => false;
+  const seen: unknown[] = [];
+  const positions = new Map(ROW_IDS.map((id, i) => [id, i]));
+  const values: (CmipValue | undefined)[] = new Array(ROW_IDS.length);
+  const record = (apdu: InvokeApdu, instance: unknown) =>
+    seen.push({
+      apdu: [
+        apdu.kind,
+        apdu.invokeId,
+        apdu.linkedId,
+        apdu.opcode,
+        Buffer.from(apdu.argument!).toString("hex"),
+      ],
+      instance,
+      values: [...values],
+    });
+  link.invoke(
+    mGet,
+    { objectClass: 7, instance: "Node=1", scope: "firstLevelOnly", attributeIds: ROW_IDS },
+    (err) => seen.push(err ? `${err.failure.kind}` : "done"),
+    record,
+    (r) => readLinkedGetRow(r, positions, values),
+  );
+  link.flush();
+  out.length = 0;
+  return { link, log, out, seen };
+}
+
+function linkedOutcome(shortcut: boolean, apdu: Uint8Array) {
+  const c = cmipClient(shortcut);
+  c.link.feed(encodeFrame(apdu));
+  c.link.flush();
+  return {
+    seen: c.seen,
+    log: c.log,
+    out: Buffer.concat(c.out).toString("hex"),
+    inFlight: c.link.inFlight,
+    state: c.link.state,
+  };
+}
+
+function linkedReply(invokeId: number, linkedId: number, reply: LinkedReply): Buffer {
+  const w = new BerWriter();
+  writeInvoke(w, invokeId, mLinkedReply.opcode, mLinkedReply.encodeArgument, reply, linkedId);
+  return w.toBuffer();
+}
+
+describe("RoseLink's linked reply shortcut", () => {
+  it("reads canonical rows where they lie in the frame", () => {
+    const c = cmipClient(true);
+    const offsets: number[] = [];
+    const decode = c.link as unknown as { reader: BerReader };
+    c.link.feed(
+      encodeFrame(
+        linkedReply(5, 1, {
+          kind: "getResult",
+          result: {
+            objectClass: 7,
+            instance: "Node=1/Subscriber=1000",
+            attributes: [{ id: 1, value: "1000" }],
+          },
+        }),
+      ),
+    );
+    offsets.push(decode.reader.offset);
+    expect(c.seen).toEqual([
+      {
+        apdu: ["invoke", 5, 1, mLinkedReply.opcode, expect.any(String)],
+        instance: "Node=1/Subscriber=1000",
+        values: ["1000", undefined, undefined, undefined, undefined, undefined, undefined, undefined],
+      },
+    ]);
+    // the general path reads a view of the argument from its start; the shortcut, the frame
+    expect(offsets[0]).toBeGreaterThan(0);
+  });
+
+  it("ends every linked reply, valid or corrupted, as the general path does", () => {
+    const frames = fc
+      .record({
+        id: fc.constantFrom(2, 300, -1),
+        linkedId: fc.constantFrom(1, 1, 1, 2),
+        reply: fc.oneof({ weight: 4, arbitrary: rows }, { weight: 1, arbitrary: fc.constant(subscriber) }),
+      })
+      .map(({ id, linkedId, reply }) => linkedReply(id, linkedId, reply))
+      .chain(corrupt);
+    fc.assert(
+      fc.property(frames, (apdu) => {
+        expect(linkedOutcome(true, apdu)).toEqual(linkedOutcome(false, apdu));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe("the attribute list's writer", () => {
+  /** writeObjectResult as it was: every attribute through writeAttribute. */
+  function attributeByAttribute(reply: { objectClass: number; instance: string; attributes: Attribute[] }) {
+    const w = new BerWriter(4);
+    w.begin(ctxC(0)).integer(reply.objectClass, ctx(1)).string(reply.instance, ctx(3));
+    if (reply.attributes.length) {
+      w.begin(ctxC(6));
+      for (const a of reply.attributes) writeAttribute(w, a);
+      w.end();
+    }
+    return w.end().toBuffer().toString("hex");
+  }
+
+  it("writes what writeAttribute writes, short ASCII strings or anything else", () => {
+    const values: fc.Arbitrary<CmipValue> = fc.oneof(
+      scalars,
+      fc.string({ unit: "binary", maxLength: 8 }),
+      fc.string({ minLength: 118, maxLength: 124 }),
+      fc.array(fc.oneof(fc.string({ maxLength: 4 }), fc.integer()), { maxLength: 3 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ id: fc.integer({ min: -3, max: 300 }), value: values }), { maxLength: 9 }),
+        (attributes) => {
+          const reply = { objectClass: 7, instance: "Node=1/Subscriber=1000", attributes };
+          // a small writer, so that the in-place attributes grow it half-way through
+          const w = new BerWriter(4);
+          mLinkedReply.encodeArgument!(w, { kind: "getResult", result: reply });
+          expect(w.toBuffer().toString("hex")).toBe(attributeByAttribute(reply));
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 });

@@ -4,7 +4,7 @@
  * Optional components we neither send nor use (media characteristics, call linkage, private
  * data ...) are skipped on input, as the types' extensibility allows.
  */
-import { type BerReader, type BerWriter, ctx, ctxC, U } from "../ber/index.js";
+import { type BerReader, type BerWriter, ctx, ctxC, shortLatin1, U } from "../ber/index.js";
 import { defineOperation } from "../rose/index.js";
 import { type OxeCallOptions, readCallOptions, writeCallOptions } from "./call-options.js";
 import {
@@ -136,9 +136,7 @@ export const monitorStart = defineOperation<MonitorStartArgument, MonitorStartRe
     const n = end - start - 4;
     if (n < 0 || n > 12 || buf[start] !== 0x30 || buf[start + 1] !== n + 2) return undefined;
     if (buf[start + 2] !== 0x55 || buf[start + 3] !== n) return undefined;
-    let crossRefId = "";
-    for (let i = start + 4; i < end; i++) crossRefId += String.fromCharCode(buf[i]!);
-    return { crossRefId };
+    return { crossRefId: shortLatin1(buf, start + 4, end) };
   },
 });
 

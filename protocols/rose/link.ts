@@ -220,6 +220,44 @@ export interface RoseLinkOptions<E> {
 const INVOKE_ID_LIMIT = 0x7fffffff;
 /** The first octet of a returnResult APDU ([2] IMPLICIT SEQUENCE). */
 const RETURN_RESULT_OCTET = 0xa2;
+/** The first octet of an invoke APDU ([1] IMPLICIT SEQUENCE). */
+const INVOKE_OCTET = 0xa1;
+
+/**
+ * A linked reply's APDU as fastLinkedInvoke hands it to `linked`: the argument's view is made
+ * only if asked for (the scoped reads that take the fast path never do).
+ */
+class LinkedInvokeApdu implements InvokeApdu {
+  readonly kind = "invoke";
+  constructor(
+    readonly invokeId: number,
+    readonly linkedId: number,
+    readonly opcode: number,
+    private readonly buf: Uint8Array,
+    private readonly argumentStart: number,
+    private readonly argumentEnd: number,
+  ) {}
+
+  get argument(): Uint8Array {
+    return this.buf.subarray(this.argumentStart, this.argumentEnd);
+  }
+}
+
+/**
+ * A small INTEGER's TLV at `p` (1 to 4 contents octets, within `end`), as BerReader.integer
+ * reads it; its end goes to `smallIntegerEnd`. NaN for any other shape.
+ */
+function smallIntegerAt(buf: Uint8Array, p: number, end: number, tag: number): number {
+  if (p + 2 > end || buf[p] !== tag) return Number.NaN;
+  const n = buf[p + 1]!;
+  if (n < 1 || n > 4 || p + 2 + n > end) return Number.NaN;
+  p += 2;
+  let v = buf[p]! & 0x80 ? buf[p]! - 256 : buf[p]!;
+  for (let i = 1; i < n; i++) v = v * 256 + buf[p + i]!;
+  smallIntegerEnd = p + n;
+  return v;
+}
+let smallIntegerEnd = 0;
 
 export class RoseLink<E> {
   state: LinkState = "idle";
@@ -330,6 +368,7 @@ export class RoseLink<E> {
       return;
     }
     if (buf[start] === RETURN_RESULT_OCTET && this.fastReturnResult(buf, start, end)) return;
+    if (buf[start] === INVOKE_OCTET && this.fastLinkedInvoke(buf, start, end)) return;
     if (this.state !== "associated" && this.state !== "releasing") {
       // No association for ROSE to run on: the ACSE provider aborts (X.227), it does not
       // answer a ROSE APDU with a ROSE reject as if the association existed.
@@ -516,6 +555,71 @@ export class RoseLink<E> {
     if (result === undefined) return false;
     this.take(invokeId, ReturnResultProblem.unrecognizedInvocation, "returnResult");
     pending!.done(null, result, pending!.context);
+    return true;
+  }
+
+  /**
+   * A linked reply for an invocation with its own `decodeLinked` (a scoped CMIP read: 20,000
+   * per node at startup), in the common shape (definite lengths of at most two octets, small
+   * ids, the argument filling the rest), decoded where it lies: no APDU read by the generic
+   * reader, no view of the argument. False, having done nothing, for anything else: the general
+   * path then reads it, rejects included. What it does with the reply is what onInvoke does.
+   */
+  private fastLinkedInvoke(buf: Uint8Array, start: number, end: number): boolean {
+    if (this.state !== "associated" && this.state !== "releasing") return false;
+    // [1] { invokeId INTEGER, linkedId [0] IMPLICIT INTEGER, opcode INTEGER, argument }
+    let p = start + 1;
+    if (p >= end) return false;
+    const l0 = buf[p]!;
+    let len: number;
+    if (l0 < 0x80) {
+      len = l0;
+      p += 1;
+    } else if (l0 === 0x81 && p + 1 < end) {
+      len = buf[p + 1]!;
+      p += 2;
+    } else if (l0 === 0x82 && p + 2 < end) {
+      len = (buf[p + 1]! << 8) | buf[p + 2]!;
+      p += 3;
+    } else return false;
+    if (p + len !== end) return false;
+    const invokeId = smallIntegerAt(buf, p, end, 0x02);
+    if (Number.isNaN(invokeId)) return false;
+    const linkedId = smallIntegerAt(buf, smallIntegerEnd, end, 0x80);
+    if (Number.isNaN(linkedId)) return false;
+    const opcode = smallIntegerAt(buf, smallIntegerEnd, end, 0x02);
+    if (Number.isNaN(opcode)) return false;
+    // the argument: one element of a definite length, up to the APDU's end
+    const argumentStart = smallIntegerEnd;
+    p = argumentStart + 1;
+    if (p >= end || (buf[argumentStart]! & 0x1f) === 0x1f) return false;
+    const a0 = buf[p]!;
+    let argumentLength: number;
+    if (a0 < 0x80) {
+      argumentLength = a0;
+      p += 1;
+    } else if (a0 === 0x81 && p + 1 < end) {
+      argumentLength = buf[p + 1]!;
+      p += 2;
+    } else if (a0 === 0x82 && p + 2 < end) {
+      argumentLength = (buf[p + 1]! << 8) | buf[p + 2]!;
+      p += 3;
+    } else return false;
+    if (p + argumentLength !== end) return false;
+    const parent = this.pending.get(linkedId);
+    const decode = parent?.decodeLinked;
+    if (decode === undefined || parent!.linked === undefined) return false;
+    if (this.options.operations.get(opcode) === undefined) return false;
+    let arg: unknown;
+    try {
+      arg = decode(this.reader.reset(buf, argumentStart, end));
+    } catch {
+      // as decodeValue's BerError, whatever the decoder threw
+      this.sendReject(invokeId, { kind: "invoke", code: InvokeProblem.mistypedArgument });
+      return true;
+    }
+    parent!.deadline = Date.now() + this.invokeTimeoutMs;
+    parent!.linked(new LinkedInvokeApdu(invokeId, linkedId, opcode, buf, argumentStart, end), arg);
     return true;
   }
 
