@@ -252,11 +252,15 @@ export class CmipClient {
    * keep (the next object reuses it). The replies are decoded straight into that array: no
    * object per attribute nor dictionary by name per object, a quarter of the CPU the startup
    * read of a node's subscribers took that way.
+   *
+   * `opts.base` and `opts.filter` as scopedGet's; `opts.askAll` asks for every attribute (no
+   * attribute list in the request, the bytes scopedGet sends without one) and keeps `attributes`.
    */
   scopedRows(
     className: string,
     attributes: readonly string[],
     onRow: (instance: string, values: readonly (CmipValue | undefined)[]) => void,
+    opts: { base?: string; filter?: Filter; askAll?: boolean } = {},
   ): Promise<void> {
     const cls = this.classDef(className);
     const link = this.rose.link;
@@ -264,10 +268,17 @@ export class CmipClient {
     const attributeIds = attributes.map((n) => this.attrId(cls, n));
     const positions = new Map(attributeIds.map((id, i) => [id, i]));
     const values = new Array<CmipValue | undefined>(attributes.length);
+    const getArg = {
+      objectClass: cls.id,
+      instance: opts.base ?? this.root,
+      scope: "firstLevelOnly" as const,
+      ...(opts.askAll ? {} : { attributeIds }),
+      ...(opts.filter ? { filter: opts.filter } : {}),
+    };
     return new Promise((resolve, reject) => {
       link.invoke(
         mGet,
-        { objectClass: cls.id, instance: this.root, scope: "firstLevelOnly", attributeIds },
+        getArg,
         (err) => (err ? reject(err) : resolve()),
         (_apdu, instance) => {
           if (instance) onRow(instance as string, values);

@@ -60,11 +60,18 @@ function deviceJson(d: GwDevice): DeviceJson {
   return { type: d.type, id: d.id, subType: d.subType };
 }
 
-function keyJson(a: Record<string, CmipValue>, withLock: boolean): KeyJson {
-  const out: KeyJson = { position: Number(a.Key_Position) };
-  if (a.Key_Number) out.number = String(a.Key_Number);
-  if (a.Key_Mnemonic) out.mnemonic = String(a.Key_Mnemonic);
-  if (withLock) out.locked = a.Key_Locked === true;
+/** What a key listing reads of each key, by position: Soft_Key has no Key_Locked. */
+const KEY_ROW = {
+  programmeableKeys: ["Key_Position", "Key_Number", "Key_Mnemonic", "Key_Locked"],
+  softKeys: ["Key_Position", "Key_Number", "Key_Mnemonic"],
+} as const;
+
+/** A key as KEY_ROW[resource] read it (Key_Locked only where `withLock`). */
+function keyJson(v: readonly (CmipValue | undefined)[], withLock: boolean): KeyJson {
+  const out: KeyJson = { position: Number(v[0]) };
+  if (v[1]) out.number = String(v[1]);
+  if (v[2]) out.mnemonic = String(v[2]);
+  if (withLock) out.locked = v[3] === true;
   return out;
 }
 
@@ -198,19 +205,27 @@ export async function phoneSetProgrammingService(fastify: FastifyInstance): Prom
     const { device, node } = target(req, params);
     const className = KEY_KINDS[resource];
     const withLock = resource === "programmeableKeys";
-    const [keys, size] = await onNode(
+    const held: KeyJson[] = [];
+    // Every attribute asked for, as ever; the linked replies read by position straight into
+    // KeyJson, with no object by attribute name in between.
+    const [, size] = await onNode(
       node,
       () =>
         Promise.all([
-          node.cmip.list(className, {
-            base: subscriber(node, device),
-            filter: nonBlankFilter(node, className, programmedOnly),
-          }),
+          node.cmip.scopedRows(
+            className,
+            KEY_ROW[resource],
+            (_instance, v) => held.push(keyJson(v, withLock)),
+            {
+              base: subscriber(node, device),
+              filter: nonBlankFilter(node, className, programmedOnly),
+              askAll: true,
+            },
+          ),
           programmedOnly ? undefined : keyFieldSizes(node, device),
         ]),
       className,
     );
-    const held = keys.map((k) => keyJson(k.attributes, withLock));
     if (!size) return held;
     const count = resource === "programmeableKeys" ? size.prog : size.soft;
     const out: KeyJson[] = [];
