@@ -259,6 +259,27 @@ function smallIntegerAt(buf: Uint8Array, p: number, end: number, tag: number): n
 }
 let smallIntegerEnd = 0;
 
+/**
+ * Where the contents start of an element whose length octets are at `p`, if that length is
+ * definite (at most two octets) and its contents end exactly at `end`; -1 for anything else.
+ */
+function contentsFillingTo(buf: Uint8Array, p: number, end: number): number {
+  if (p >= end) return -1;
+  const l0 = buf[p]!;
+  let len: number;
+  if (l0 < 0x80) {
+    len = l0;
+    p += 1;
+  } else if (l0 === 0x81 && p + 1 < end) {
+    len = buf[p + 1]!;
+    p += 2;
+  } else if (l0 === 0x82 && p + 2 < end) {
+    len = (buf[p + 1]! << 8) | buf[p + 2]!;
+    p += 3;
+  } else return -1;
+  return p + len === end ? p : -1;
+}
+
 export class RoseLink<E> {
   state: LinkState = "idle";
   private readonly out = new BerWriter(64 * 1024);
@@ -568,21 +589,8 @@ export class RoseLink<E> {
   private fastLinkedInvoke(buf: Uint8Array, start: number, end: number): boolean {
     if (this.state !== "associated" && this.state !== "releasing") return false;
     // [1] { invokeId INTEGER, linkedId [0] IMPLICIT INTEGER, opcode INTEGER, argument }
-    let p = start + 1;
-    if (p >= end) return false;
-    const l0 = buf[p]!;
-    let len: number;
-    if (l0 < 0x80) {
-      len = l0;
-      p += 1;
-    } else if (l0 === 0x81 && p + 1 < end) {
-      len = buf[p + 1]!;
-      p += 2;
-    } else if (l0 === 0x82 && p + 2 < end) {
-      len = (buf[p + 1]! << 8) | buf[p + 2]!;
-      p += 3;
-    } else return false;
-    if (p + len !== end) return false;
+    const p = contentsFillingTo(buf, start + 1, end);
+    if (p < 0) return false;
     const invokeId = smallIntegerAt(buf, p, end, 0x02);
     if (Number.isNaN(invokeId)) return false;
     const linkedId = smallIntegerAt(buf, smallIntegerEnd, end, 0x80);
@@ -591,21 +599,8 @@ export class RoseLink<E> {
     if (Number.isNaN(opcode)) return false;
     // the argument: one element of a definite length, up to the APDU's end
     const argumentStart = smallIntegerEnd;
-    p = argumentStart + 1;
-    if (p >= end || (buf[argumentStart]! & 0x1f) === 0x1f) return false;
-    const a0 = buf[p]!;
-    let argumentLength: number;
-    if (a0 < 0x80) {
-      argumentLength = a0;
-      p += 1;
-    } else if (a0 === 0x81 && p + 1 < end) {
-      argumentLength = buf[p + 1]!;
-      p += 2;
-    } else if (a0 === 0x82 && p + 2 < end) {
-      argumentLength = (buf[p + 1]! << 8) | buf[p + 2]!;
-      p += 3;
-    } else return false;
-    if (p + argumentLength !== end) return false;
+    if (argumentStart + 1 >= end || (buf[argumentStart]! & 0x1f) === 0x1f) return false;
+    if (contentsFillingTo(buf, argumentStart + 1, end) < 0) return false;
     const parent = this.pending.get(linkedId);
     const decode = parent?.decodeLinked;
     if (decode === undefined || parent!.linked === undefined) return false;
