@@ -30,6 +30,8 @@ export function spawnTs<T>(
   const prof = process.env.BENCH_CPU_PROF
     ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
     : [];
+  // BENCH_NODE_ARGS="<flags>": more node/V8 flags for each process (--trace-deopt, --log-deopt...).
+  prof.push(...(process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []));
   const tsx = process.env.O2G_SPAWN_TSX === "1";
   const started = tsx
     ? Promise.resolve({ entry: ["--import", "tsx", path.join(ROOT, script)], env: {} })
