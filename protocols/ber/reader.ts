@@ -92,7 +92,8 @@ export class BerReader {
     (this as { buf: Uint8Array }).buf = buf;
     this.pos = start;
     this.end = end;
-    this.ends.length = 0;
+    // Empty already unless a decoding failed half-way: setting `length` is a call into the runtime.
+    if (this.ends.length !== 0) this.ends.length = 0;
     this.hTag = -1;
     this.hValueStart = 0;
     this.hValueEnd = 0;

@@ -50,7 +50,11 @@ export class BerWriter {
   /** A copy of the bytes written so far (the writer may be reused after this). */
   toBuffer(): Buffer {
     if (this.stack.length !== 0) throw new Error(`BerWriter: ${this.stack.length} element(s) still open`);
-    return Buffer.from(this.buf.subarray(0, this.pos));
+    // Not Buffer.from(view): past 4 KiB that zero-fills a new buffer before copying into it
+    // (a link's every flush: 30 MB of answers in a 100,000-user startup snapshot).
+    const out = Buffer.allocUnsafe(this.pos);
+    this.buf.copy(out, 0, 0, this.pos);
+    return out;
   }
 
   private ensure(n: number): void {

@@ -919,6 +919,141 @@ export function readLinkedGetRow(
   return instance;
 }
 
+/** The octets of a definite length's encoding, as BerWriter writes it. */
+const lengthOctets = (n: number) => (n < 0x80 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5);
+
+/** The contents octets of BerWriter.integer's encoding of a safe integer. */
+function integerOctets(v: number): number {
+  if (v >= -0x80 && v < 0x80) return 1;
+  if (v >= -0x8000 && v < 0x8000) return 2;
+  if (v >= -0x800000 && v < 0x800000) return 3;
+  if (v >= -0x80000000 && v < 0x80000000) return 4;
+  let n = 5;
+  if (v >= 0) while (n < 7 && v >= 2 ** (8 * n - 1)) n++;
+  else while (n < 7 && v < -(2 ** (8 * n - 1))) n++;
+  return n;
+}
+
+/** `s`'s length if it is ASCII (a UTF8String of as many octets), else -1. */
+function asciiLength(s: string): number {
+  let seen = 0;
+  for (let i = 0; i < s.length; i++) seen |= s.charCodeAt(i);
+  return seen < 0x80 ? s.length : -1;
+}
+
+/** The encoding of the value writeValue writes, if a scalar: its whole TLV's length; else -1. */
+function scalarValueOctets(v: CmipValue): number {
+  if (typeof v === "string") {
+    const n = asciiLength(v);
+    return n < 0 ? -1 : 1 + lengthOctets(n) + n;
+  }
+  if (typeof v === "number") return Number.isSafeInteger(v) ? 2 + integerOctets(v) : -1;
+  if (typeof v === "boolean") return 3;
+  return v === null ? 2 : -1;
+}
+
+function putLength(b: Buffer, p: number, n: number): number {
+  if (n < 0x80) {
+    b[p] = n;
+    return p + 1;
+  }
+  if (n < 0x100) {
+    b[p] = 0x81;
+    b[p + 1] = n;
+    return p + 2;
+  }
+  if (n < 0x10000) {
+    b[p] = 0x82;
+    b.writeUInt16BE(n, p + 1);
+    return p + 3;
+  }
+  b[p] = 0x84;
+  b.writeUInt32BE(n, p + 1);
+  return p + 5;
+}
+
+function putInteger(b: Buffer, p: number, tag: number, v: number): number {
+  const n = integerOctets(v);
+  b[p] = tag;
+  b[p + 1] = n;
+  if (n <= 4) for (let i = n - 1, x = v; i >= 0; i--, x >>= 8) b[p + 2 + i] = x & 0xff;
+  else
+    for (let i = n - 1, x = v; i >= 0; i--) {
+      b[p + 2 + i] = x & 0xff;
+      x = Math.floor(x / 256);
+    }
+  return p + 2 + n;
+}
+
+/** An ASCII string's TLV (its octets counted by asciiLength). */
+function putAscii(b: Buffer, p: number, tag: number, s: string): number {
+  b[p] = tag;
+  p = putLength(b, p + 1, s.length);
+  for (let i = 0; i < s.length; i++) b[p + i] = s.charCodeAt(i);
+  return p + s.length;
+}
+
+/**
+ * mLinkedReply's encoding of a getResult with a local class, an ASCII instance and scalar
+ * values (a node's every row), its lengths counted first and then written once each: no element
+ * opened, none moved when it passes 127 octets. False, having written nothing, for anything else.
+ */
+function writeLinkedGetResultFast(w: BerWriter, a: LinkedReply): boolean {
+  if (a.kind !== "getResult") return false;
+  const { objectClass, instance, attributes } = a.result;
+  if (objectClass === undefined || !Number.isSafeInteger(objectClass) || instance === undefined) return false;
+  const instanceLength = asciiLength(instance);
+  if (instanceLength < 0) return false;
+  let set = 0;
+  for (let i = 0; i < attributes.length; i++) {
+    const x = attributes[i]!;
+    const v = scalarValueOctets(x.value);
+    if (v < 0 || !Number.isSafeInteger(x.id)) return false;
+    const item = 2 + integerOctets(x.id) + v;
+    set += 1 + lengthOctets(item) + item;
+  }
+  let row = 2 + integerOctets(objectClass) + 1 + lengthOctets(instanceLength) + instanceLength;
+  if (attributes.length) row += 1 + lengthOctets(set) + set;
+  const at = w.reserve(1 + lengthOctets(row) + row);
+  const b = w.buffer;
+  b[at] = 0xa0; // [0] getResult
+  let p = putLength(b, at + 1, row);
+  p = putInteger(b, p, 0x81, objectClass);
+  p = putAscii(b, p, 0x83, instance);
+  if (attributes.length) {
+    b[p] = 0xa6; // [6] attributeList
+    p = putLength(b, p + 1, set);
+    for (let i = 0; i < attributes.length; i++) {
+      const { id, value } = attributes[i]!;
+      // the value's length as counted above, its text now known to be ASCII
+      const v =
+        typeof value === "string"
+          ? 1 + lengthOctets(value.length) + value.length
+          : typeof value === "number"
+            ? 2 + integerOctets(value)
+            : typeof value === "boolean"
+              ? 3
+              : 2;
+      b[p] = 0x30;
+      p = putLength(b, p + 1, 2 + integerOctets(id) + v);
+      p = putInteger(b, p, 0x81, id);
+      if (typeof value === "string") p = putAscii(b, p, 0x0c, value);
+      else if (typeof value === "number") p = putInteger(b, p, 0x02, value);
+      else if (typeof value === "boolean") {
+        b[p] = 0x01;
+        b[p + 1] = 1;
+        b[p + 2] = value ? 0xff : 0x00;
+        p += 3;
+      } else {
+        b[p] = 0x05;
+        b[p + 1] = 0;
+        p += 2;
+      }
+    }
+  }
+  return true;
+}
+
 export const mLinkedReply = defineOperation<LinkedReply, undefined>({
   name: "m-Linked-Reply",
   opcode: 2,
@@ -926,6 +1061,7 @@ export const mLinkedReply = defineOperation<LinkedReply, undefined>({
     if (a.kind === "getResult") writeObjectResult(w, a.result, ctxC(0));
     else writeProcessingFailure(w, a, ctxC(5));
   },
+  encodeArgumentFast: writeLinkedGetResultFast,
   decodeArgument(r) {
     const t = r.peekTag();
     if (t === ctxC(0)) return { kind: "getResult", result: readObjectResult(r, t) };

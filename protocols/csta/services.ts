@@ -4,7 +4,7 @@
  * Optional components we neither send nor use (media characteristics, call linkage, private
  * data ...) are skipped on input, as the types' extensibility allows.
  */
-import { type BerReader, type BerWriter, ctx, ctxC, shortLatin1, U } from "../ber/index.js";
+import { type BerReader, type BerWriter, ctx, ctxC, isAscii, shortLatin1, U } from "../ber/index.js";
 import { defineOperation } from "../rose/index.js";
 import { type OxeCallOptions, readCallOptions, writeCallOptions } from "./call-options.js";
 import {
@@ -86,6 +86,30 @@ function writeShortDeviceArgument(w: BerWriter, device: DeviceId, tail: number):
   return seen < 0x80 ? at + 6 + n : -1;
 }
 
+/**
+ * The device of writeShortDeviceArgument's bytes, `buf[start, end)`: SEQUENCE { SEQUENCE { [0]
+ * up to 12 ASCII digits } } and then, when `tail`, nothing or MonitorStart's ENUMERATED (what
+ * its decoder skips); undefined for anything else.
+ */
+function readShortDeviceArgument(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  tail: boolean,
+): string | undefined {
+  if (start + 6 > end || buf[start] !== 0x30 || buf[start + 1] !== end - start - 2) return undefined;
+  const n = buf[start + 5]!;
+  if (buf[start + 2] !== 0x30 || buf[start + 3] !== n + 2 || buf[start + 4] !== 0x80 || n > 12)
+    return undefined;
+  const deviceEnd = start + 6 + n;
+  if (
+    deviceEnd !== end &&
+    !(tail && deviceEnd + 3 === end && buf[deviceEnd] === 0x0a && buf[deviceEnd + 1] === 1)
+  )
+    return undefined;
+  return isAscii(buf, start + 6, deviceEnd) ? shortLatin1(buf, start + 6, deviceEnd) : undefined;
+}
+
 export interface MonitorStartArgument {
   device: DeviceId;
 }
@@ -120,10 +144,28 @@ export const monitorStart = defineOperation<MonitorStartArgument, MonitorStartRe
     r.leave();
     return { device };
   },
+  decodeArgumentFast(buf, start, end) {
+    const device = readShortDeviceArgument(buf, start, end, true);
+    return device === undefined ? undefined : { device };
+  },
   encodeResult(w, res) {
     w.begin(U.SEQUENCE);
     writeCrossRefId(w, res.crossRefId);
     w.end();
+  },
+  encodeResultFast(w, res) {
+    // SEQUENCE { [APPLICATION 21] crossRefId }, its octets as BerWriter.latin1 writes them
+    const id = res.crossRefId;
+    const n = id.length;
+    if (n > 100) return false;
+    const at = w.reserve(4 + n);
+    const b = w.buffer;
+    b[at] = 0x30;
+    b[at + 1] = 2 + n;
+    b[at + 2] = 0x55;
+    b[at + 3] = n;
+    for (let i = 0; i < n; i++) b[at + 4 + i] = id.charCodeAt(i) & 0xff;
+    return true;
   },
   decodeResult(r) {
     r.enter();
@@ -192,6 +234,10 @@ export const snapshotDevice = defineOperation<SnapshotDeviceArgument, SnapshotDe
     r.leave();
     return { device };
   },
+  decodeArgumentFast(buf, start, end) {
+    const device = readShortDeviceArgument(buf, start, end, false);
+    return device === undefined ? undefined : { device };
+  },
   encodeResult(w, res) {
     w.begin(U.SEQUENCE).begin(Tags.snapshotDeviceData);
     for (const c of res.calls) {
@@ -204,6 +250,17 @@ export const snapshotDevice = defineOperation<SnapshotDeviceArgument, SnapshotDe
       w.end();
     }
     w.end().end();
+  },
+  encodeResultFast(w, res) {
+    // an idle device: SEQUENCE { [APPLICATION 22] {} }
+    if (res.calls.length !== 0) return false;
+    const at = w.reserve(4);
+    const b = w.buffer;
+    b[at] = 0x30;
+    b[at + 1] = 2;
+    b[at + 2] = 0x76;
+    b[at + 3] = 0;
+    return true;
   },
   decodeResult(r) {
     r.enter();

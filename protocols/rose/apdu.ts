@@ -103,10 +103,12 @@ export function writeInvoke<T>(
 }
 
 /**
- * What writeInvoke writes, without its element-by-element pass: an invoke id of 0 to 2^31-1, an
- * opcode under 128 and no linked id, the argument by its operation's fast encoder, every length
- * in short form. False, the writer as it was, when the APDU does not have that shape (writeInvoke
- * then writes it). A startup snapshot writes two invokes per user.
+ * What writeInvoke writes, without its element-by-element pass: an invoke id (and a linked id,
+ * if any) of 0 to 2^31-1, an opcode under 128, the argument by its operation's fast encoder.
+ * False, the writer as it was, when the APDU does not have that shape (writeInvoke then writes
+ * it). A startup snapshot writes two invokes per user; a node's scoped read answers with a
+ * linked reply per object, most of them over 127 bytes: the invoke's length then takes the long
+ * form, its contents moved once, as BerWriter.end moves them.
  */
 export function writeInvokeFast<T>(
   w: BerWriter,
@@ -114,26 +116,50 @@ export function writeInvokeFast<T>(
   opcode: number,
   encode: (w: BerWriter, argument: T) => boolean,
   argument: T,
+  linkedId?: number,
 ): boolean {
   if (!(invokeId >= 0 && invokeId <= 0x7fffffff && opcode >= 0 && opcode < 0x80)) return false;
+  if (linkedId !== undefined && !(linkedId >= 0 && linkedId <= 0x7fffffff)) return false;
   const start = w.length;
   // minimal two's complement, as BerWriter.integer
   const k = invokeId < 0x80 ? 1 : invokeId < 0x8000 ? 2 : invokeId < 0x800000 ? 3 : 4;
-  const at = w.reserve(7 + k);
+  const kl =
+    linkedId === undefined ? 0 : linkedId < 0x80 ? 1 : linkedId < 0x8000 ? 2 : linkedId < 0x800000 ? 3 : 4;
+  const at = w.reserve(7 + k + (kl === 0 ? 0 : 2 + kl));
   const b = w.buffer;
   b[at] = 0xa1; // [1] invoke; its length at + 1, once the argument is written
   b[at + 2] = 0x02;
   b[at + 3] = k;
   for (let i = k - 1, v = invokeId; i >= 0; i--, v >>>= 8) b[at + 4 + i] = v & 0xff;
-  b[at + 4 + k] = 0x02;
-  b[at + 5 + k] = 1;
-  b[at + 6 + k] = opcode;
-  const len = encode(w, argument) ? w.length - at - 2 : 0x80;
-  if (len >= 0x80) {
+  let p = at + 4 + k;
+  if (kl !== 0) {
+    b[p] = 0x80; // [0] IMPLICIT INTEGER linkedId
+    b[p + 1] = kl;
+    for (let i = kl - 1, v = linkedId!; i >= 0; i--, v >>>= 8) b[p + 2 + i] = v & 0xff;
+    p += 2 + kl;
+  }
+  b[p] = 0x02;
+  b[p + 1] = 1;
+  b[p + 2] = opcode;
+  if (!encode(w, argument)) {
     w.truncate(start);
     return false;
   }
-  w.buffer[at + 1] = len;
+  const contents = at + 2;
+  const len = w.length - contents;
+  if (len < 0x80) {
+    w.buffer[at + 1] = len;
+    return true;
+  }
+  // the long form, as BerWriter.end writes it
+  const extra = len < 0x100 ? 1 : len < 0x10000 ? 2 : 4;
+  w.reserve(extra);
+  const bb = w.buffer;
+  bb.copyWithin(contents + extra, contents, contents + len);
+  bb[at + 1] = 0x80 | extra;
+  if (extra === 1) bb[at + 2] = len;
+  else if (extra === 2) bb.writeUInt16BE(len, at + 2);
+  else bb.writeUInt32BE(len, at + 2);
   return true;
 }
 
@@ -151,6 +177,44 @@ export function writeReturnResult<T>(
   if (encode) encode(w, result);
   else w.null();
   w.end().end();
+}
+
+/**
+ * What writeReturnResult writes, without its element-by-element pass: an invoke id of 0 to
+ * 2^31-1, an opcode under 128, the result by its operation's fast encoder, every length in short
+ * form. False, the writer as it was, for any other answer (writeReturnResult then writes it).
+ * A node answers two requests per user in a startup snapshot.
+ */
+export function writeReturnResultFast<T>(
+  w: BerWriter,
+  invokeId: number,
+  opcode: number,
+  encode: (w: BerWriter, result: T) => boolean,
+  result: T,
+): boolean {
+  if (!(invokeId >= 0 && invokeId <= 0x7fffffff && opcode >= 0 && opcode < 0x80)) return false;
+  const start = w.length;
+  const k = invokeId < 0x80 ? 1 : invokeId < 0x8000 ? 2 : invokeId < 0x800000 ? 3 : 4;
+  const at = w.reserve(9 + k);
+  const b = w.buffer;
+  b[at] = 0xa2; // [2] returnResult; its length at + 1, once the result is written
+  b[at + 2] = 0x02;
+  b[at + 3] = k;
+  for (let i = k - 1, v = invokeId; i >= 0; i--, v >>>= 8) b[at + 4 + i] = v & 0xff;
+  const seq = at + 4 + k;
+  b[seq] = 0x30; // SEQUENCE { opcode, result }; its length at seq + 1
+  b[seq + 2] = 0x02;
+  b[seq + 3] = 1;
+  b[seq + 4] = opcode;
+  const len = encode(w, result) ? w.length - at - 2 : 0x80;
+  if (len >= 0x80) {
+    w.truncate(start);
+    return false;
+  }
+  const bb = w.buffer;
+  bb[at + 1] = len;
+  bb[seq + 1] = w.length - seq - 2;
+  return true;
 }
 
 export function writeReturnError<T>(

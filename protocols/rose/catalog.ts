@@ -21,8 +21,19 @@ export interface OperationSpec<A, R> {
    */
   readonly encodeArgumentFast?: (w: BerWriter, argument: A) => boolean;
   readonly decodeArgument?: ValueDecoder<A>;
+  /**
+   * As `decodeResultFast`, for the argument: read in place from `buf[start, end)` when those
+   * bytes are exactly the shape nearly every request has, else undefined and `decodeArgument`
+   * reads them. It gives what `decodeArgument` gives for the bytes it accepts, and never throws.
+   */
+  readonly decodeArgumentFast?: (buf: Uint8Array, start: number, end: number) => A | undefined;
   readonly encodeResult?: ValueEncoder<R>;
   readonly decodeResult?: ValueDecoder<R>;
+  /**
+   * As `encodeArgumentFast`, for the result: written in place when it has the shape nearly
+   * every one has (an idle device's snapshot, say), else false and `encodeResult` writes it.
+   */
+  readonly encodeResultFast?: (w: BerWriter, result: R) => boolean;
   /**
    * The result read in place from `buf[start, end)` when those bytes are exactly the shape
    * nearly every answer has (an idle device's snapshot, say), else undefined and `decodeResult`

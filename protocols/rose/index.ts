@@ -18,6 +18,7 @@ export {
   writeReject,
   writeReturnError,
   writeReturnResult,
+  writeReturnResultFast,
 } from "./apdu.js";
 export {
   type ArgOf,

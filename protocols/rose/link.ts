@@ -40,6 +40,7 @@ import {
   writeReject,
   writeReturnError,
   writeReturnResult,
+  writeReturnResultFast,
 } from "./apdu.js";
 import type { ErrorCodec, OperationSpec } from "./catalog.js";
 
@@ -224,14 +225,14 @@ const RETURN_RESULT_OCTET = 0xa2;
 const INVOKE_OCTET = 0xa1;
 
 /**
- * A linked reply's APDU as fastLinkedInvoke hands it to `linked`: the argument's view is made
- * only if asked for (the scoped reads that take the fast path never do).
+ * An invoke's APDU as fastLinkedInvoke and fastInvoke hand it on: the argument's view is made
+ * only if asked for (the scoped reads and the node's handlers that take the fast path never do).
  */
-class LinkedInvokeApdu implements InvokeApdu {
+class LazyInvokeApdu implements InvokeApdu {
   readonly kind = "invoke";
   constructor(
     readonly invokeId: number,
-    readonly linkedId: number,
+    readonly linkedId: number | undefined,
     readonly opcode: number,
     private readonly buf: Uint8Array,
     private readonly argumentStart: number,
@@ -389,7 +390,11 @@ export class RoseLink<E> {
       return;
     }
     if (buf[start] === RETURN_RESULT_OCTET && this.fastReturnResult(buf, start, end)) return;
-    if (buf[start] === INVOKE_OCTET && this.fastLinkedInvoke(buf, start, end)) return;
+    if (
+      buf[start] === INVOKE_OCTET &&
+      (this.fastLinkedInvoke(buf, start, end) || this.fastInvoke(buf, start, end))
+    )
+      return;
     if (this.state !== "associated" && this.state !== "releasing") {
       // No association for ROSE to run on: the ACSE provider aborts (X.227), it does not
       // answer a ROSE APDU with a ROSE reject as if the association existed.
@@ -614,7 +619,42 @@ export class RoseLink<E> {
       return true;
     }
     parent!.deadline = Date.now() + this.invokeTimeoutMs;
-    parent!.linked(new LinkedInvokeApdu(invokeId, linkedId, opcode, buf, argumentStart, end), arg);
+    parent!.linked(new LazyInvokeApdu(invokeId, linkedId, opcode, buf, argumentStart, end), arg);
+    return true;
+  }
+
+  /**
+   * An invoke without a linked id in the shape fastLinkedInvoke reads (a node's requests: two
+   * per user in a startup snapshot), its argument decoded where it lies: no APDU read by the
+   * generic reader, no view of the argument. False, having done nothing, for anything else, an
+   * argument its decoder refuses included: the general path then reads it and answers as it
+   * always has (rejects, protocol errors). What it does with the invoke is what onInvoke does.
+   */
+  private fastInvoke(buf: Uint8Array, start: number, end: number): boolean {
+    if (this.state !== "associated" && this.state !== "releasing") return false;
+    const invoked = this.handlers.invoked;
+    if (invoked === undefined) return false;
+    // [1] { invokeId INTEGER, opcode INTEGER, argument }
+    const p = contentsFillingTo(buf, start + 1, end);
+    if (p < 0) return false;
+    const invokeId = smallIntegerAt(buf, p, end, 0x02);
+    if (Number.isNaN(invokeId)) return false;
+    const opcode = smallIntegerAt(buf, smallIntegerEnd, end, 0x02);
+    if (Number.isNaN(opcode)) return false;
+    const argumentStart = smallIntegerEnd;
+    if (argumentStart + 1 >= end || (buf[argumentStart]! & 0x1f) === 0x1f) return false;
+    if (contentsFillingTo(buf, argumentStart + 1, end) < 0) return false;
+    const op = this.options.operations.get(opcode);
+    const decode = op?.decodeArgument;
+    if (decode === undefined) return false;
+    let arg = op!.decodeArgumentFast?.(buf, argumentStart, end);
+    if (arg === undefined)
+      try {
+        arg = decode(this.reader.reset(buf, argumentStart, end));
+      } catch {
+        return false;
+      }
+    invoked(op!, invokeId, arg, new LazyInvokeApdu(invokeId, undefined, opcode, buf, argumentStart, end));
     return true;
   }
 
@@ -832,7 +872,7 @@ export class RoseLink<E> {
     try {
       const header = w.reserve(FRAME_HEADER_BYTES);
       const fast = op.encodeArgumentFast;
-      if (fast === undefined || linkedId !== undefined || !writeInvokeFast(w, id, op.opcode, fast, argument))
+      if (fast === undefined || !writeInvokeFast(w, id, op.opcode, fast, argument, linkedId))
         writeInvoke(w, id, op.opcode, op.encodeArgument, argument, linkedId);
       this.closeFrame(header);
     } catch (err) {
@@ -849,7 +889,9 @@ export class RoseLink<E> {
     const mark = w.mark();
     try {
       const header = w.reserve(FRAME_HEADER_BYTES);
-      writeReturnResult(w, invokeId, op.opcode, op.encodeResult, result);
+      const fast = op.encodeResultFast;
+      if (fast === undefined || !writeReturnResultFast(w, invokeId, op.opcode, fast, result))
+        writeReturnResult(w, invokeId, op.opcode, op.encodeResult, result);
       this.closeFrame(header);
     } catch (err) {
       w.rollback(mark);
