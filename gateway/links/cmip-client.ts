@@ -14,7 +14,6 @@ import {
   cmipErrorCodec,
   cmipUserInformation,
   decodeEventAttributes,
-  decodeSchema,
   type EventReportArgument,
   eventName,
   type Filter,
@@ -25,8 +24,6 @@ import {
   mEventReport,
   mGet,
   mSetConfirmed,
-  OBJECT_MODEL_CLASS_ID,
-  OBJECT_MODEL_CLASSES_ATTRIBUTE,
   readLinkedGetRow,
   type SchemaAttribute,
   type SchemaClass,
@@ -34,6 +31,7 @@ import {
 import { RemoteOperationError } from "../../protocols/rose/index.js";
 import type { GatewayConfig, NodeConfig } from "../config/index.js";
 import type { LinkLog } from "./csta-client.js";
+import { objectModelRead } from "./object-model.js";
 import { RoseClient } from "./rose-client.js";
 
 export type NamedAttributes = Record<string, CmipValue>;
@@ -164,14 +162,8 @@ export class CmipClient {
 
   /** Read the node's object model (after each association: the node may have been upgraded). */
   async loadSchema(): Promise<void> {
-    const res = await this.rose.invoke(mGet, {
-      objectClass: OBJECT_MODEL_CLASS_ID,
-      instance: `${this.root}/ObjectModel=OXE`,
-      attributeIds: [OBJECT_MODEL_CLASSES_ATTRIBUTE],
-    });
-    const attr = res.attributes.find((a) => a.id === OBJECT_MODEL_CLASSES_ATTRIBUTE);
-    if (!attr) throw new Error(`node ${this.node.nodeId} sent no object model`);
-    const classes = decodeSchema(attr.value);
+    const read = objectModelRead(this.node.nodeId, this.root);
+    const classes = await this.rose.invoke(read.op, read.argument);
     this.classes = new Map(classes.map((c) => [c.name, c]));
     this.classesById = new Map(classes.map((c) => [c.id, c]));
   }
