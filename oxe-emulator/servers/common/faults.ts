@@ -36,8 +36,9 @@ export class FaultyWriter {
       this.write(bytes);
       return;
     }
-    const due = Math.max(Date.now() + f.delayMs + Math.random() * f.jitterMs, this.lastDue);
+    // On the monotonic clock, as the CSTA server's lagged events (a test may fake Date).
+    const due = Math.max(performance.now() + f.delayMs + Math.random() * f.jitterMs, this.lastDue);
     this.lastDue = due;
-    setTimeout(() => this.write(bytes), due - Date.now());
+    setTimeout(() => this.write(bytes), Math.max(0, due - performance.now()));
   }
 }

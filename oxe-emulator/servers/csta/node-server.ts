@@ -418,22 +418,30 @@ export class CstaNodeServer extends RoseNodeServer<CstaFailure> {
 
   // ---- events ----------------------------------------------------------------------------
 
-  /** Run `report` eventLagMs from now, in order with the events queued before it. */
+  /**
+   * Run `report` eventLagMs from now, in order with the events queued before it. On the
+   * monotonic clock: a test that fakes Date (a node started in 2027) while an event was queued
+   * made `due - Date.now()` 59 days, which setTimeout turns into 1 ms, and the drain spun at
+   * 1 ms for as long as the process lived (two million TimeoutOverflowWarnings in one run).
+   */
   private later(report: () => void): void {
-    this.lagged.push({ due: Date.now() + this.eventLagMs, report });
+    this.lagged.push({ due: performance.now() + this.eventLagMs, report });
     if (this.lagged.length === 1) this.drainLater();
   }
 
   private drainLater(): void {
     const head = this.lagged[0];
     if (!head) return;
-    setTimeout(() => {
-      const now = Date.now();
-      let n = 0;
-      while (n < this.lagged.length && this.lagged[n]!.due <= now) n++;
-      for (const e of this.lagged.splice(0, n)) e.report();
-      this.drainLater();
-    }, head.due - Date.now()).unref();
+    setTimeout(
+      () => {
+        const now = performance.now();
+        let n = 0;
+        while (n < this.lagged.length && this.lagged[n]!.due <= now) n++;
+        for (const e of this.lagged.splice(0, n)) e.report();
+        this.drainLater();
+      },
+      Math.max(0, head.due - performance.now()),
+    ).unref();
   }
 
   /** An event that is no call's (an agent's): to the monitors of these sets of this node. */
