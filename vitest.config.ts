@@ -75,8 +75,10 @@ const LONG_MS = 10_000;
 
 /**
  * Longest first: with three workers, a long file started last is the run's tail. By the cached
- * duration, else LONG_FILES. Past the long ones, the shared files before the isolated ones, so
- * that a worker going from one file to the next keeps its process (vitest reuses it only while
+ * duration, else LONG_FILES. The isolated files start with the long ones: each needs a process
+ * of its own anyway, and run last (the order before) one of them was the run's tail, alone on
+ * a worker for its 8 s plus a fresh process's imports. Past them, the shared files, so that a
+ * worker going from one shared file to the next keeps its process (vitest reuses it only while
  * the next file is of the same project).
  */
 class LongestFirst extends BaseSequencer {
@@ -90,7 +92,7 @@ class LongestFirst extends BaseSequencer {
       estimate.set(spec, cached && !cached.failed ? cached.duration : hint);
     }
     const rank = (spec: TestSpecification) =>
-      (estimate.get(spec) ?? 0) >= LONG_MS ? 0 : spec.project.name === "isolated" ? 2 : 1;
+      (estimate.get(spec) ?? 0) >= LONG_MS || spec.project.name === "isolated" ? 0 : 1;
     return [...files].sort((a, b) => rank(a) - rank(b) || (estimate.get(b) ?? 0) - (estimate.get(a) ?? 0));
   }
 }

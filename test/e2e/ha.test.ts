@@ -203,9 +203,10 @@ describeWithPostgres("O2G high availability", (pg) => {
       reconnectMinMs: 50,
       reconnectMaxMs: 200,
     };
-    // A lenient heartbeat: this test is about the agent, not about fencing a member that the
-    // other one's startup in the same process (and a loaded machine) holds up for seconds.
-    const ha = { ...DEFAULT_GATEWAY_CONFIG.ha, heartbeatTimeoutMs: 4_000 };
+    // Still more lenient than TIMINGS: this test is about the agent, not about fencing a member
+    // that the other one's startup in the same process (and a loaded machine) holds up for a
+    // second or two. (The defaults with a 4 s timeout made it wait 9 s per fence delay.)
+    const ha = { ...TIMINGS, heartbeatTimeoutMs: 2_500 };
     // One data directory: the second member reuses the first one's certificate rather than
     // making its own key pair, seconds of one core that would starve the first one's heartbeat.
     const shared = tmp();
