@@ -116,8 +116,9 @@ export class FrameDecoder {
   }
 
   /**
-   * Date.now() when the incomplete frame (or header) held at the end of the input began to
-   * arrive, or undefined when nothing is held.
+   * performance.now() when the incomplete frame (or header) held at the end of the input began
+   * to arrive, or undefined when nothing is held. The monotonic clock: with Date.now(), a wall
+   * clock stepped back (or faked by a test) kept the link's stall timer firing every 1 ms.
    */
   get partialFrameSince(): number | undefined {
     return this.partialSince;
@@ -179,7 +180,7 @@ export class FrameDecoder {
     this.pending = p < end ? Buffer.from(buf.subarray(p)) : NOTHING;
     // A frame still held from before keeps its start time; anything else starts the clock now.
     if (p >= end) this.partialSince = undefined;
-    else if (p > 0 || !wasHolding || this.partialSince === undefined) this.partialSince = Date.now();
+    else if (p > 0 || !wasHolding || this.partialSince === undefined) this.partialSince = performance.now();
   }
 }
 

@@ -78,7 +78,7 @@ export class PrsFrameDecoder {
     this.flushSkipped();
     if (this.buf.length === 0) {
       this.partialSince = 0;
-    } else if (at > 0 || this.partialSince === 0) this.partialSince = Date.now();
+    } else if (at > 0 || this.partialSince === 0) this.partialSince = performance.now();
   }
 
   /** The peer announced a frame it never finished: drop its header and resynchronize. */

@@ -44,7 +44,7 @@ export class PrsPeer {
   /** Give up on a frame announced too long ago (the owner's timer). */
   expirePartial(olderThanMs: number): void {
     const since = this.decoder.partialSince;
-    if (since > 0 && Date.now() - since > olderThanMs) this.decoder.expirePartial();
+    if (since > 0 && performance.now() - since > olderThanMs) this.decoder.expirePartial();
   }
 
   send(m: PrsMessage): void {

@@ -382,4 +382,20 @@ describe("RoseLink conformance (ACSE states, framing)", () => {
     await vi.waitFor(() => expect(s.sent).toEqual(["aare", "returnResult 9"]), { timeout: 3000 });
     expect(s.server.state).toBe("associated");
   });
+
+  it("gives a stalled frame up on time even when the wall clock jumps back meanwhile", async () => {
+    const s = lonelyServer({ partialFrameTimeoutMs: 50 });
+    s.server.feed(s.aarq());
+    // The frame starts while Date says 452 days later (a test faking Date, an NTP step back):
+    // timed on Date, its stall timer waited 452 days, which setTimeout makes 1 ms, again and again.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 452 * 86_400_000);
+      s.server.feed(Buffer.from("ffffa182fffb", "hex"));
+    } finally {
+      vi.useRealTimers();
+    }
+    s.server.feed(encodeFrame(s.invoke(9)));
+    await vi.waitFor(() => expect(s.sent).toEqual(["aare", "returnResult 9"]), { timeout: 3000 });
+  });
 });

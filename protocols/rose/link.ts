@@ -357,12 +357,12 @@ export class RoseLink<E> {
       return;
     }
     if (this.stallTimer) return;
-    const wait = Math.max(1, since + this.partialFrameTimeoutMs - Date.now());
+    const wait = Math.max(1, since + this.partialFrameTimeoutMs - performance.now());
     this.stallTimer = setTimeout(() => {
       this.stallTimer = undefined;
       if (this.state === "closed") return;
       const held = this.decoder.partialFrameSince;
-      if (held !== undefined && Date.now() - held >= this.partialFrameTimeoutMs) {
+      if (held !== undefined && performance.now() - held >= this.partialFrameTimeoutMs) {
         this.handlers.protocolError?.(
           `a frame of which ${this.decoder.buffered} byte(s) came has not completed in ${this.partialFrameTimeoutMs} ms: resynchronizing`,
           false,
@@ -486,7 +486,7 @@ export class RoseLink<E> {
         this.sendReject(apdu.invokeId, { kind: "invoke", code: InvokeProblem.mistypedArgument });
         return;
       }
-      parent.deadline = Date.now() + this.invokeTimeoutMs;
+      parent.deadline = performance.now() + this.invokeTimeoutMs;
       parent.linked(apdu, arg);
       return;
     }
@@ -618,7 +618,7 @@ export class RoseLink<E> {
       this.sendReject(invokeId, { kind: "invoke", code: InvokeProblem.mistypedArgument });
       return true;
     }
-    parent!.deadline = Date.now() + this.invokeTimeoutMs;
+    parent!.deadline = performance.now() + this.invokeTimeoutMs;
     parent!.linked(new LazyInvokeApdu(invokeId, linkedId, opcode, buf, argumentStart, end), arg);
     return true;
   }
@@ -835,7 +835,7 @@ export class RoseLink<E> {
       op: op as OperationSpec<unknown, unknown>,
       done: done as ContextCompletion<unknown, unknown, unknown>,
       context,
-      deadline: Date.now() + this.invokeTimeoutMs,
+      deadline: performance.now() + this.invokeTimeoutMs,
       linked,
       decodeLinked,
     });
@@ -974,7 +974,7 @@ export class RoseLink<E> {
       this.sweepTimer = undefined;
       return;
     }
-    const now = Date.now();
+    const now = performance.now();
     // Linked replies push their parent's deadline out, so scan all rather than stop at the first live one.
     for (const p of this.pending.all((q) => q.deadline > now)) {
       this.pending.delete(p.id);
