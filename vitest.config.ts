@@ -43,30 +43,33 @@ const ISOLATED_FILES = testFiles(".").filter(
 const isSandboxFile = (f: string) => SANDBOX_FILES.some((g) => path.matchesGlob(f, g));
 
 /**
- * The longest files, in seconds of a full run (2026-12-03, a quiet machine).
+ * The longest files, in seconds of a full run (2026-12-03 13:45, a quiet machine).
  * Vitest orders a run by the durations it cached from the previous one; a fresh checkout (CI)
  * has none and would go by file size, which starts some of the longest files last, where they
  * make the run's tail. These stand in for that cache until it exists.
  */
 const LONG_FILES: Record<string, number> = {
-  "test/e2e/ha.test.ts": 41,
-  "scenarios/library-2.test.ts": 33,
-  "test/e2e/call-center-realtime.test.ts": 27,
-  "scenarios/library-4.test.ts": 23,
-  "scenarios/library-5.test.ts": 16,
-  "scenarios/library-1.test.ts": 14,
-  "test/e2e/console-admin.test.ts": 13,
-  "test/e2e/console-bench.test.ts": 12,
-  "test/e2e/persistence.test.ts": 11,
-  "scenarios/library-3.test.ts": 11,
+  "test/e2e/ha.test.ts": 38,
+  "scenarios/library-2.test.ts": 31,
+  "test/e2e/call-center-realtime.test.ts": 30,
+  "scenarios/library-4.test.ts": 21,
+  "scenarios/library-1.test.ts": 17,
+  "test/e2e/persistence.test.ts": 16,
+  "test/e2e/switchover.test.ts": 16,
+  "scenarios/library-3.test.ts": 15,
+  "test/e2e/console-admin.test.ts": 14,
+  "test/e2e/console-bench.test.ts": 14,
+  "scenarios/library-5.test.ts": 13,
+  "test/hardening/sweep.test.ts": 11,
   "scenarios/library-6.test.ts": 11,
-  "test/hardening/sweep.test.ts": 10,
-  "test/e2e/console-scenarios.test.ts": 10,
-  "gateway/domain/analytics/node-analytics.test.ts": 9,
-  "protocols/cmip/linked-row.test.ts": 9,
-  "test/e2e/switchover.test.ts": 8,
-  "gateway/store/ha/arbiter.postgres.test.ts": 8,
-  "test/e2e/hardening-http.test.ts": 7,
+  "test/e2e/hardening-http.test.ts": 10,
+  "gateway/domain/analytics/node-analytics.test.ts": 10,
+  "gateway/store/ha/arbiter.postgres.test.ts": 9,
+  "test/e2e/console-scenarios.test.ts": 9,
+  "test/architecture/layers.test.ts": 8,
+  "test/e2e/make-release-burst.test.ts": 7,
+  "test/e2e/console-xml.test.ts": 7,
+  "protocols/cmip/linked-row.test.ts": 7,
   "test/e2e/console-o2g-side.test.ts": 6,
 };
 

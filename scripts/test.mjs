@@ -4,20 +4,27 @@
  *
  * The static checks (npm run check: tsc twice and biome, some 20 s of one core) and the test
  * files (vitest) side by side rather than one after the other: much of the suite waits on sockets
- * and timers, and the checks fill that time. Vitest's output streams as it comes; the checks'
+ * and timers, and the checks fill that time (at a lower priority, so that they take only that). Vitest's output streams as it comes; the checks'
  * output is printed at the end, whole, so that it does not cut through vitest's lines. Exit 0 only
  * if both passed.
  */
 import { spawn } from "node:child_process";
+import os from "node:os";
 
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 const npx = process.platform === "win32" ? "npx.cmd" : "npx";
 
-/** @param {string} cmd @param {string[]} args @param {boolean} buffered */
-function run(cmd, args, buffered) {
+/** @param {string} cmd @param {string[]} args @param {boolean} buffered @param {number} [niceness] */
+function run(cmd, args, buffered, niceness = 0) {
   return new Promise((resolve) => {
     let out = "";
     const child = spawn(cmd, args, { stdio: buffered ? ["ignore", "pipe", "pipe"] : "inherit" });
+    // Set before npm starts tsc and biome, which inherit it. Where it cannot be set, the checks
+    // merely compete with the tests as they would have.
+    if (niceness && child.pid !== undefined)
+      try {
+        os.setPriority(child.pid, niceness);
+      } catch {}
     if (buffered) {
       child.stdout.on("data", (d) => (out += d));
       child.stderr.on("data", (d) => (out += d));
@@ -29,7 +36,9 @@ function run(cmd, args, buffered) {
 
 const started = performance.now();
 const [check, vitest] = await Promise.all([
-  run(npm, ["run", "--silent", "check"], true),
+  // The checks at a lower priority: they are batch work that can fill the time the test files
+  // wait on sockets and timers, not take a core from a test file waiting for its turn.
+  run(npm, ["run", "--silent", "check"], true, 10),
   run(npx, ["vitest", "run", ...process.argv.slice(2)], false),
 ]);
 const s = ((performance.now() - started) / 1000).toFixed(0);
