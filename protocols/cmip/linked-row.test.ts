@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { corruptBytes } from "../../test/support/corrupt-bytes.js";
 import { AssociateResult, writeAare } from "../acse/index.js";
 import { BerError, BerReader, BerWriter, ctx, ctxC } from "../ber/index.js";
 import { encodeFrame } from "../framing/index.js";
@@ -141,32 +142,7 @@ const rows: fc.Arbitrary<LinkedReply> = fc
   }));
 const ROW_IDS = [1, 2, 3, 4, 5, 6, 7, 200];
 
-/**
- * Corruptions: octets replaced, or nudged by one or two (a length a little short or long, the
- * in-place readers' edge), the end cut or bytes added after.
- */
-const corrupt = (bytes: Uint8Array) =>
-  fc
-    .record({
-      edits: fc.array(
-        fc.record({
-          at: fc.nat(),
-          byte: fc.integer({ min: 0, max: 255 }),
-          nudge: fc.integer({ min: -2, max: 2 }),
-        }),
-        { maxLength: 3 },
-      ),
-      cut: fc.nat({ max: 3 }),
-      extra: fc.uint8Array({ maxLength: 3 }),
-    })
-    .map(({ edits, cut, extra }) => {
-      const b = Buffer.concat([Buffer.from(bytes), Buffer.from(extra)]);
-      for (const e of edits) {
-        const i = e.at % b.length;
-        b[i] = e.nudge === 0 ? e.byte : (b[i]! + e.nudge) & 0xff;
-      }
-      return b.subarray(0, b.length - (extra.length === 0 ? cut : 0));
-    });
+const corrupt = (bytes: Uint8Array) => corruptBytes(bytes);
 
 describe("readLinkedGetRowInPlace", () => {
   it("reads every row of scalar attributes itself, with the values of the generic decoder", () => {

@@ -102,6 +102,11 @@ export function writeInvoke<T>(
   w.end();
 }
 
+/** The contents octets of an id of 0 to 2^31-1 in minimal two's complement, as BerWriter.integer writes it. */
+function idOctets(id: number): number {
+  return id < 0x80 ? 1 : id < 0x8000 ? 2 : id < 0x800000 ? 3 : 4;
+}
+
 /**
  * What writeInvoke writes, without its element-by-element pass: an invoke id (and a linked id,
  * if any) of 0 to 2^31-1, an opcode under 128, the argument by its operation's fast encoder.
@@ -121,10 +126,8 @@ export function writeInvokeFast<T>(
   if (!(invokeId >= 0 && invokeId <= 0x7fffffff && opcode >= 0 && opcode < 0x80)) return false;
   if (linkedId !== undefined && !(linkedId >= 0 && linkedId <= 0x7fffffff)) return false;
   const start = w.length;
-  // minimal two's complement, as BerWriter.integer
-  const k = invokeId < 0x80 ? 1 : invokeId < 0x8000 ? 2 : invokeId < 0x800000 ? 3 : 4;
-  const kl =
-    linkedId === undefined ? 0 : linkedId < 0x80 ? 1 : linkedId < 0x8000 ? 2 : linkedId < 0x800000 ? 3 : 4;
+  const k = idOctets(invokeId);
+  const kl = linkedId === undefined ? 0 : idOctets(linkedId);
   const at = w.reserve(7 + k + (kl === 0 ? 0 : 2 + kl));
   const b = w.buffer;
   b[at] = 0xa1; // [1] invoke; its length at + 1, once the argument is written
@@ -194,7 +197,7 @@ export function writeReturnResultFast<T>(
 ): boolean {
   if (!(invokeId >= 0 && invokeId <= 0x7fffffff && opcode >= 0 && opcode < 0x80)) return false;
   const start = w.length;
-  const k = invokeId < 0x80 ? 1 : invokeId < 0x8000 ? 2 : invokeId < 0x800000 ? 3 : 4;
+  const k = idOctets(invokeId);
   const at = w.reserve(9 + k);
   const b = w.buffer;
   b[at] = 0xa2; // [2] returnResult; its length at + 1, once the result is written

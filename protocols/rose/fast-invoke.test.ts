@@ -6,6 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { corruptBytes } from "../../test/support/corrupt-bytes.js";
 import { writeAarq } from "../acse/index.js";
 import { BerError, BerReader, BerWriter } from "../ber/index.js";
 import {
@@ -86,29 +87,7 @@ function invoke(invokeId: number, op: Op, arg: unknown): Buffer {
 const devices = fc.oneof(fc.stringMatching(/^[0-9]{1,12}$/), fc.string({ maxLength: 140 }));
 const ops = fc.constantFrom(monitorStart as unknown as Op, snapshotDevice as unknown as Op);
 
-/** Corruptions: octets replaced or nudged by one or two, the end cut or bytes added after. */
-const corrupt = (bytes: Uint8Array) =>
-  fc
-    .record({
-      edits: fc.array(
-        fc.record({
-          at: fc.nat(),
-          byte: fc.integer({ min: 0, max: 255 }),
-          nudge: fc.integer({ min: -2, max: 2 }),
-        }),
-        { maxLength: 3 },
-      ),
-      cut: fc.nat({ max: 3 }),
-      extra: fc.uint8Array({ maxLength: 3 }),
-    })
-    .map(({ edits, cut, extra }) => {
-      const b = Buffer.concat([Buffer.from(bytes), Buffer.from(extra)]);
-      for (const e of edits) {
-        const i = e.at % b.length;
-        b[i] = e.nudge === 0 ? e.byte : (b[i]! + e.nudge) & 0xff;
-      }
-      return b.subarray(0, b.length - (extra.length === 0 ? cut : 0));
-    });
+const corrupt = (bytes: Uint8Array) => corruptBytes(bytes);
 
 describe("RoseLink's invoke shortcut", () => {
   it("hands canonical requests to the handler read in place, as the general path would", () => {

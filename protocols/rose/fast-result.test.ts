@@ -7,6 +7,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { corruptBytes } from "../../test/support/corrupt-bytes.js";
 import { AssociateResult, writeAare } from "../acse/index.js";
 import { BerError, BerReader, BerWriter } from "../ber/index.js";
 import {
@@ -43,19 +44,7 @@ function resultBytes(op: Op, value: unknown): Buffer {
   return w.toBuffer();
 }
 
-/** Corruptions: bytes replaced, cut short, or added after. */
-const corrupt = (bytes: Uint8Array) =>
-  fc
-    .record({
-      edits: fc.array(fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }), { maxLength: 3 }),
-      cut: fc.nat({ max: 4 }),
-      extra: fc.uint8Array({ maxLength: 3 }),
-    })
-    .map(({ edits, cut, extra }) => {
-      const b = Buffer.concat([Buffer.from(bytes), Buffer.from(extra)]);
-      for (const e of edits) if (b.length > 0) b[e.at % b.length] = e.byte;
-      return b.subarray(0, Math.max(0, b.length - (extra.length === 0 ? cut : 0)));
-    });
+const corrupt = (bytes: Uint8Array) => corruptBytes(bytes, { maxCut: 4 });
 
 function generalDecode(op: Op, bytes: Uint8Array): unknown {
   try {
