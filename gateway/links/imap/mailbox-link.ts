@@ -190,8 +190,8 @@ interface MailboxLinkEvents {
 
 export class MailboxLink extends EventEmitter<MailboxLinkEvents> {
   state: MailboxLinkState = "closed";
-  /** when a request last used the link (ms): idle links are closed by the pool */
-  lastUsed = Date.now();
+  /** when a request last used the link (performance.now()): idle links are closed by the pool */
+  lastUsed = performance.now();
   private client: ImapFlow | undefined;
   private opening: Promise<void> | undefined;
   private uidValidity = "";
@@ -236,7 +236,7 @@ export class MailboxLink extends EventEmitter<MailboxLinkEvents> {
 
   /** Open the mailbox (if it is not) and give its list. */
   async open(): Promise<MailboxView> {
-    this.lastUsed = Date.now();
+    this.lastUsed = performance.now();
     if (this.state === "stopped") throw new MailboxError("closed", `${this.name} is closed`);
     if (this.state !== "open" || !this.client?.usable) {
       this.opening ??= this.connect()
@@ -270,7 +270,7 @@ export class MailboxLink extends EventEmitter<MailboxLinkEvents> {
       if (released) return;
       released = true;
       this.holds--;
-      this.lastUsed = Date.now();
+      this.lastUsed = performance.now();
     };
   }
 
@@ -372,7 +372,7 @@ export class MailboxLink extends EventEmitter<MailboxLinkEvents> {
       }
     } finally {
       this.busy--;
-      this.lastUsed = Date.now();
+      this.lastUsed = performance.now();
     }
   }
 

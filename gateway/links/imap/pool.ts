@@ -82,7 +82,7 @@ export class MailboxPool {
   }
 
   private sweep(): void {
-    const now = Date.now();
+    const now = performance.now();
     for (const [key, link] of this.links) {
       if (!link.inUse && now - link.lastUsed >= this.options.idleCloseMs) {
         if (link.isOpen)
