@@ -107,6 +107,14 @@ function idOctets(id: number): number {
   return id < 0x80 ? 1 : id < 0x8000 ? 2 : id < 0x800000 ? 3 : 4;
 }
 
+/** Writes `tag`, `k` and the id's `k` octets (idOctets) at `p`; the position after them. */
+function putId(b: Buffer, p: number, tag: number, id: number, k: number): number {
+  b[p] = tag;
+  b[p + 1] = k;
+  for (let i = k - 1, v = id; i >= 0; i--, v >>>= 8) b[p + 2 + i] = v & 0xff;
+  return p + 2 + k;
+}
+
 /**
  * What writeInvoke writes, without its element-by-element pass: an invoke id (and a linked id,
  * if any) of 0 to 2^31-1, an opcode under 128, the argument by its operation's fast encoder.
@@ -131,16 +139,8 @@ export function writeInvokeFast<T>(
   const at = w.reserve(7 + k + (kl === 0 ? 0 : 2 + kl));
   const b = w.buffer;
   b[at] = 0xa1; // [1] invoke; its length at + 1, once the argument is written
-  b[at + 2] = 0x02;
-  b[at + 3] = k;
-  for (let i = k - 1, v = invokeId; i >= 0; i--, v >>>= 8) b[at + 4 + i] = v & 0xff;
-  let p = at + 4 + k;
-  if (kl !== 0) {
-    b[p] = 0x80; // [0] IMPLICIT INTEGER linkedId
-    b[p + 1] = kl;
-    for (let i = kl - 1, v = linkedId!; i >= 0; i--, v >>>= 8) b[p + 2 + i] = v & 0xff;
-    p += 2 + kl;
-  }
+  let p = putId(b, at + 2, 0x02, invokeId, k);
+  if (kl !== 0) p = putId(b, p, 0x80, linkedId!, kl); // [0] IMPLICIT INTEGER linkedId
   b[p] = 0x02;
   b[p + 1] = 1;
   b[p + 2] = opcode;
@@ -201,10 +201,7 @@ export function writeReturnResultFast<T>(
   const at = w.reserve(9 + k);
   const b = w.buffer;
   b[at] = 0xa2; // [2] returnResult; its length at + 1, once the result is written
-  b[at + 2] = 0x02;
-  b[at + 3] = k;
-  for (let i = k - 1, v = invokeId; i >= 0; i--, v >>>= 8) b[at + 4 + i] = v & 0xff;
-  const seq = at + 4 + k;
+  const seq = putId(b, at + 2, 0x02, invokeId, k);
   b[seq] = 0x30; // SEQUENCE { opcode, result }; its length at seq + 1
   b[seq + 2] = 0x02;
   b[seq + 3] = 1;
