@@ -6,6 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { codePointStrings } from "../../test/support/code-points.js";
 import { BerWriter } from "../ber/index.js";
 import { writeInvoke, writeInvokeFast } from "../rose/index.js";
 import { type CmipValue, type LinkedReply, mLinkedReply } from "./index.js";
@@ -19,7 +20,7 @@ const values: fc.Arbitrary<CmipValue> = fc.letrec<{ v: CmipValue }>((tie) => ({
     fc.stringMatching(/^[0-9A-Za-z .@_-]{0,20}$/),
     fc.string({ maxLength: 300 }),
     fc.string({ unit: "grapheme", maxLength: 6 }),
-    fc.string({ unit: "binary", maxLength: 4 }),
+    codePointStrings({ maxLength: 4 }),
     fc.integer({ min: -(2 ** 31), max: 2 ** 31 }),
     fc.maxSafeInteger(),
     fc.maxSafeNat().map((n) => -n),

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { codePointStrings } from "../../test/support/code-points.js";
 import { corruptBytes } from "../../test/support/corrupt-bytes.js";
 import { AssociateResult, writeAare } from "../acse/index.js";
 import { BerError, BerReader, BerWriter, ctx, ctxC } from "../ber/index.js";
@@ -324,7 +325,7 @@ describe("the attribute list's writer", () => {
   it("writes what writeAttribute writes, short ASCII strings or anything else", () => {
     const values: fc.Arbitrary<CmipValue> = fc.oneof(
       scalars,
-      fc.string({ unit: "binary", maxLength: 8 }),
+      codePointStrings({ maxLength: 8 }),
       fc.string({ minLength: 118, maxLength: 124 }),
       fc.array(fc.oneof(fc.string({ maxLength: 4 }), fc.integer()), { maxLength: 3 }),
     );

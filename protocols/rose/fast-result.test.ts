@@ -7,6 +7,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { codePointStrings } from "../../test/support/code-points.js";
 import { corruptBytes } from "../../test/support/corrupt-bytes.js";
 import { AssociateResult, writeAare } from "../acse/index.js";
 import { BerError, BerReader, BerWriter } from "../ber/index.js";
@@ -60,7 +61,7 @@ describe("writeInvokeFast", () => {
     fc.stringMatching(/^[0-9]{0,12}$/),
     fc.string({ maxLength: 130 }),
     fc.string({ unit: "grapheme", maxLength: 8 }),
-    fc.string({ unit: "binary", maxLength: 8 }),
+    codePointStrings({ maxLength: 8 }),
   );
   const invokeIds = fc.oneof(
     fc.integer({ min: 0, max: 0x7fffffff }),
