@@ -181,6 +181,9 @@ export async function measureEvents(
       ca,
     });
     const stream = await admin.subscribe([{ ids: [], names: ["telephony"] }]);
+    // Every event is still parsed and handed to the listener below; only the stream's history
+    // (tens of thousands of events a run, kept for tests' next()) is not kept.
+    stream.keepHistory = false;
     const calleeLogins = new Map(emu.ready.pairs.map((p) => [p.callee, p.calleeLogin]));
     const node = emu.ready.nodes[0]!;
     const floor = await startFloorClient(node.csta, emu.ready.login, emu.ready.password, calleeLogins);

@@ -17,8 +17,14 @@ type Waiter = {
 };
 
 export class EventStream {
-  /** every event received, in arrival order */
+  /** every event received, in arrival order (while `keepHistory`) */
   readonly events: O2gEvent[] = [];
+  /**
+   * Whether `events` keeps what arrives (what next() searches first). A client that only listens
+   * (onEvent) to a long stream turns it off, as an application would: the history otherwise grows
+   * without bound, and with it the process's heap and its garbage collections.
+   */
+  keepHistory = true;
   /** indexes in `events` already handed out by next() */
   private readonly taken = new Set<number>();
   readonly started: Promise<void>;
@@ -61,8 +67,9 @@ export class EventStream {
   /** Feed an event received some other way (a webhook). */
   push(e: O2gEvent): void {
     if (e.eventName === "OnChannelInformation") this.markStarted();
-    this.events.push(e);
+    if (this.keepHistory) this.events.push(e);
     for (const l of this.listeners) l(e);
+    if (this.waiters.length === 0) return;
     for (const w of [...this.waiters]) {
       if (w.match(e)) {
         clearTimeout(w.timer);

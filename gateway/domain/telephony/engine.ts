@@ -142,7 +142,9 @@ export class TelephonyEngine {
 
   private busyDevices(user: GwUser): Set<string> {
     const busy = new Set<string>();
-    for (const c of this.calls(user)) for (const l of c.legs) if (l.state !== "HELD") busy.add(l.deviceId);
+    const views = this.views.get(user.loginName);
+    if (views)
+      for (const c of views.values()) for (const l of c.legs) if (l.state !== "HELD") busy.add(l.deviceId);
     return busy;
   }
 
@@ -158,11 +160,19 @@ export class TelephonyEngine {
       this.views.set(login, views);
     }
     let folded = this.folded.get(login);
-    const mine = new Set(user.devices.map((d) => d.id));
-    const candidates = new Set(applied.calls);
-    for (const [from, to] of applied.replaced) {
-      candidates.add(from);
-      candidates.add(to);
+    // (a user has one device or a few: a scan, not a set built on every event)
+    const mine = (device: string) => {
+      for (const d of user.devices) if (d.id === device) return true;
+      return false;
+    };
+    let candidates: Iterable<string> = applied.calls;
+    if (applied.replaced.size > 0) {
+      const all = new Set(applied.calls);
+      for (const [from, to] of applied.replaced) {
+        all.add(from);
+        all.add(to);
+      }
+      candidates = all;
     }
     // Recompute every candidate view first: capabilities depend on the user's other calls.
     const next = new Map<string, Call | null>();
@@ -173,6 +183,7 @@ export class TelephonyEngine {
       return out;
     };
     for (const ref of candidates) {
+      if (next.has(ref)) continue;
       const rec = table.get(ref);
       next.set(ref, rec && !folded?.has(ref) ? userView(rec, user, this.directory, []) : null);
       if (!rec) folded?.delete(ref);
@@ -191,15 +202,17 @@ export class TelephonyEngine {
       ev?.type === "connectionCleared" &&
       applied.cause !== "park" &&
       applied.subject !== null &&
-      !mine.has(applied.subject);
-    const replacedBy = new Map(applied.replaced);
+      !mine(applied.subject);
+    const replacedBy = applied.replaced;
     const caps = () => deviceCapabilities(user, this.busyDevices(user));
 
     // The lone survivor: when the last other party leaves, the OXE releases the one left, and
     // for the user the call is over at that moment.
     const settled = (ref: string) => {
       const rec = table.get(ref);
-      return !!rec && [...rec.conns.values()].every((c) => !mine.has(c.device) || c.state !== "initiated");
+      if (!rec) return false;
+      for (const c of rec.conns.values()) if (mine(c.device) && c.state === "initiated") return false;
+      return true;
     };
     for (const [ref, v] of next) {
       const old = views.get(ref);
@@ -234,19 +247,18 @@ export class TelephonyEngine {
           cause: this.removalCause(ev, applied, mine, old),
           deviceCapabilities: caps(),
         };
-        if (
-          applied.newDestination &&
-          ev?.type === "diverted" &&
-          applied.subject &&
-          mine.has(applied.subject)
-        ) {
+        if (applied.newDestination && ev?.type === "diverted" && applied.subject && mine(applied.subject)) {
           removed.newDestination = applied.newDestination;
         }
         this.emit(removed);
       } else if (v && !old) {
-        const previous = [...replacedBy].find(
-          ([from, to]) => to === ref && views.has(from) && !next.get(from),
-        )?.[0];
+        let previous: string | undefined;
+        for (const [from, to] of replacedBy) {
+          if (to === ref && views.has(from) && !next.get(from)) {
+            previous = from;
+            break;
+          }
+        }
         views.set(ref, v);
         if (previous) {
           const was = views.get(previous)!;
@@ -289,13 +301,18 @@ export class TelephonyEngine {
       this.emit({ eventName: "OnUserStateModified", loginName: login, state });
   }
 
-  private removalCause(ev: CstaEvent | null, applied: Applied, mine: Set<string>, old: Call): CallCause {
+  private removalCause(
+    ev: CstaEvent | null,
+    applied: Applied,
+    mine: (device: string) => boolean,
+    old: Call,
+  ): CallCause {
     if (!ev) return "UNKNOWN";
     const cause = callCause(applied.cause);
     if (ev.type === "transferred" || ev.type === "conferenced") return cause;
     if (ev.type === "diverted") return cause === "UNKNOWN" ? "REDIRECTED" : cause;
     if (cause !== "UNKNOWN") return cause;
-    const own = applied.subject !== null && mine.has(applied.subject);
+    const own = applied.subject !== null && mine(applied.subject);
     if (own) return "CLEARED";
     return old.legs.some((l) => l.state === "RINGING_INCOMING") ? "ABANDONED" : "PARTICIPANT_LEFT";
   }
