@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type Baseline, judgeMeasured, type Metric } from "./compare.js";
-import { amend, parseInject } from "./index.js";
+import { amend, parseInject, restMetrics } from "./index.js";
 import { outcome } from "./selftest.js";
 
 const metric = (value: number, better: "lower" | "higher", tolerance: number): Metric => ({
@@ -90,5 +90,51 @@ describe("amend (gate --update --parts)", () => {
     expect(b.metrics.restCallsRatio?.value).toBe(0.7);
     expect(b.metrics.restCallsCpuRatio?.value).toBe(1.2);
     expect(b.amended).toEqual([{ date: fresh.date, parts: ["rest"] }]);
+  });
+});
+
+describe("the REST figures (restMetrics)", () => {
+  const row = (mainCpuUs: number) => ({
+    endpoint: "GET users/{login}",
+    rps: 4000,
+    baselineRps: 5000,
+    ratio: 0.8,
+    errors: 0,
+    // The whole process's CPU (V8's helper threads included) is reported, not judged.
+    cpuUs: 3 * mainCpuUs,
+    baselineCpuUs: 100,
+    cpuRatio: (3 * mainCpuUs) / 100,
+    mainCpuUs,
+    baselineMainCpuUs: 100,
+    mainCpuRatio: mainCpuUs / 100,
+  });
+
+  it("judges the cost per request on the main threads' CPU", () => {
+    const m = restMetrics([row(140)]);
+    expect(m.restUserCpuRatio).toMatchObject({
+      value: 1.4,
+      better: "lower",
+      unit: "x fastify main-thread CPU",
+    });
+    expect(m.restUserRatio).toMatchObject({ value: 0.8, better: "higher" });
+    expect(m.restUserErrors?.value).toBe(0);
+  });
+
+  it("wants the baseline taken again where it holds the whole process's CPU ratio", () => {
+    const old: Baseline = {
+      ...baseline,
+      metrics: { restUserCpuRatio: { ...metric(1.6, "lower", 0.5), unit: "x fastify CPU" } },
+    };
+    const v = judgeMeasured(restMetrics([row(140)]), old).find((x) => x.name === "restUserCpuRatio")!;
+    expect(v.ok).toBe(false);
+    expect(v.unit).toContain("take it again");
+  });
+
+  it("passes a path as costly as the baseline's worst run and fails it twice as costly", () => {
+    const base: Baseline = { ...baseline, metrics: restMetrics([row(160)]) };
+    const o = outcome("rest", restMetrics([row(160)]), restMetrics([row(320)]), base);
+    expect(o.cleanPassed).toBe(true);
+    expect(o.injectedFailed).toBe(true);
+    expect(o.rows.find((r) => r.metric === "restUserCpuRatio")?.injectedVerdict).toBe("REGRESSION");
   });
 });

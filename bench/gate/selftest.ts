@@ -98,7 +98,7 @@ export async function runGateSelftest(opts: SelftestOptions): Promise<number> {
     [
       `took ${seconds} s; baseline ${opts.baseline} from ${baseline.date}.`,
       "clean: the gate's profile of the path as it is (must pass); injected: the same with `--inject slow=<path>` (must fail).",
-      "slow=<path>: the path made 2x slower in the benchmark's gateway process only (snapshot: every exchange with the node answered as late again as it took; rest, set-programming: the gateway's event loop does the path's work twice; events: everything the gateway's event loop does costs it twice); see bench/support/slow.ts.",
+      "slow=<path>: the path made 2x slower in the benchmark's gateway process only (snapshot: every exchange with the node answered as late again as it took; rest, set-programming: while the gateway serves the path, its main thread burns as much CPU again as the whole process used; events: everything the gateway's event loop does costs it twice); see bench/support/slow.ts.",
       "slowdown: injected / clean in the metric's bad direction (2 = the figure got twice as bad).",
       ...outcomes.map(
         (o) =>

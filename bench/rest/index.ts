@@ -208,6 +208,8 @@ export async function measureRest(opts: RestOptions): Promise<Row[]> {
       // CPU per request of each server, the lowest of the rounds (the least disturbed).
       let gCpu: number | undefined;
       let blCpu: number | undefined;
+      let gMain: number | undefined;
+      let blMain: number | undefined;
       let errors = 0;
       const lowest = (a: number | undefined, b: number | undefined) =>
         a === undefined ? b : b === undefined ? a : Math.min(a, b);
@@ -230,6 +232,8 @@ export async function measureRest(opts: RestOptions): Promise<Row[]> {
         if (!bl || br.result.requests.average > bl.requests.average) bl = br.result;
         gCpu = lowest(gCpu, gr.usPerOp);
         blCpu = lowest(blCpu, br.usPerOp);
+        gMain = lowest(gMain, gr.mainUsPerOp);
+        blMain = lowest(blMain, br.mainUsPerOp);
       }
       if (!g || !bl) throw new Error("no round ran");
       rows.push({
@@ -246,6 +250,10 @@ export async function measureRest(opts: RestOptions): Promise<Row[]> {
         cpuUs: gCpu === undefined ? null : Math.round(gCpu),
         baselineCpuUs: blCpu === undefined ? null : Math.round(blCpu),
         cpuRatio: gCpu === undefined || blCpu === undefined ? null : Number((gCpu / blCpu).toFixed(2)),
+        mainCpuUs: gMain === undefined ? null : Math.round(gMain),
+        baselineMainCpuUs: blMain === undefined ? null : Math.round(blMain),
+        mainCpuRatio:
+          gMain === undefined || blMain === undefined ? null : Number((gMain / blMain).toFixed(2)),
       });
     }
     const mr = rows.find((r) => String(r.endpoint).startsWith("POST"))!;
@@ -301,6 +309,7 @@ export async function restBench(
     "baselineRps: a bare fastify server answering the same JSON bodies over the same certificate, in the same run; ratio = rps / baselineRps.",
     "errors: failed or non-2xx answers over every round (a release that overtakes the call's own events would be a 404 here).",
     "cpuUs, baselineCpuUs: CPU µs each server process spends per request (lowest round); cpuRatio = cpuUs / baselineCpuUs: the gateway's cost, whoever is the bottleneck.",
+    "mainCpuUs, baselineMainCpuUs, mainCpuRatio: the same for each server's main thread (its event loop) alone, without V8's helper threads (background compilation, concurrent marking) and the gateway's store thread; the gate judges this ratio.",
     "floorRps (make+release only): the same calls placed and released by a bare CSTA client on the same emulator once the gateway has stopped (one link, every caller and callee monitored, MakeCall then ClearConnection, as many sequences as connections; best round); floorRatio = floorRps / baselineRps, the ratio a gateway costing nothing beyond the CSTA link would reach.",
     "floorCpuUs: CPU µs the bare client spends per request (its share of the work the gateway does: encode, decode every event); emuCpuUs, floorEmuCpuUs: the emulator's CPU µs per request behind the gateway and behind the bare client (lowest round).",
   ]);

@@ -24,17 +24,22 @@ function statCpuMs(f: string): number | undefined {
   return ((Number(rest[11]) + Number(rest[12])) * 1000) / 100;
 }
 
-/** CPU µs `pid` spends per operation while `run` does `ops()` of them. */
+/**
+ * CPU µs `pid` spends per operation while `run` does `ops()` of them: the whole process's, and
+ * its main thread's alone (`mainUsPerOp`).
+ */
 export async function cpuPerOp<T>(
   pid: number | undefined,
   run: () => Promise<T>,
   ops: (r: T) => number,
-): Promise<{ result: T; usPerOp: number | undefined }> {
+): Promise<{ result: T; usPerOp: number | undefined; mainUsPerOp: number | undefined }> {
   const before = cpuMs(pid);
+  const mainBefore = mainThreadCpuMs(pid);
   const result = await run();
   const after = cpuMs(pid);
+  const mainAfter = mainThreadCpuMs(pid);
   const n = ops(result);
-  const usPerOp =
-    before === undefined || after === undefined || n <= 0 ? undefined : ((after - before) * 1000) / n;
-  return { result, usPerOp };
+  const per = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined || n <= 0 ? undefined : ((b - a) * 1000) / n;
+  return { result, usPerOp: per(before, after), mainUsPerOp: per(mainBefore, mainAfter) };
 }

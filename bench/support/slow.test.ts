@@ -1,6 +1,12 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { RoseLink } from "../../protocols/rose/index.js";
-import { installSlowdown } from "./slow.js";
+import { seedSandboxTls } from "../../scenarios/sandbox-tls.js";
+import { installSlowdown, mainThreadCpuNs } from "./slow.js";
 
 type Invoke = (...args: unknown[]) => number;
 const proto = RoseLink.prototype as unknown as { invoke: Invoke; invokeWith: Invoke };
@@ -63,5 +69,102 @@ describe("the node-links slowdown", () => {
     expect(got).toEqual(["answer", context]);
     remove();
     expect(proto.invokeWith).not.toBe(realWith); // our recorder is back
+  });
+});
+
+describe("the thread CPU clock the slowdowns spin on", () => {
+  it("is read up to date: a spin to 2 ms more of it burns 2 ms, not up to a scheduler tick more", () => {
+    const clock = mainThreadCpuNs();
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < 20; i++) {
+      const until = clock() + 2e6;
+      while (clock() < until) {
+        // spin
+      }
+    }
+    const c = process.cpuUsage(c0);
+    // Read stale, the file lags until the next tick (4 ms at HZ=250): 20 spins burnt 81-83 ms.
+    expect((c.user + c.system) / 1000).toBeLessThan(52);
+  });
+});
+
+describe("the http slowdown", () => {
+  /** CPU ms of this process (the server and its client both) over `fn`. */
+  const cpuOver = async (fn: () => Promise<void>) => {
+    const c0 = process.cpuUsage();
+    await fn();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1000;
+  };
+  const burnMs = (ms: number) => {
+    const c0 = process.cpuUsage();
+    while (true) {
+      const c = process.cpuUsage(c0);
+      if (c.user + c.system >= ms * 1000) return;
+    }
+  };
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it("doubles the process's CPU while the matching path is served, and nothing once it is not", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "o2g-slow-"));
+    seedSandboxTls(dir);
+    const tls = path.join(dir, "tls");
+    // Each answer costs the server some CPU of its own, as a gateway's handler would.
+    const server = https.createServer(
+      {
+        key: readFileSync(path.join(tls, "server-key.pem")),
+        cert: readFileSync(path.join(tls, "server.pem")),
+      },
+      (_req, res) => {
+        burnMs(1);
+        res.end("{}");
+      },
+    );
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const agent = new https.Agent({
+      keepAlive: true,
+      maxSockets: 4,
+      ca: readFileSync(path.join(tls, "ca.pem")),
+    });
+    const port = (server.address() as AddressInfo).port;
+    const get = (p: string) =>
+      new Promise<void>((resolve, reject) => {
+        https
+          .get({ host: "localhost", port, path: p, agent }, (res) => {
+            res.resume();
+            res.on("end", resolve);
+          })
+          .on("error", reject);
+      });
+    const requests = (p: string) => async () => {
+      for (let i = 0; i < 60; i++) await Promise.all([get(p), get(p), get(p), get(p)]);
+      // The last 2 ms window's doubling.
+      await pause(10);
+    };
+    try {
+      await requests("/api/rest")(); // connections and compiled code, for every run alike
+      const plain = await cpuOver(requests("/api/rest"));
+      const remove = installSlowdown({ kind: "http", path: /^\/api\/rest/ });
+      try {
+        const slowed = await cpuOver(requests("/api/rest"));
+        const otherPath = await cpuOver(requests("/other"));
+        // Once the path's last answer has left, the process's other work is its own cost again.
+        const after = await cpuOver(async () => {
+          burnMs(40);
+          await pause(10);
+        });
+        expect(slowed / plain).toBeGreaterThan(1.6);
+        expect(slowed / plain).toBeLessThan(2.6);
+        expect(otherPath / plain).toBeLessThan(1.4);
+        expect(after).toBeLessThan(55);
+      } finally {
+        remove();
+      }
+      expect(Object.hasOwn(https.Server.prototype, "emit")).toBe(false);
+    } finally {
+      agent.destroy();
+      await new Promise((r) => server.close(r));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
