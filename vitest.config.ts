@@ -34,9 +34,11 @@ function testFiles(dir: string): string[] {
 /**
  * Files whose timing a busy shared process upsets: the HA arbiter's members live in the test
  * process itself, with sub-second heartbeats, and after sandbox files the shared process's
- * stalls made them fence (2 of 5 stress runs, 2026-12-03, after the projects were merged).
+ * stalls made them fence (2 of 5 stress runs, 2026-12-03, after the projects were merged). And
+ * the slowdowns' own tests, which count the CPU of the whole process: a shared one may still be
+ * busy on an earlier file's threads (pg-mem's, a sandbox winding down).
  */
-const TIMING_SENSITIVE = ["gateway/store/ha/arbiter.postgres.test.ts"];
+const TIMING_SENSITIVE = ["gateway/store/ha/arbiter.postgres.test.ts", "bench/support/slow.test.ts"];
 const ISOLATED_FILES = testFiles(".").filter(
   (f) => TIMING_SENSITIVE.includes(f) || PROCESS_TAMPERING.test(readFileSync(f, "utf8")),
 );
