@@ -5,22 +5,12 @@
  */
 import { describe, expect, it } from "vitest";
 import type { CstaEvent } from "../../../protocols/csta/index.js";
-import { UserDirectory } from "../directory.js";
+import { testDirectory } from "../../../test/support/directory.js";
 import { TelephonyEngine } from "./engine.js";
 
 function setup() {
-  const directory = new UserDirectory();
-  const sub = (n: string) => ({
-    directoryNumber: n,
-    lastName: `L${n}`,
-    firstName: `F${n}`,
-    stationType: "8068",
-    loginName: `oxe${n}`,
-  });
-  directory.replaceNode(1, [sub("10000"), sub("10001"), sub("10002")]);
-  directory.replaceNode(2, [sub("20000")]);
+  const { directory, user } = testDirectory({ 1: ["10000", "10001", "10002"], 2: ["20000"] });
   const engine = new TelephonyEngine(directory, { publish: () => undefined });
-  const user = (n: string) => directory.users.get(`oxe${n}`)!;
   /** node 1 places call `id` from `a` to `b`, as reported on the monitor of `a` */
   const place = (id: string, a: string, b: string) => {
     const evs: CstaEvent[] = [

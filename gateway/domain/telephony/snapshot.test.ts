@@ -4,26 +4,17 @@
  * leave the user's state where a later call's events expect it.
  */
 import { describe, expect, it } from "vitest";
-import { UserDirectory } from "../directory.js";
+import { testDirectory } from "../../../test/support/directory.js";
 import { TelephonyEngine } from "./engine.js";
 
 function setup() {
-  const directory = new UserDirectory();
-  const sub = (n: string) => ({
-    directoryNumber: n,
-    lastName: `L${n}`,
-    firstName: `F${n}`,
-    stationType: "8068",
-    loginName: `oxe${n}`,
-  });
-  directory.replaceNode(1, [sub("10000"), sub("10001")]);
+  const { directory, user } = testDirectory({ 1: ["10000", "10001"] });
   const told: { eventName: string; loginName: string; state?: string }[] = [];
   const engine = new TelephonyEngine(directory, {
     publish: (_pkg: string, _login: string | null, ev: unknown) => {
       told.push(ev as (typeof told)[number]);
     },
   });
-  const user = (n: string) => directory.users.get(`oxe${n}`)!;
   const none = new Map();
   return { engine, user, told, none };
 }

@@ -4,23 +4,11 @@
  * no consumer can change it for every other view.
  */
 import { describe, expect, it } from "vitest";
-import { UserDirectory } from "../directory.js";
+import { testDirectory } from "../../../test/support/directory.js";
 import type { CallRecord, ConnRecord } from "./call-table.js";
 import { deviceCapabilities, partyInfo, userView } from "./views.js";
 
-function setup() {
-  const directory = new UserDirectory();
-  const sub = (n: string) => ({
-    directoryNumber: n,
-    lastName: `L${n}`,
-    firstName: `F${n}`,
-    stationType: "8068",
-    loginName: `oxe${n}`,
-  });
-  directory.replaceNode(1, [sub("10000"), sub("10001"), sub("10002")]);
-  const user = (n: string) => directory.users.get(`oxe${n}`)!;
-  return { directory, user };
-}
+const setup = () => testDirectory({ 1: ["10000", "10001", "10002"] });
 
 const record = (callId: string, conns: [string, ConnRecord][]): CallRecord => ({
   callId,
@@ -95,15 +83,18 @@ describe("views' shared values", () => {
   it("gives each leg the capabilities of its own state, a parked call's included", () => {
     const { directory, user } = setup();
     const me = user("10000");
-    const held = userView(
-      record("1", [
-        ["10000", { device: "10000", state: "hold" }],
-        ["10001", { device: "10001", state: "connected" }],
-      ]),
-      me,
-      directory,
-      ["ACTIVE"],
-    )!;
+    // on hold while another call of the user is active
+    const heldView = () =>
+      userView(
+        record("1", [
+          ["10000", { device: "10000", state: "hold" }],
+          ["10001", { device: "10001", state: "connected" }],
+        ]),
+        me,
+        directory,
+        ["ACTIVE"],
+      )!;
+    const held = heldView();
     const parked = userView(
       record("2", [
         ["10000", { device: "10000", state: "queued", parked: true }],
@@ -117,15 +108,7 @@ describe("views' shared values", () => {
     expect(parked.legs[0]!.state).toBe("HELD");
     expect(parked.legs[0]!.capabilities).toMatchObject({ retrieve: false, reconnect: false });
     // and the first view's, asked again after the parked one, is still its own
-    const again = userView(
-      record("1", [
-        ["10000", { device: "10000", state: "hold" }],
-        ["10001", { device: "10001", state: "connected" }],
-      ]),
-      me,
-      directory,
-      ["ACTIVE"],
-    )!;
+    const again = heldView();
     expect(again.legs[0]!.capabilities).toMatchObject({ retrieve: true, reconnect: true });
     expect(held.callData.capabilities).toMatchObject({ transfer: true, merge: true, blindTransfer: false });
     expect(deviceCapabilities(me, new Set(["10000"])).map((c) => c.makeCall)).toEqual([false]);
