@@ -281,6 +281,11 @@ function contentsFillingTo(buf: Uint8Array, p: number, end: number): number {
   return p + len === end ? p : -1;
 }
 
+/** Whether an argument at `at` is one element of low tag number and definite length up to `end`. */
+function argumentFillsTo(buf: Uint8Array, at: number, end: number): boolean {
+  return at + 1 < end && (buf[at]! & 0x1f) !== 0x1f && contentsFillingTo(buf, at + 1, end) >= 0;
+}
+
 export class RoseLink<E> {
   state: LinkState = "idle";
   private readonly out = new BerWriter(64 * 1024);
@@ -602,10 +607,8 @@ export class RoseLink<E> {
     if (Number.isNaN(linkedId)) return false;
     const opcode = smallIntegerAt(buf, smallIntegerEnd, end, 0x02);
     if (Number.isNaN(opcode)) return false;
-    // the argument: one element of a definite length, up to the APDU's end
     const argumentStart = smallIntegerEnd;
-    if (argumentStart + 1 >= end || (buf[argumentStart]! & 0x1f) === 0x1f) return false;
-    if (contentsFillingTo(buf, argumentStart + 1, end) < 0) return false;
+    if (!argumentFillsTo(buf, argumentStart, end)) return false;
     const parent = this.pending.get(linkedId);
     const decode = parent?.decodeLinked;
     if (decode === undefined || parent!.linked === undefined) return false;
@@ -642,8 +645,7 @@ export class RoseLink<E> {
     const opcode = smallIntegerAt(buf, smallIntegerEnd, end, 0x02);
     if (Number.isNaN(opcode)) return false;
     const argumentStart = smallIntegerEnd;
-    if (argumentStart + 1 >= end || (buf[argumentStart]! & 0x1f) === 0x1f) return false;
-    if (contentsFillingTo(buf, argumentStart + 1, end) < 0) return false;
+    if (!argumentFillsTo(buf, argumentStart, end)) return false;
     const op = this.options.operations.get(opcode);
     const decode = op?.decodeArgument;
     if (decode === undefined) return false;
