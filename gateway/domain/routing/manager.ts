@@ -84,6 +84,8 @@ export class RoutingManager {
   private readonly cache = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<Entry>>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
+  /** Users whose routing the gateway itself is changing, with how many such changes run. */
+  private readonly changing = new Map<string, number>();
   private stopped = false;
   private readonly coalesceMs: number;
 
@@ -184,41 +186,44 @@ export class RoutingManager {
         throw new RoutingRefused("NO_VOICEMAIL", `node ${user.nodeId} has no voice mail`);
       number = n.voiceMailNumber;
     }
-    const e = await this.entry(user);
-    const device = this.device(user);
-    const wanted = new Set(switchTypesOf(condition));
-    // Cancel first: a set cannot hold an immediate forward and another at the same time in O2G's eyes.
-    for (const t of SWITCH_FORWARD_TYPES) {
-      if (!wanted.has(t) && e.routing.forwards.has(t)) {
-        await n.setForwarding(device, t, null);
-        e.routing.forwards.delete(t);
+    await this.change(user, async () => {
+      const e = await this.entry(user);
+      const device = this.device(user);
+      const wanted = new Set(switchTypesOf(condition));
+      // Cancel first: a set cannot hold an immediate forward and another at the same time in O2G's eyes.
+      for (const t of SWITCH_FORWARD_TYPES) {
+        if (!wanted.has(t) && e.routing.forwards.has(t)) {
+          await n.setForwarding(device, t, null);
+          e.routing.forwards.delete(t);
+        }
       }
-    }
-    for (const t of wanted) {
-      await n.setForwarding(device, t, number);
-      e.routing.forwards.set(t, number);
-    }
-    this.changed(user);
+      for (const t of wanted) {
+        await n.setForwarding(device, t, number);
+        e.routing.forwards.set(t, number);
+      }
+    });
   }
 
   async cancelForward(user: GwUser): Promise<void> {
     const n = this.node(user);
-    const e = await this.entry(user);
-    const device = this.device(user);
-    for (const t of SWITCH_FORWARD_TYPES) {
-      if (!e.routing.forwards.has(t)) continue;
-      await n.setForwarding(device, t, null);
-      e.routing.forwards.delete(t);
-    }
-    this.changed(user);
+    await this.change(user, async () => {
+      const e = await this.entry(user);
+      const device = this.device(user);
+      for (const t of SWITCH_FORWARD_TYPES) {
+        if (!e.routing.forwards.has(t)) continue;
+        await n.setForwarding(device, t, null);
+        e.routing.forwards.delete(t);
+      }
+    });
   }
 
   async setDnd(user: GwUser, on: boolean): Promise<void> {
     const n = this.node(user);
-    const e = await this.entry(user);
-    await n.setDoNotDisturb(this.device(user), on);
-    e.routing.dnd = on;
-    this.changed(user);
+    await this.change(user, async () => {
+      const e = await this.entry(user);
+      await n.setDoNotDisturb(this.device(user), on);
+      e.routing.dnd = on;
+    });
   }
 
   async setOverflow(user: GwUser, condition: OverflowCondition | null): Promise<void> {
@@ -227,10 +232,11 @@ export class RoutingManager {
       throw new RoutingRefused("NOT_SUPPORTED", `node ${user.nodeId} does not offer overflow`);
     if (condition && !n.voiceMailNumber)
       throw new RoutingRefused("NO_VOICEMAIL", `node ${user.nodeId} has no voice mail`);
-    const e = await this.entry(user);
-    await n.writeConfig(this.device(user), { overflow: condition });
-    e.routing.overflow = condition;
-    this.changed(user);
+    await this.change(user, async () => {
+      const e = await this.entry(user);
+      await n.writeConfig(this.device(user), { overflow: condition });
+      e.routing.overflow = condition;
+    });
   }
 
   async setRemoteExtension(user: GwUser, active: boolean): Promise<void> {
@@ -238,9 +244,10 @@ export class RoutingManager {
     const e = await this.entry(user);
     if (!n.configSupport.remoteExtension || !e.hasRemoteExtension)
       throw new RoutingRefused("NO_REMOTE_EXTENSION", `${user.loginName} has no remote extension`);
-    await n.writeConfig(this.device(user), { remoteExtension: active });
-    e.routing.remoteExtension = active;
-    this.changed(user);
+    await this.change(user, async () => {
+      await n.writeConfig(this.device(user), { remoteExtension: active });
+      e.routing.remoteExtension = active;
+    });
   }
 
   /** Announce the user's current state (state/snapshot): read again from the node. */
@@ -262,17 +269,8 @@ export class RoutingManager {
     const user = this.o.directory.byPhone(device);
     if (!user || user.companyPhone !== device) return;
     const e = this.cache.get(user.loginName);
-    if (e) {
-      const r = e.routing;
-      if (ev.type === "doNotDisturb") r.dnd = ev.doNotDisturbOn;
-      else if (ev.forwardingType === undefined) {
-        // No type: every forward of the set changed (OXE's "cancel all forwards").
-        if (!ev.forwardStatus) r.forwards.clear();
-      } else if (isSwitchType(ev.forwardingType)) {
-        if (ev.forwardStatus && ev.forwardTo) r.forwards.set(ev.forwardingType, ev.forwardTo);
-        else r.forwards.delete(ev.forwardingType);
-      }
-    }
+    // What we knew already (the echo of our own change, reported after its answer) is no change.
+    if (e && !applySwitchFeature(e.routing, ev)) return;
     this.changed(user);
   }
 
@@ -298,10 +296,31 @@ export class RoutingManager {
     this.cache.delete(loginName);
   }
 
+  /**
+   * One of our own changes: one OnRoutingStateChanged at its end, whatever the node reports
+   * meanwhile. A forward on busy and no answer is two settings on the set, each with its event;
+   * gathering them by time alone (coalesceMs) announced the first one alone when the second's
+   * round trip took longer, as it does on a loaded machine or a distant node.
+   */
+  private async change(user: GwUser, work: () => Promise<void>): Promise<void> {
+    const key = user.loginName;
+    this.changing.set(key, (this.changing.get(key) ?? 0) + 1);
+    try {
+      await work();
+    } finally {
+      const left = (this.changing.get(key) ?? 1) - 1;
+      if (left > 0) this.changing.set(key, left);
+      else this.changing.delete(key);
+      this.changed(user);
+    }
+  }
+
   private changed(user: GwUser): void {
-    if (this.stopped || this.pending.has(user.loginName)) return;
+    if (this.stopped || this.pending.has(user.loginName) || this.changing.has(user.loginName)) return;
     const t = setTimeout(() => {
       this.pending.delete(user.loginName);
+      // A change of ours began meanwhile: its end announces the state.
+      if (this.changing.has(user.loginName)) return;
       this.entry(user).then(
         (e) => this.publish(user, e),
         () => {}, // the node is unreachable: the next read will tell
@@ -338,4 +357,31 @@ export class RoutingManager {
 
 function isSwitchType(t: string | undefined): t is SwitchForwardType {
   return t === "forwardImmediate" || t === "forwardBusy" || t === "forwardNoAns";
+}
+
+/** A Forwarding or DoNotDisturb event applied to what we know of the set; false if it changes nothing. */
+function applySwitchFeature(
+  r: DeviceRouting,
+  ev:
+    | { type: "doNotDisturb"; doNotDisturbOn: boolean }
+    | { type: "forwarding"; forwardingType?: string; forwardStatus: boolean; forwardTo?: string },
+): boolean {
+  if (ev.type === "doNotDisturb") {
+    if (r.dnd === ev.doNotDisturbOn) return false;
+    r.dnd = ev.doNotDisturbOn;
+    return true;
+  }
+  if (ev.forwardingType === undefined) {
+    // No type: every forward of the set changed (OXE's "cancel all forwards").
+    if (ev.forwardStatus || r.forwards.size === 0) return false;
+    r.forwards.clear();
+    return true;
+  }
+  if (!isSwitchType(ev.forwardingType)) return false;
+  if (ev.forwardStatus && ev.forwardTo) {
+    if (r.forwards.get(ev.forwardingType) === ev.forwardTo) return false;
+    r.forwards.set(ev.forwardingType, ev.forwardTo);
+    return true;
+  }
+  return r.forwards.delete(ev.forwardingType);
 }
