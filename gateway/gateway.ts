@@ -44,7 +44,8 @@ export async function startGateway(
   extensions: GatewayExtensions = {},
 ): Promise<Gateway> {
   const log = logger ?? pino({ level: config.log.level, base: { svc: "gateway" } });
-  log.info(`configuration ${JSON.stringify(maskSecrets(config))}`);
+  // The masked copy is a walk of the whole configuration: not made for a line nobody logs.
+  if (log.isLevelEnabled("info")) log.info(`configuration ${JSON.stringify(maskSecrets(config))}`);
   const tls = serverTls(config);
   log.info(
     tls.customer

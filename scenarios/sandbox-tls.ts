@@ -21,13 +21,20 @@ function cacheDir(): string {
   return path.join(os.tmpdir(), `o2g-testbench-sandbox-tls-${uid}`);
 }
 
+/** The folder this process found good (ensureTls reads and checks the certificate: ~1 ms). */
+let checked: string | undefined;
+
 /** The machine's shared sandbox TLS folder, made (or renewed by ensureTls) when needed. */
 function sharedTls(): string {
   const dir = cacheDir();
+  const tls = path.join(dir, "tls");
+  const present = FILES.every((f) => existsSync(path.join(tls, f)));
+  if (present && checked === tls) return tls;
   // ensureTls reuses what is there and still good (names, expiry), renews it otherwise.
-  if (FILES.every((f) => existsSync(path.join(dir, "tls", f)))) {
+  if (present) {
     ensureTls(dir);
-    return path.join(dir, "tls");
+    checked = tls;
+    return tls;
   }
   // Made aside and renamed into place: test files started side by side may race to make it;
   // one rename wins and the others use its result.

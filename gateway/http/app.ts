@@ -49,6 +49,7 @@ import {
 import { licenseRoutes } from "./license-guard.js";
 import { limitServer, serverOptions } from "./listeners.js";
 import { guarded } from "./management-guard.js";
+import { named } from "./named-plugin.js";
 import { deferredChildLogger } from "./request-logger.js";
 import { type TlsMaterial, tlsServerOptions } from "./tls.js";
 
@@ -172,12 +173,13 @@ export async function buildApp(
   // Per-user licenses (Foundation, Advanced Telephony, Analytics), taken after validation by a
   // preHandler on each route that needs one (the services below are registered after this).
   app.addHook("onRoute", licenseRoutes(core));
-  await app.register(bootstrapService);
-  await app.register(sessionsService, { prefix: "/api/rest/1.0/sessions" });
-  await app.register(subscriptionsService, { prefix: "/api/rest/1.0/subscriptions" });
-  await app.register(telephonyService, { prefix: "/api/rest/1.0/telephony" });
-  await app.register(usersService, { prefix: "/api/rest/1.0" });
-  await app.register(maintenanceService, { prefix: "/api/rest/1.0/maintenance" });
+  // named(): fastify names an unnamed plugin by searching every loaded module (named-plugin.ts).
+  await app.register(named(bootstrapService));
+  await app.register(named(sessionsService), { prefix: "/api/rest/1.0/sessions" });
+  await app.register(named(subscriptionsService), { prefix: "/api/rest/1.0/subscriptions" });
+  await app.register(named(telephonyService), { prefix: "/api/rest/1.0/telephony" });
+  await app.register(named(usersService), { prefix: "/api/rest/1.0" });
+  await app.register(named(maintenanceService), { prefix: "/api/rest/1.0/maintenance" });
   // Who may use the management services is the HTTP edge's to check, around each plugin.
   await app.register(guarded(pbxManagementService, { service: "PBX management", adminOnly: true }), {
     prefix: "/api/rest/1.0/pbxmanagement",
@@ -189,22 +191,25 @@ export async function buildApp(
   await app.register(guarded(userManagementService, { service: "Users management", adminOnly: true }), {
     prefix: "/api/rest/1.0/usermanagement",
   });
-  await app.register(analyticsService, {
+  await app.register(named(analyticsService), {
     prefix: "/api/rest/1.0/analytics",
     node: (nodeId: number) => core.node(nodeId)?.analytics,
   });
-  await app.register(messagingService, { prefix: "/api/rest/1.0/voicemail", voicemail: core.voicemail });
-  await app.register(routingService, { prefix: "/api/rest/1.0/routing" });
-  await app.register(comlogService, { prefix: "/api/rest/1.0/comlog" });
-  await app.register(eventSummaryService, { prefix: "/api/rest/1.0/eventsummary" });
-  await app.register(directoryService, { prefix: "/api/rest/1.0/directory" });
-  await app.register(callCenterAgentService, { prefix: "/api/rest/1.0/acdagent" });
-  await app.register(callCenterPilotService, { prefix: "/api/rest/1.0/acdpilotmonitoring" });
-  await app.register(rsiService, { prefix: "/api/rest/1.0/acdrsi" });
-  await app.register(callCenterRealtimeService, { prefix: "/api/rest/1.0/acdrealtime" });
-  await app.register(callCenterManagementService, { prefix: "/api/rest/1.0/acdmanagement" });
-  await app.register(callCenterStatisticsService, { prefix: "/api/rest/1.0/acdstatistics" });
-  for (const extra of extraRoutes) await app.register(extra);
+  await app.register(named(messagingService), {
+    prefix: "/api/rest/1.0/voicemail",
+    voicemail: core.voicemail,
+  });
+  await app.register(named(routingService), { prefix: "/api/rest/1.0/routing" });
+  await app.register(named(comlogService), { prefix: "/api/rest/1.0/comlog" });
+  await app.register(named(eventSummaryService), { prefix: "/api/rest/1.0/eventsummary" });
+  await app.register(named(directoryService), { prefix: "/api/rest/1.0/directory" });
+  await app.register(named(callCenterAgentService), { prefix: "/api/rest/1.0/acdagent" });
+  await app.register(named(callCenterPilotService), { prefix: "/api/rest/1.0/acdpilotmonitoring" });
+  await app.register(named(rsiService), { prefix: "/api/rest/1.0/acdrsi" });
+  await app.register(named(callCenterRealtimeService), { prefix: "/api/rest/1.0/acdrealtime" });
+  await app.register(named(callCenterManagementService), { prefix: "/api/rest/1.0/acdmanagement" });
+  await app.register(named(callCenterStatisticsService), { prefix: "/api/rest/1.0/acdstatistics" });
+  for (const extra of extraRoutes) await app.register(named(extra, extra.name || "extra routes"));
 
   await app.ready();
   const plain =

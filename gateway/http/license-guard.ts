@@ -124,6 +124,17 @@ function takeLicense(core: GatewayCore, rule: LicenseRule): preHandlerHookHandle
  * none gets no hook at all, and its requests pay nothing for licensing.
  */
 export function licenseRoutes(core: GatewayCore): onRouteHookHandler {
+  // One preHandler per rule (a handful), not one per route: ~200 routes take a license.
+  const byRule = new Map<string, preHandlerHookHandler>();
+  const hookFor = (rule: LicenseRule): preHandlerHookHandler => {
+    const key = `${rule.license} ${rule.subject}`;
+    let hook = byRule.get(key);
+    if (!hook) {
+      hook = takeLicense(core, rule);
+      byRule.set(key, hook);
+    }
+    return hook;
+  };
   return (route) => {
     const schema = route.schema as ContractSchemaExtras | undefined;
     if (schema?.["x-o2g-not-built"]) return;
@@ -133,13 +144,13 @@ export function licenseRoutes(core: GatewayCore): onRouteHookHandler {
       const url = route.url;
       hook = (req, reply, done) => {
         const rule = licenseRuleFor(req.method, url);
-        if (rule) takeLicense(core, rule).call(req.server, req, reply, done);
+        if (rule) hookFor(rule).call(req.server, req, reply, done);
         else done();
       };
     } else {
       const rule = licenseRuleFor(route.method, route.url);
       if (!rule) return;
-      hook = takeLicense(core, rule);
+      hook = hookFor(rule);
     }
     // A new array: a HEAD route shares the GET route's options, arrays included.
     const own = route.preHandler;

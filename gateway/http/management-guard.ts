@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { checkManagementLicense } from "../domain/licensing/index.js";
 import { requireAdmin, session } from "../services/common/request.js";
+import { named } from "./named-plugin.js";
 
 export interface GuardOptions {
   /** the service's name, for messages */
@@ -37,8 +38,9 @@ export function guardManagementService(app: FastifyInstance, opts: GuardOptions)
  * plugin, so it covers the service's routes and nothing else.
  */
 export function guarded(plugin: FastifyPluginAsync, opts: GuardOptions): FastifyPluginAsync {
-  return async (scope) => {
+  const inner = named(plugin);
+  return named(async (scope) => {
     guardManagementService(scope, opts);
-    await scope.register(plugin);
-  };
+    await scope.register(inner);
+  }, `guarded(${inner.name})`);
 }

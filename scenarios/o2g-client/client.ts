@@ -5,9 +5,28 @@
  * (re-polled when a response ends, OnChannelInformation first). Scenarios, end-to-end tests
  * and benchmarks drive the gateway through it and nothing else.
  */
+import { createSecureContext, type SecureContext } from "node:tls";
 import { Agent, type Dispatcher, request } from "undici";
 import type { O2gEvent } from "./events.js";
 import { EventStream } from "./events.js";
+
+const trustContexts = new Map<string, SecureContext>();
+
+/**
+ * TLS options that trust `ca`, with one context per CA for the process: given the CA alone, Node
+ * makes a context per connection (OpenSSL's setup and the CA's parsing, ~2 ms of CPU each), and
+ * the sandboxes of a process all trust the same local CA (scenarios/sandbox-tls.ts).
+ */
+function trusting(ca: string | Buffer | undefined): { secureContext?: SecureContext } {
+  if (!ca) return {};
+  const key = String(ca);
+  let secureContext = trustContexts.get(key);
+  if (!secureContext) {
+    secureContext = createSecureContext({ ca });
+    trustContexts.set(key, secureContext);
+  }
+  return { secureContext };
+}
 
 export interface LoginOptions {
   /** https://host:port */
@@ -76,7 +95,7 @@ export class O2gClient {
     let d = O2gClient.streaming.get(key);
     if (!d) {
       d = new Agent({
-        connect: ca ? { ca } : {},
+        connect: trusting(ca),
         keepAliveTimeout: 30_000,
         bodyTimeout: 0,
         headersTimeout: 30_000,
@@ -88,7 +107,7 @@ export class O2gClient {
 
   static dispatcherFor(opts: { ca?: string | Buffer; connections?: number }): Dispatcher {
     return new Agent({
-      connect: opts.ca ? { ca: opts.ca } : {},
+      connect: trusting(opts.ca),
       connections: opts.connections ?? 8,
       keepAliveTimeout: 30_000,
       pipelining: 1,

@@ -66,9 +66,7 @@ export async function registerContract(
         // The event payloads are documentation only: given to the document, not to fastify, whose
         // every response serializer would otherwise be compiled with all of them in its resolver
         // (that made the startup snapshot some 30% slower through a heap of copies: measured).
-        schemas: Object.fromEntries(
-          EVENT_SCHEMAS.map((s) => [String((s as { $id?: string }).$id), eventComponent(s)]),
-        ),
+        schemas: eventComponents(),
         securitySchemes: {
           basic: { type: "http", scheme: "basic", description: "O2G login name and password" },
           cookie: { type: "apiKey", in: "cookie", name: "AlcUserId", description: "set by authenticate" },
@@ -85,6 +83,19 @@ export async function registerContract(
   });
   app.get(OPENAPI_URL, { schema: { hide: true } }, async () => app.swagger());
   return routes;
+}
+
+/**
+ * The event payloads as components, made once per process: they are constants, and deep copies
+ * (the document's builder is given its own objects, not the schemas the domain validates with).
+ */
+let eventComponentsMade: Readonly<Record<string, object>> | undefined;
+
+function eventComponents(): Readonly<Record<string, object>> {
+  eventComponentsMade ??= Object.fromEntries(
+    EVENT_SCHEMAS.map((s) => [String((s as { $id?: string }).$id), eventComponent(s)]),
+  );
+  return eventComponentsMade;
 }
 
 /** An event schema as an OpenAPI component: its `$id` is the component's name, not a key of it. */

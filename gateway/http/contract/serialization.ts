@@ -25,6 +25,11 @@ interface Cache {
   compiled: WeakMap<object, Serialize>;
   /** by JSON text, for schemas a route builds inline: a new object at every start, same text */
   byText: Map<string, Serialize>;
+  /**
+   * The lazy serializer of each schema object: one for all the routes that share it (every
+   * route's 4xx and 5xx are the same O2gError reference), not two closures per route and status.
+   */
+  lazy: WeakMap<object, LazySerializer>;
 }
 
 /** Per set of shared schemas (one in practice), the serializers of each schema object. */
@@ -35,10 +40,10 @@ export function cachedSerializerCompiler(
 ): FastifySerializerCompiler<unknown> {
   let cache = caches.get(external);
   if (!cache) {
-    cache = { compiled: new WeakMap(), byText: new Map() };
+    cache = { compiled: new WeakMap(), byText: new Map(), lazy: new WeakMap() };
     caches.set(external, cache);
   }
-  const { compiled, byText } = cache;
+  const { compiled, byText, lazy } = cache;
   const compile = (key: object): Serialize => {
     let serialize = compiled.get(key);
     if (!serialize) {
@@ -54,8 +59,10 @@ export function cachedSerializerCompiler(
   };
   return ({ schema }) => {
     const key = schema as object;
+    let s = lazy.get(key);
+    if (s) return s;
     let serialize = compiled.get(key);
-    const s = ((data: unknown) => {
+    s = ((data: unknown) => {
       serialize ??= compile(key);
       return serialize(data);
     }) as LazySerializer;
@@ -63,6 +70,7 @@ export function cachedSerializerCompiler(
       serialize ??= compile(key);
       return serialize;
     };
+    lazy.set(key, s);
     return s;
   };
 }

@@ -38,12 +38,18 @@ interface Flavour {
    * gateway start after a process's first ~0.1 s of compiling, some 90 starts per test run.
    */
   byText: Map<string, ValidateFunction>;
+  /**
+   * The lazy validator of each schema object, one for all the routes that share it. fastify reads
+   * `errors` off it right after the call that failed, with nothing in between: sharing it is as
+   * safe as sharing Ajv's function, which holds its `errors` the same way.
+   */
+  lazy: WeakMap<object, LazyValidator>;
 }
 
 function flavour(coerceTypes: boolean): Flavour {
   const ajv = new Ajv({ ...common, coerceTypes: coerceTypes ? "array" : false });
   addFormats.default(ajv);
-  return { ajv, compiled: new WeakMap(), byText: new Map() };
+  return { ajv, compiled: new WeakMap(), byText: new Map(), lazy: new WeakMap() };
 }
 
 let flavours: { text: Flavour; json: Flavour } | undefined;
@@ -73,6 +79,8 @@ export type LazyValidator = ((data: unknown) => boolean) & {
 };
 
 function lazy(f: Flavour, schema: object): LazyValidator {
+  const shared = f.lazy.get(schema);
+  if (shared) return shared;
   let validate = f.compiled.get(schema);
   const v = ((data: unknown) => {
     validate ??= compile(f, schema);
@@ -84,6 +92,7 @@ function lazy(f: Flavour, schema: object): LazyValidator {
     validate ??= compile(f, schema);
     return validate;
   };
+  f.lazy.set(schema, v);
   return v;
 }
 

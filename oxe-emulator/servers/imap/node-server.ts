@@ -20,7 +20,7 @@ import type net from "node:net";
 import tls from "node:tls";
 import type { VoiceMailStore } from "../../voicemail/index.js";
 import { TcpNodeServer } from "../common/tcp-node-server.js";
-import { emulatorTls, type TlsMaterial } from "../common/tls.js";
+import { emulatorTls, serverContext, type TlsMaterial } from "../common/tls.js";
 import { CommandReader } from "./parser.js";
 import { ImapSession } from "./session.js";
 
@@ -59,10 +59,7 @@ export class ImapNodeServer extends TcpNodeServer {
   }
 
   private secureContext(): Promise<tls.SecureContext> {
-    this.context ??= (async () => {
-      const { key, cert } = this.options.tls ?? (await emulatorTls());
-      return tls.createSecureContext({ key, cert, minVersion: "TLSv1.2" });
-    })();
+    this.context ??= (async () => serverContext(this.options.tls ?? (await emulatorTls())))();
     return this.context;
   }
 

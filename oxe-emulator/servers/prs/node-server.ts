@@ -21,7 +21,7 @@ import {
 import type { PrsUplink, XmlBrowsers, XmlPageRequest } from "../../xml-browser/index.js";
 import { FaultyWriter } from "../common/faults.js";
 import { TcpNodeServer } from "../common/tcp-node-server.js";
-import { emulatorTls, type TlsMaterial } from "../common/tls.js";
+import { emulatorTls, serverContext, type TlsMaterial } from "../common/tls.js";
 
 export interface PrsServerOptions {
   nodeId: number;
@@ -182,10 +182,7 @@ export class PrsNodeServer extends TcpNodeServer {
   }
 
   private secureContext(): Promise<tls.SecureContext> {
-    this.context ??= (async () => {
-      const { key, cert } = this.options.tls ?? (await emulatorTls());
-      return tls.createSecureContext({ key, cert, minVersion: "TLSv1.2" });
-    })();
+    this.context ??= (async () => serverContext(this.options.tls ?? (await emulatorTls())))();
     return this.context;
   }
 
