@@ -24,7 +24,7 @@ import {
   mEventReport,
   mGet,
   mSetConfirmed,
-  readLinkedGetRow,
+  readLinkedGetRowValues,
   type SchemaAttribute,
   type SchemaClass,
 } from "../../protocols/cmip/index.js";
@@ -243,7 +243,8 @@ export class CmipClient {
    * the order of `attributes` (undefined where the object has none), in an array it must not
    * keep (the next object reuses it). The replies are decoded straight into that array: no
    * object per attribute nor dictionary by name per object, a quarter of the CPU the startup
-   * read of a node's subscribers took that way.
+   * read of a node's subscribers took that way. No caller wanted the objects' instances: they
+   * are not decoded (scopedGet gives them).
    *
    * `opts.base` and `opts.filter` as scopedGet's; `opts.askAll` asks for every attribute (no
    * attribute list in the request, the bytes scopedGet sends without one) and keeps `attributes`.
@@ -251,7 +252,7 @@ export class CmipClient {
   scopedRows(
     className: string,
     attributes: readonly string[],
-    onRow: (instance: string, values: readonly (CmipValue | undefined)[]) => void,
+    onRow: (values: readonly (CmipValue | undefined)[]) => void,
     opts: { base?: string; filter?: Filter; askAll?: boolean } = {},
   ): Promise<void> {
     const cls = this.classDef(className);
@@ -272,10 +273,10 @@ export class CmipClient {
         mGet,
         getArg,
         (err) => (err ? reject(err) : resolve()),
-        (_apdu, instance) => {
-          if (instance) onRow(instance as string, values);
+        (_apdu, named) => {
+          if (named) onRow(values);
         },
-        (r) => readLinkedGetRow(r, positions, values),
+        (r) => readLinkedGetRowValues(r, positions, values),
       );
     });
   }

@@ -240,7 +240,7 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
       const users: LoadedSubscriber[] = [];
       const attributes = userAttributes(this.cmip);
       const subscriberOf = subscriberRows(attributes);
-      const usersRead = this.cmip.scopedRows("Subscriber", attributes, (_instance, values) => {
+      const usersRead = this.cmip.scopedRows("Subscriber", attributes, (values) => {
         const s = subscriberOf(values);
         if (s) users.push(s);
       });

@@ -18,6 +18,7 @@ import {
   mLinkedReply,
   readLinkedGetRow,
   readLinkedGetRowInPlace,
+  readLinkedGetRowValues,
   writeAttribute,
 } from "./index.js";
 
@@ -184,6 +185,72 @@ describe("readLinkedGetRowInPlace", () => {
     );
     // the property above is about the rows it read, not only the ones it left alone
     expect(inPlace).toBeGreaterThan(300);
+  });
+});
+
+/** readLinkedGetRowValues' answer: whether the row names its object, and its values if so. */
+function byValues(bytes: Uint8Array, ids: number[]): { named: boolean; values: unknown[] | null } | "error" {
+  const values: (CmipValue | undefined)[] = new Array(ids.length).fill("stale");
+  try {
+    const named = readLinkedGetRowValues(new BerReader(bytes), new Map(ids.map((id, i) => [id, i])), values);
+    return { named, values: named ? values : null };
+  } catch (err) {
+    if (err instanceof BerError) return "error";
+    throw err;
+  }
+}
+
+/** The generic decoder's answer as byValues gives it (scopedRows keeps only the rows named). */
+function genericNamed(bytes: Uint8Array, ids: number[]): ReturnType<typeof byValues> {
+  const g = generic(bytes, ids);
+  if (g === "error") return g;
+  return { named: !!g.instance, values: g.instance ? g.values : null };
+}
+
+describe("readLinkedGetRowValues", () => {
+  // rows whose instance may be empty: a row without a name is dropped, and the instance is not
+  // decoded to tell
+  const maybeUnnamed: fc.Arbitrary<LinkedReply> = fc
+    .tuple(rows, fc.constantFrom("", "x", "Node=1/Subscriber=1"))
+    .map(([row, instance]) =>
+      row.kind === "getResult" ? { ...row, result: { ...row.result, instance } } : row,
+    );
+
+  it("reads the values of every named row as the generic decoder does", () => {
+    fc.assert(
+      fc.property(fc.oneof(rows, maybeUnnamed), (row) => {
+        const bytes = encode(row);
+        expect(byValues(bytes, ROW_IDS)).toEqual(genericNamed(bytes, ROW_IDS));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("accepts, refuses and reads corrupted rows as the linked reply's own decoder does", () => {
+    const corrupted = fc.oneof(rows, maybeUnnamed).chain((row) => corrupt(encode(row)));
+    let named = 0;
+    let unnamed = 0;
+    fc.assert(
+      fc.property(corrupted, (bytes) => {
+        const got = byValues(bytes, ROW_IDS);
+        if (got !== "error") got.named ? named++ : unnamed++;
+        expect(got).toEqual(genericNamed(bytes, ROW_IDS));
+      }),
+      { numRuns: 4000, seed: 19 },
+    );
+    expect(named).toBeGreaterThan(300);
+    expect(unnamed).toBeGreaterThan(50);
+  });
+
+  it("tells a processing failure from a row", () => {
+    const failure: LinkedReply = {
+      kind: "processingFailure",
+      objectClass: 7,
+      instance: "Node=1/Subscriber=1000",
+      specificErrorInfo: { errorId: "1.2.3", errorInfo: "busy" },
+    };
+    expect(byValues(encode(failure), [1])).toEqual({ named: false, values: null });
+    expect(byValues(encode(subscriber), [2, 1])).toEqual({ named: true, values: ["Martin", "1000"] });
   });
 });
 

@@ -120,6 +120,26 @@ describe("RoseLink", () => {
     expect(await p.client.invokeAsync(monitorStart, { device: "2" })).toEqual({ crossRefId: "m2" });
   });
 
+  it("counts a deadline from the invocation, whether made while an answer is read or later", async () => {
+    const p = pair();
+    await associated(p);
+    const timedOut = (since: number) =>
+      new Promise<number>((resolve) =>
+        p.client.invoke(snapshotDevice, { device: "1" }, (err) => {
+          expect(err?.failure.kind).toBe("timeout");
+          resolve(performance.now() - since);
+        }),
+      );
+    // made from a completion, inside the read of the chunk that answered monitorStart
+    const inside = await new Promise<Promise<number>>((resolve) =>
+      p.client.invoke(monitorStart, { device: "2" }, () => resolve(timedOut(performance.now()))),
+    );
+    expect(await inside).toBeGreaterThanOrEqual(195);
+    // made well after the last chunk was read: the time that chunk came is long past
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await timedOut(performance.now())).toBeGreaterThanOrEqual(195);
+  });
+
   it("works when every byte arrives on its own", async () => {
     const p = pair((b) => [...b].map((x) => Buffer.of(x)));
     await associated(p);

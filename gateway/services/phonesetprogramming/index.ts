@@ -212,16 +212,11 @@ export async function phoneSetProgrammingService(fastify: FastifyInstance): Prom
       node,
       () =>
         Promise.all([
-          node.cmip.scopedRows(
-            className,
-            KEY_ROW[resource],
-            (_instance, v) => held.push(keyJson(v, withLock)),
-            {
-              base: subscriber(node, device),
-              filter: nonBlankFilter(node, className, programmedOnly),
-              askAll: true,
-            },
-          ),
+          node.cmip.scopedRows(className, KEY_ROW[resource], (v) => held.push(keyJson(v, withLock)), {
+            base: subscriber(node, device),
+            filter: nonBlankFilter(node, className, programmedOnly),
+            askAll: true,
+          }),
           programmedOnly ? undefined : keyFieldSizes(node, device),
         ]),
       className,
