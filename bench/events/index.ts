@@ -312,7 +312,9 @@ export async function eventsBench(
     "floor (the in-run reference): the same Delivered decoded by a bare CSTA client of the emulator in the clients' process, no gateway in between; added: per call, the O2G client's OnCallCreated - the bare client's Delivered, both timed in that one process: the gateway's share of the latency.",
     "three processes (the emulator placing the calls, the gateway, the clients) share this machine's cores, on one clock (performance.timeOrigin + performance.now()); past the sustained maximum the machine, not only the gateway, is saturated. load: the 1-minute load average at the end of the rate's run.",
     "gwCpuUs, emuCpuUs, clientCpuUs: CPU (user + system, every thread) per call of the gateway (the communication log's thread included), the emulator, the clients' process; gwMainCpuUs: the gateway's main thread alone (the event path).",
-    `sustained maximum (no call lost, achieved >= 95% of the asked rate, p99 <= ${limit} ms): ${max ?? "not found"} calls/s.`,
+    opts.findMax
+      ? `sustained maximum (no call lost, achieved >= 95% of the asked rate, p99 <= ${limit} ms): ${max === undefined ? "not found" : `${max} calls/s`}.`
+      : "sustained maximum: not searched (--no-max).",
     ...rows
       .filter((r) => r.stages)
       .map((r) => {
