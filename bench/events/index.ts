@@ -313,7 +313,7 @@ export async function eventsBench(
     "three processes (the emulator placing the calls, the gateway, the clients) share this machine's cores, on one clock (performance.timeOrigin + performance.now()); past the sustained maximum the machine, not only the gateway, is saturated. load: the 1-minute load average at the end of the rate's run.",
     "gwCpuUs, emuCpuUs, clientCpuUs: CPU (user + system, every thread) per call of the gateway (the communication log's thread included), the emulator, the clients' process; gwMainCpuUs: the gateway's main thread alone (the event path).",
     opts.findMax
-      ? `sustained maximum (no call lost, achieved >= 95% of the asked rate, p99 <= ${limit} ms): ${max === undefined ? "not found" : `${max} calls/s`}.`
+      ? `sustained maximum (no call lost, achieved >= 95% of the asked rate, p99 <= ${limit} ms): ${max === null ? "not found" : `${max} calls/s`}.`
       : "sustained maximum: not searched (--no-max).",
     ...rows
       .filter((r) => r.stages)
