@@ -23,8 +23,8 @@ export const SHARDS = 6;
  * Scenarios that spend nearly all their time waiting, not computing: a wallboard's 5 s
  * notification rounds, a gateway pair's failover (the pair in processes of their own). They share
  * the first shard and run side by side there (`concurrent`), so that their waits overlap instead of
- * each holding one of the test runner's workers idle for 20 s; every other scenario runs alone, in
- * one of the other shards.
+ * each holding one of the test runner's workers idle for 20 s. The other shards run their
+ * scenarios one at a time (several at once would disturb the timings they check).
  */
 const WAITING_SCENARIOS = new Set(["ha-failover.yaml", "call-center-wallboard.yaml"]);
 
