@@ -130,9 +130,10 @@ function plan<T>(files: readonly T[], ms: (f: T) => number, waits: (f: T) => boo
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const root = this.ctx.config.root;
+    const nameOf = (spec: TestSpecification) => path.relative(root, spec.moduleId).split(path.sep).join("/");
     const estimate = new Map<TestSpecification, number>();
     for (const spec of files) {
-      const file = path.relative(root, spec.moduleId).split(path.sep).join("/");
+      const file = nameOf(spec);
       const cached = this.ctx.cache.getFileTestResults(`${spec.project.name}:${file}`);
       const hint = (LONG_FILES[file] ?? (isSandboxFile(file) ? 5 : 1)) * 1000;
       estimate.set(spec, cached && !cached.failed ? cached.duration : hint);
@@ -142,8 +143,7 @@ class LongestFirst extends BaseSequencer {
     const sorted = [...files].sort(
       (a, b) => rank(a) - rank(b) || (estimate.get(b) ?? 0) - (estimate.get(a) ?? 0),
     );
-    const waits = (spec: TestSpecification) =>
-      WAITING_FILES.has(path.relative(root, spec.moduleId).split(path.sep).join("/"));
+    const waits = (spec: TestSpecification) => WAITING_FILES.has(nameOf(spec));
     return plan(sorted, (spec) => estimate.get(spec) ?? 0, waits, WORKERS);
   }
 }

@@ -43,6 +43,11 @@ export interface RoutingNode {
   readonly configSupport: { overflow: boolean; remoteExtension: boolean };
 }
 
+/** A Forwarding or DoNotDisturb event of the switch, as the node link hands it over. */
+export type SwitchFeatureEvent =
+  | { type: "doNotDisturb"; doNotDisturbOn: boolean }
+  | { type: "forwarding"; forwardingType?: string; forwardStatus: boolean; forwardTo?: string };
+
 /** One forward as the switch reports it (the forwarding types it knows may be more than ours). */
 export interface SwitchForward {
   forwardingType: string;
@@ -260,12 +265,7 @@ export class RoutingManager {
   // ---- what the node says ------------------------------------------------------------------
 
   /** A Forwarding or DoNotDisturb event for a monitored device. */
-  onSwitchFeature(
-    device: string,
-    ev:
-      | { type: "doNotDisturb"; doNotDisturbOn: boolean }
-      | { type: "forwarding"; forwardingType?: string; forwardStatus: boolean; forwardTo?: string },
-  ): void {
+  onSwitchFeature(device: string, ev: SwitchFeatureEvent): void {
     const user = this.o.directory.byPhone(device);
     if (!user || user.companyPhone !== device) return;
     const e = this.cache.get(user.loginName);
@@ -360,12 +360,7 @@ function isSwitchType(t: string | undefined): t is SwitchForwardType {
 }
 
 /** A Forwarding or DoNotDisturb event applied to what we know of the set; false if it changes nothing. */
-function applySwitchFeature(
-  r: DeviceRouting,
-  ev:
-    | { type: "doNotDisturb"; doNotDisturbOn: boolean }
-    | { type: "forwarding"; forwardingType?: string; forwardStatus: boolean; forwardTo?: string },
-): boolean {
+function applySwitchFeature(r: DeviceRouting, ev: SwitchFeatureEvent): boolean {
   if (ev.type === "doNotDisturb") {
     if (r.dnd === ev.doNotDisturbOn) return false;
     r.dnd = ev.doNotDisturbOn;
