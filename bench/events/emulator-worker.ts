@@ -11,6 +11,7 @@
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { startEmulator } from "../../oxe-emulator/index.js";
+import { recordGcPauses } from "../support/gc-pauses.js";
 import { readyOf } from "../support/processes.js";
 import type { EmulatorRun, EventsEmulatorReady, RunCommand } from "./protocol.js";
 
@@ -43,10 +44,12 @@ net.on((ev) => {
   else delivered[login] = [clock()];
 });
 
+const gc = recordGcPauses();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function run(cmd: RunCommand): Promise<EmulatorRun> {
   delivered = {};
+  gc.take();
   const total = Math.round(cmd.rate * cmd.durationS);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -75,7 +78,7 @@ async function run(cmd: RunCommand): Promise<EmulatorRun> {
   const elapsedS = (performance.now() - t0) / 1000;
   await sleep(cmd.holdMs + 50); // the last calls cleared: their work is the run's
   const cpu = process.cpuUsage(cpu0);
-  return { placed, busy, elapsedS, cpuMs: (cpu.user + cpu.system) / 1000, delivered };
+  return { placed, busy, elapsedS, cpuMs: (cpu.user + cpu.system) / 1000, delivered, gc: gc.take() };
 }
 
 const ready: EventsEmulatorReady = { ...readyOf(emu), pairs };

@@ -17,7 +17,15 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { O2gClient } from "../../scenarios/o2g-client/index.js";
 import { type BenchResult, lineChart, type Row, result } from "../report/index.js";
-import { cpuMs, mainThreadCpuMs } from "../support/cpu.js";
+import { cpuMs, mainThreadCpuMs, mainThreadWaitMs } from "../support/cpu.js";
+import type { StagesReport } from "../support/event-stages.js";
+import {
+  type GcPause,
+  type GcSummary,
+  overlapsPause,
+  recordGcPauses,
+  summarizeGc,
+} from "../support/gc-pauses.js";
 import { spawnGateway, spawnTs } from "../support/processes.js";
 import { startFloorClient } from "./floor.js";
 import type { EmulatorRun, EventsEmulatorReady, RunCommand } from "./protocol.js";
@@ -73,6 +81,23 @@ export interface RateResult {
   /** the machine's 1-minute load average at the end of the run */
   load: number;
   stages?: StageBreakdown;
+  /** the garbage collectors' pauses during the run, and how many of the slowest calls met one */
+  gc?: GcBreakdown;
+}
+
+export interface GcBreakdown {
+  gateway: GcSummary;
+  emulator: GcSummary;
+  clients: GcSummary;
+  /** the calls at or above the p99 (end to end) */
+  slowest: number;
+  /** of those, the ones whose span (Delivered emitted -> parsed) overlapped a pause of each process */
+  slowestInGc: { gateway: number; emulator: number; clients: number; any: number };
+  /**
+   * ms per second of the run each main thread spent ready to run but without a core (the
+   * scheduler's run queue); null where the kernel keeps no schedstat
+   */
+  coreWaitMsPerS: { gateway: number | null; emulator: number | null; clients: number | null };
 }
 
 const pct = (sorted: number[], p: number) =>
@@ -105,6 +130,56 @@ export function latencies(
 }
 
 type Stamp = [read: number, published: number, written: number];
+
+/** The spans (Delivered emitted, OnCallCreated parsed) of the calls at or above the p99 latency. */
+export function slowestSpans(
+  delivered: Record<string, number[]>,
+  gateway: ReadonlyMap<string, number[]>,
+): Array<[from: number, to: number]> {
+  const spans: Array<[number, number]> = [];
+  for (const [login, emitted] of Object.entries(delivered)) {
+    const g = gateway.get(login) ?? [];
+    emitted.forEach((t0, k) => {
+      const tg = g[k];
+      if (tg !== undefined) spans.push([t0, tg]);
+    });
+  }
+  spans.sort((a, b) => b[1] - b[0] - (a[1] - a[0]));
+  // The same rank as pct(e2e, 99): every call from the p99's own upwards.
+  const p99Rank = Math.min(spans.length - 1, Math.floor(0.99 * spans.length));
+  return spans.slice(0, spans.length - p99Rank);
+}
+
+function gcBreakdown(
+  spans: ReadonlyArray<[number, number]>,
+  window: [number, number],
+  pauses: { gateway: GcPause[]; emulator: GcPause[]; clients: GcPause[] },
+  coreWaitMsPerS: GcBreakdown["coreWaitMsPerS"],
+): GcBreakdown {
+  const inWindow = (ps: GcPause[]) => ps.filter((p) => p[0] + p[1] >= window[0] && p[0] <= window[1]);
+  const sorted = (ps: GcPause[]) => [...ps].sort((a, b) => a[0] - b[0]);
+  const gw = sorted(pauses.gateway);
+  const emu = sorted(pauses.emulator);
+  const cl = sorted(pauses.clients);
+  const hit = { gateway: 0, emulator: 0, clients: 0, any: 0 };
+  for (const [from, to] of spans) {
+    const g = overlapsPause(gw, from, to);
+    const e = overlapsPause(emu, from, to);
+    const c = overlapsPause(cl, from, to);
+    if (g) hit.gateway++;
+    if (e) hit.emulator++;
+    if (c) hit.clients++;
+    if (g || e || c) hit.any++;
+  }
+  return {
+    gateway: summarizeGc(inWindow(gw)),
+    emulator: summarizeGc(inWindow(emu)),
+    clients: summarizeGc(inWindow(cl)),
+    slowest: spans.length,
+    slowestInGc: hit,
+    coreWaitMsPerS,
+  };
+}
 
 function breakdown(
   delivered: Record<string, number[]>,
@@ -151,12 +226,12 @@ export async function measureEvents(
     });
     const gwPid = gw.child.pid;
     const gwChild = gw.child;
-    const staged: ((s: Record<string, Stamp[]>) => void)[] = [];
+    const staged: ((s: StagesReport) => void)[] = [];
     createInterface({ input: gwChild.stdout! }).on("line", (line) => {
-      if (line.startsWith("STAGES ")) staged.shift()?.(JSON.parse(line.slice(7)) as Record<string, Stamp[]>);
+      if (line.startsWith("STAGES ")) staged.shift()?.(JSON.parse(line.slice(7)) as StagesReport);
     });
     const stamps = () =>
-      new Promise<Record<string, Stamp[]>>((resolve) => {
+      new Promise<StagesReport>((resolve) => {
         staged.push(resolve);
         gwChild.stdin!.write("stages\n");
       });
@@ -201,10 +276,15 @@ export async function measureEvents(
       }
       list.push(t);
     });
+    const clientGc = recordGcPauses();
     const runRate = async (rate: number, durationS: number): Promise<RateResult> => {
       arrivals.clear();
       floor.arrivals.clear();
       eventCount = 0;
+      clientGc.take();
+      const start = clock();
+      const pids = { gateway: gwPid, emulator: emu.child.pid, clients: process.pid };
+      const waited0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, mainThreadWaitMs(pid)]));
       const gw0 = cpuMs(gwPid);
       const main0 = mainThreadCpuMs(gwPid);
       const me0 = process.cpuUsage();
@@ -220,7 +300,30 @@ export async function measureEvents(
       const main1 = mainThreadCpuMs(gwPid);
       const me = process.cpuUsage(me0);
       const l = latencies(run.delivered, arrivals, floor.arrivals);
-      const stages = opts.stages ? breakdown(run.delivered, await stamps(), arrivals) : undefined;
+      const end = clock();
+      const waitedPerS = (k: keyof typeof pids) => {
+        const a = waited0[k];
+        const b = mainThreadWaitMs(pids[k]);
+        return a === undefined || b === undefined ? null : ms2(((b - a) * 1000) / (end - start));
+      };
+      const report = opts.stages ? await stamps() : undefined;
+      const stages = report ? breakdown(run.delivered, report.stamps, arrivals) : undefined;
+      const gc = report
+        ? gcBreakdown(
+            slowestSpans(run.delivered, arrivals),
+            [start, end],
+            {
+              gateway: report.gc,
+              emulator: run.gc,
+              clients: clientGc.take(),
+            },
+            {
+              gateway: waitedPerS("gateway"),
+              emulator: waitedPerS("emulator"),
+              clients: waitedPerS("clients"),
+            },
+          )
+        : undefined;
       const calls = run.placed - run.busy;
       const perCall = (cpu: number) => Math.round((cpu * 1000) / Math.max(1, calls));
       return {
@@ -242,6 +345,7 @@ export async function measureEvents(
         clientCpuUs: perCall((me.user + me.system) / 1000),
         load: Number(os.loadavg()[0]!.toFixed(1)),
         ...(stages ? { stages } : {}),
+        ...(gc ? { gc } : {}),
       };
     };
     const rows: RateResult[] = [];
@@ -287,6 +391,7 @@ export async function measureEvents(
       }
       max = good || null;
     }
+    clientGc.stop();
     floor.close();
     stream.close();
     await admin.close();
@@ -305,7 +410,7 @@ export async function eventsBench(
   const max = measured.max;
   const rows = [...measured.rows].sort((a, b) => a.callsPerSec - b.callsPerSec);
   const limit = opts.maxP99Ms ?? 250;
-  const table = rows.map(({ stages: _, ...r }) => r);
+  const table = rows.map(({ stages: _, gc: _gc, ...r }) => r);
   const res = result("events", table as unknown as Row[], [
     "latency: CSTA Delivered emitted by the emulated OXE -> OnCallCreated for the callee parsed by a client on the chunk channel (an administrator subscribed to every user's telephony events).",
     `each call: make, ring 300 ms, clear; ${(rows.reduce((t, r) => t + r.eventsPerCall, 0) / rows.length).toFixed(1)} O2G events per call reach the client on average (eventsPerCall).`,
@@ -321,6 +426,14 @@ export async function eventsBench(
         const st = r.stages!;
         const f = ([a, b]: [number, number]) => `${a} / ${b}`;
         return `stages at ${r.callsPerSec} calls/s, p50 / p99 ms (the gateway's own time stamps, bench/support/event-stages.ts): Delivered emitted -> the gateway decodes it ${f(st.in)}; -> OnCallCreated on the bus ${f(st.engine)}; -> chunk handed to TLS ${f(st.write)}; -> parsed by the client ${f(st.out)}.`;
+      }),
+    ...rows
+      .filter((r) => r.gc)
+      .map((r) => {
+        const g = r.gc!;
+        const s = (name: string, x: GcSummary) =>
+          `${name} ${x.pauses} (${x.minor} scavenges), median ${x.p50Ms} ms, longest ${x.maxMs} ms, ${x.totalMs} ms in all`;
+        return `garbage-collection pauses at ${r.callsPerSec} calls/s (main threads, bench/support/gc-pauses.ts): ${s("gateway", g.gateway)}; ${s("emulator", g.emulator)}; ${s("clients", g.clients)}. Of the ${g.slowest} slowest calls (at or above the p99), ${g.slowestInGc.any} met a pause while on their way: the gateway's ${g.slowestInGc.gateway}, the emulator's ${g.slowestInGc.emulator}, the clients' ${g.slowestInGc.clients}. Waiting for a core (the scheduler's run queue, ms per second of the run): the gateway's main thread ${g.coreWaitMsPerS.gateway ?? "?"}, the emulator's ${g.coreWaitMsPerS.emulator ?? "?"}, the clients' ${g.coreWaitMsPerS.clients ?? "?"}.`;
       }),
   ]);
   const charts = {

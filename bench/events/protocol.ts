@@ -1,4 +1,5 @@
 /** What the events benchmark and its emulator process (./emulator-worker.ts) say to each other. */
+import type { GcPause } from "../support/gc-pauses.js";
 import type { EmulatorReady } from "../support/processes.js";
 
 export interface CallPair {
@@ -27,4 +28,6 @@ export interface EmulatorRun {
   cpuMs: number;
   /** per callee login, when each Delivered was emitted (performance.timeOrigin + performance.now()) */
   delivered: Record<string, number[]>;
+  /** the emulator's garbage-collection pauses during the run (and the clears after it) */
+  gc: GcPause[];
 }

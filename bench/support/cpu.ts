@@ -43,3 +43,15 @@ export async function cpuPerOp<T>(
     a === undefined || b === undefined || n <= 0 ? undefined : ((b - a) * 1000) / n;
   return { result, usPerOp: per(before, after), mainUsPerOp: per(mainBefore, mainAfter) };
 }
+
+/**
+ * Ms the main thread of `pid` has spent ready to run but waiting for a core (the scheduler's
+ * run queue, /proc/<pid>/task/<pid>/schedstat); undefined where the kernel keeps no schedstat.
+ * On a machine whose cores are shared, this is how long an event can wait with nothing to do
+ * with the code that will handle it.
+ */
+export function mainThreadWaitMs(pid: number | undefined): number | undefined {
+  const f = `/proc/${pid}/task/${pid}/schedstat`;
+  if (pid === undefined || !existsSync(f)) return undefined;
+  return Number(readFileSync(f, "utf8").split(" ")[1]) / 1e6;
+}

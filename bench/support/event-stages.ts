@@ -8,20 +8,28 @@
  *   read       the node link's bytes that carried the CSTA event began to be decoded
  *   published  the event reached the bus (decode, node link and telephony engine done)
  *   written    the chunk response holding it was handed to the TLS socket
- * A line "stages" on stdin prints "STAGES {json}" (per login, [read, published, written] per
- * event) and forgets them.
+ * and the garbage collector's pauses of this process (./gc-pauses.ts). A line "stages" on stdin
+ * prints "STAGES {json}" ({ stamps: per login, [read, published, written] per event; gc: the
+ * pauses }) and forgets them.
  */
 import { createInterface } from "node:readline";
 import { EventBus, Subscription } from "../../gateway/events/index.js";
 import { RoseLink } from "../../protocols/rose/index.js";
+import { type GcPause, recordGcPauses } from "./gc-pauses.js";
 
 type Stamp = [read: number, published: number, written: number];
+
+export interface StagesReport {
+  stamps: Record<string, Stamp[]>;
+  gc: GcPause[];
+}
 
 export function installEventStages(): void {
   const clock = () => performance.timeOrigin + performance.now();
   let lastRead = 0;
   let stamps: Record<string, Stamp[]> = {};
   let unwritten: Stamp[] = [];
+  const gc = recordGcPauses();
 
   const link = RoseLink.prototype as unknown as { feed(chunk: Uint8Array): void };
   const feed = link.feed;
@@ -58,7 +66,8 @@ export function installEventStages(): void {
 
   createInterface({ input: process.stdin }).on("line", (line) => {
     if (line.trim() !== "stages") return;
-    console.log(`STAGES ${JSON.stringify(stamps)}`);
+    const report: StagesReport = { stamps, gc: gc.take() };
+    console.log(`STAGES ${JSON.stringify(report)}`);
     stamps = {};
   });
 }

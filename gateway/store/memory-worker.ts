@@ -9,7 +9,8 @@
  * in one process): a thread of its own per database cost each some 0.5 s of CPU to start an
  * isolate and load pg-mem again, more than the gateway's own start.
  */
-import { parentPort } from "node:worker_threads";
+import os from "node:os";
+import { parentPort, workerData } from "node:worker_threads";
 import { MemoryEngine } from "./memory-engine.js";
 import { PROCEDURES } from "./procedures.js";
 import type { Procedure, SqlValue } from "./sql.js";
@@ -29,6 +30,29 @@ export type EngineRequest = { id: number; db: number } & (
 export type EngineReply =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; message: string; code?: string };
+
+/** What the process side (memory.ts) gives the thread when it starts it. */
+export interface EngineThreadData {
+  /** the thread's nice value (Linux), 0 to leave it at the process's */
+  nice: number;
+}
+
+/*
+ * This thread's work can wait (the communication log's batched writes, mostly), the event loop's
+ * cannot. On a machine whose cores are busy, a thread with a lower priority yields its core to a
+ * woken event loop at once rather than at the end of its time slice. Events bench, 500 calls/s,
+ * 4 pairs alternated, nice 0 vs 10: p99 6.9-11.8 vs 5.9-6.6 ms, the gateway's main thread ready
+ * but without a core 99-119 vs 83-94 ms per second. Linux applies a nice value to the calling
+ * thread alone; elsewhere setpriority would lower the whole process, so there it is left be.
+ */
+const { nice } = (workerData ?? { nice: 0 }) as EngineThreadData;
+if (nice !== 0 && process.platform === "linux") {
+  try {
+    os.setPriority(nice);
+  } catch {
+    // Not permitted here (a container's seccomp profile): the thread keeps the process's priority.
+  }
+}
 
 const engines = new Map<number, MemoryEngine>();
 if (!parentPort) throw new Error("memory-worker.ts runs as a worker thread");

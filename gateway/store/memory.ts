@@ -13,7 +13,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { EngineReply, EngineRequest } from "./memory-worker.js";
+import type { EngineReply, EngineRequest, EngineThreadData } from "./memory-worker.js";
 import type { Database, Procedure, Queryable, Row, SqlResult, SqlValue } from "./sql.js";
 
 /** An in-process database that outlives the stores opened on it. */
@@ -50,6 +50,16 @@ type RequestBody = EngineRequest extends infer T
 let shared: EngineThread | undefined;
 let nextDb = 1;
 
+/** The nice value the thread takes: O2G_STORE_THREAD_NICE, 10 when unset (memory-worker.ts says why). */
+export function storeThreadNice(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.O2G_STORE_THREAD_NICE;
+  if (raw === undefined || raw === "") return 10;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 19)
+    throw new Error(`O2G_STORE_THREAD_NICE: ${JSON.stringify(raw)} is not a nice value from 0 to 19`);
+  return n;
+}
+
 function engineThread(): EngineThread {
   if (shared && !shared.dead) return shared;
   // From the sources, the boot file loads the TypeScript worker through tsx (a thread does not
@@ -60,8 +70,10 @@ function engineThread(): EngineThread {
   const entry = bundledWorker
     ? pathToFileURL(bundledWorker)
     : new URL("./memory-worker-boot.mjs", import.meta.url);
+  const workerData: EngineThreadData = { nice: storeThreadNice() };
   const worker = new Worker(entry, {
     execArgv: prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [],
+    workerData,
   });
   worker.unref();
   const thread: EngineThread = { worker, pending: new Map(), nextId: 1, dead: null };
