@@ -30,6 +30,7 @@ const USAGE = `usage: npm run bench -- <snapshot|rest|events|callcenter|switchov
   codec     --iterations N
   set-programming  --workers 1,2,4,8   --ops N (per phase, default 10000)   --users N (default 2000)
             --inflight N (requests at a time per worker; default 1, the vendor's client thread)
+            --no-protocol-floor (skip the HTTPS + CMIP server with no gateway logic)
   directory --users N (default 100000)   --samples N (queries per kind, default 200)
   ccstats   --ops N (calls in the day, default 10000)   --runs N (per kind, default 3)
   gate      --baseline bench/baseline.json   [--update [--runs 3]] (write the baseline: worst of the runs)
@@ -78,6 +79,7 @@ async function main(): Promise<number> {
         parts: { type: "string" },
         nodes: { type: "string" },
         "no-max": { type: "boolean" },
+        "no-protocol-floor": { type: "boolean" },
       },
     }));
   } catch (err) {
@@ -217,6 +219,7 @@ async function main(): Promise<number> {
         referenceWorkers: 4,
         inflight: Number(values.inflight ?? 1),
         floor: true,
+        protocolFloor: values["no-protocol-floor"] !== true,
         progress,
       });
       emit(res, {

@@ -20,7 +20,13 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { generateDirectory } from "../../oxe-emulator/directory/index.js";
 import { type BenchResult, lineChart, type Row, result } from "../report/index.js";
-import { type EmulatorReady, spawnEmulator, spawnGateway } from "../support/processes.js";
+import {
+  type EmulatorReady,
+  type Spawned,
+  spawnEmulator,
+  spawnGateway,
+  spawnTs,
+} from "../support/processes.js";
 import { SetProgrammingFloor } from "./floor.js";
 import type { Target } from "./ops.js";
 import type { RunReport, RunRequest, WorkerInit } from "./worker.js";
@@ -38,6 +44,11 @@ export interface SetProgrammingOptions {
   inflight?: number;
   /** also time the floor, a bare CMIP client doing the same operations (./floor.ts) */
   floor?: boolean;
+  /**
+   * also time the protocol-only server (./protocol-server.ts): the same clients and operations
+   * against HTTPS + CMIP with no gateway logic
+   */
+  protocolFloor?: boolean;
   /** a deliberate slowdown of the gateway (bench/support/slow.ts), for the gate's self-test */
   slow?: string;
   progress?: (line: string) => void;
@@ -64,6 +75,16 @@ export interface SetProgrammingRow {
    * emulator in the same run (./floor.ts): what they cost with the gateway's share removed.
    */
   floor?: { ms: number; setMs: number; getMs: number; emulatorUs?: number; clientUs: number };
+  /**
+   * The protocol-only server: the same workers (no login) and operations against a server doing
+   * the HTTPS and the CMIP and nothing else (./protocol-server.ts), same emulator, same run.
+   */
+  protocolFloor?: {
+    ms: number;
+    setMs: number;
+    getMs: number;
+    cpu?: { serverUs: number; emulatorUs: number; clientsUs: number; busyPct: number };
+  };
 }
 
 /** CPU ms a process has used (user + system), from /proc; undefined where there is none. */
@@ -109,11 +130,15 @@ class Pool {
     return new Pool(ws);
   }
 
-  /** `total` operations of `kind` split evenly over the workers; resolves when the last is done. */
+  /**
+   * `total` operations of `kind` split evenly over the workers, the Sets writing `variant`'s
+   * values (./ops.ts keyWrite); resolves when the last is done.
+   */
   async run(
     kind: RunRequest["kind"],
     total: number,
     offset = 0,
+    variant = 0,
   ): Promise<{ ms: number; latencies: number[] }> {
     const n = this.workers.length;
     const t0 = performance.now();
@@ -125,7 +150,7 @@ class Pool {
             w.once("error", reject);
             const from = offset + Math.floor((total * k) / n);
             const to = offset + Math.floor((total * (k + 1)) / n);
-            w.postMessage({ kind, from, to } satisfies RunRequest);
+            w.postMessage({ kind, from, to, variant } satisfies RunRequest);
           }),
       ),
     );
@@ -151,6 +176,109 @@ class Pool {
   }
 }
 
+/** The warm-up every pool gets (compiled code, TLS sessions, pooled buffers), not counted. */
+async function warmUp(pool: Pool, ops: number, variant: number): Promise<void> {
+  await pool.run("set", Math.min(1000, ops / 10), 1_000_000, variant);
+  await pool.run("get", Math.min(1000, ops / 10), 1_000_000);
+}
+
+/**
+ * The values each part of a row writes: each part's Sets change what the previous part wrote,
+ * so that each costs the node's change reports, as the first did.
+ */
+const VARIANT = { gateway: 0, floor: 1, protocol: 2 } as const;
+
+/**
+ * The timed Sets then Gets of a pool, with the CPU the server and the emulator took meanwhile
+ * (from /proc) and this process's (the clients' threads).
+ */
+async function timedPhases(
+  pool: Pool,
+  ops: number,
+  serverPid: number | undefined,
+  emuPid: number | undefined,
+  p: (line: string) => void,
+  label: string,
+  variant: number,
+) {
+  p(`${label}: ${ops} Set...`);
+  const g0 = cpuMs(serverPid);
+  const e0 = cpuMs(emuPid);
+  const c0 = process.cpuUsage();
+  const set = await pool.run("set", ops, 0, variant);
+  p(`${label}: ${ops} Get...`);
+  const get = await pool.run("get", ops);
+  const ms = set.ms + get.ms;
+  const g1 = cpuMs(serverPid);
+  const e1 = cpuMs(emuPid);
+  const c = process.cpuUsage(c0);
+  const n = 2 * ops;
+  const clientsMs = (c.user + c.system) / 1000;
+  const cpu =
+    g0 !== undefined && g1 !== undefined && e0 !== undefined && e1 !== undefined
+      ? {
+          serverUs: Math.round(((g1 - g0) * 1000) / n),
+          emulatorUs: Math.round(((e1 - e0) * 1000) / n),
+          clientsUs: Math.round((clientsMs * 1000) / n),
+          busyPct: Math.round((100 * (g1 - g0 + e1 - e0 + clientsMs)) / (ms * os.cpus().length)),
+        }
+      : undefined;
+  return { set, get, ms, cpu };
+}
+
+/**
+ * The protocol-only server's part of a row: a pool without sessions, as the gateway's had. The
+ * server runs for this part only: the node reports each change to every association, and an
+ * idle one would have cost the gateway's part its share.
+ */
+async function measureProtocolFloor(
+  emu: Spawned<EmulatorReady>,
+  dataDir: string,
+  init: WorkerInit,
+  workers: number,
+  opts: SetProgrammingOptions,
+  p: (line: string) => void,
+): Promise<NonNullable<SetProgrammingRow["protocolFloor"]>> {
+  const node = emu.ready.nodes[0]!;
+  const server = await spawnTs<{ url: string }>(
+    "bench/set-programming/protocol-server.ts",
+    [
+      "--data-dir",
+      dataDir,
+      "--cmip",
+      `${node.cmip.host}:${node.cmip.port}`,
+      "--node-id",
+      String(node.nodeId),
+    ],
+    60_000,
+    { O2G_LINK_LOGIN: emu.ready.login, O2G_LINK_PASSWORD: emu.ready.password },
+  );
+  const { admin: _admin, ...rest } = init;
+  let pool: Pool | undefined;
+  try {
+    pool = await Pool.start(workers, { ...rest, url: server.ready.url });
+    await warmUp(pool, opts.ops, VARIANT.protocol);
+    const r = await timedPhases(
+      pool,
+      opts.ops,
+      server.child.pid,
+      emu.child.pid,
+      p,
+      `protocol-only server, ${workers} worker(s)`,
+      VARIANT.protocol,
+    );
+    return {
+      ms: Math.round(r.ms),
+      setMs: Math.round(r.set.ms),
+      getMs: Math.round(r.get.ms),
+      ...(r.cpu ? { cpu: r.cpu } : {}),
+    };
+  } finally {
+    await pool?.stop();
+    await server.stop();
+  }
+}
+
 /** The floor of one row: a warm-up as the REST clients had, then the Sets and the Gets, timed. */
 async function measureFloor(
   emu: EmulatorReady,
@@ -163,11 +291,11 @@ async function measureFloor(
   const floor = await SetProgrammingFloor.connect(node.cmip, node.nodeId, emu.login, emu.password);
   try {
     const warm = Math.min(1000, opts.ops / 10);
-    await floor.run("set", targets, 1_000_000, 1_000_000 + warm, lanes);
+    await floor.run("set", targets, 1_000_000, 1_000_000 + warm, lanes, VARIANT.floor);
     await floor.run("get", targets, 1_000_000, 1_000_000 + warm, lanes);
     const e0 = cpuMs(emuPid);
     const c0 = process.cpuUsage();
-    const set = await floor.run("set", targets, 0, opts.ops, lanes);
+    const set = await floor.run("set", targets, 0, opts.ops, lanes, VARIANT.floor);
     const get = await floor.run("get", targets, 0, opts.ops, lanes);
     const c = process.cpuUsage(c0);
     const e1 = cpuMs(emuPid);
@@ -210,20 +338,16 @@ export async function measureSetProgramming(opts: SetProgrammingOptions): Promis
       p(`set-programming: ${n} worker(s): warming up...`);
       const pool = await Pool.start(n, init);
       try {
-        // A short warm-up per pool (compiled code, TLS sessions, pooled buffers), not counted.
-        await pool.run("set", Math.min(1000, opts.ops / 10), 1_000_000);
-        await pool.run("get", Math.min(1000, opts.ops / 10), 1_000_000);
-        p(`set-programming: ${n} worker(s): ${opts.ops} Set...`);
-        const g0 = cpuMs(gw.child.pid);
-        const e0 = cpuMs(emu.child.pid);
-        const c0 = process.cpuUsage();
-        const set = await pool.run("set", opts.ops);
-        p(`set-programming: ${n} worker(s): ${opts.ops} Get...`);
-        const get = await pool.run("get", opts.ops);
-        const ms = set.ms + get.ms;
-        const g1 = cpuMs(gw.child.pid);
-        const e1 = cpuMs(emu.child.pid);
-        const c = process.cpuUsage(c0);
+        await warmUp(pool, opts.ops, VARIANT.gateway);
+        const { set, get, ms, cpu } = await timedPhases(
+          pool,
+          opts.ops,
+          gw.child.pid,
+          emu.child.pid,
+          p,
+          `set-programming: ${n} worker(s)`,
+          VARIANT.gateway,
+        );
         const set1 = set.latencies;
         const get1 = get.latencies;
         rows.push({
@@ -237,18 +361,14 @@ export async function measureSetProgramming(opts: SetProgrammingOptions): Promis
           setP99Ms: round(percentile(set1, 99), 2),
           getP50Ms: round(percentile(get1, 50), 2),
           getP99Ms: round(percentile(get1, 99), 2),
-          ...(g0 !== undefined && g1 !== undefined && e0 !== undefined && e1 !== undefined
+          ...(cpu
             ? {
-                cpu: (() => {
-                  const ops = 2 * opts.ops;
-                  const clientsMs = (c.user + c.system) / 1000;
-                  return {
-                    gatewayUs: Math.round(((g1 - g0) * 1000) / ops),
-                    emulatorUs: Math.round(((e1 - e0) * 1000) / ops),
-                    clientsUs: Math.round((clientsMs * 1000) / ops),
-                    busyPct: Math.round((100 * (g1 - g0 + e1 - e0 + clientsMs)) / (ms * os.cpus().length)),
-                  };
-                })(),
+                cpu: {
+                  gatewayUs: cpu.serverUs,
+                  emulatorUs: cpu.emulatorUs,
+                  clientsUs: cpu.clientsUs,
+                  busyPct: cpu.busyPct,
+                },
               }
             : {}),
         });
@@ -257,6 +377,11 @@ export async function measureSetProgramming(opts: SetProgrammingOptions): Promis
           p(`set-programming: ${n} lane(s): the same operations from a bare CMIP client...`);
           rows.at(-1)!.floor = await measureFloor(emu.ready, emu.child.pid, targets, opts, n * init.inflight);
           p(`set-programming: ${n} lane(s): bare CMIP client ${rows.at(-1)!.floor!.ms} ms`);
+        }
+        if (opts.protocolFloor) {
+          const pf = await measureProtocolFloor(emu, dataDir, init, n, opts, p);
+          rows.at(-1)!.protocolFloor = pf;
+          p(`set-programming: ${n} worker(s): protocol-only server ${pf.ms} ms`);
         }
         if (opts.referenceWorkers === n) {
           p(`set-programming: ${n} worker(s): reference, ${opts.ops} GET users/{login}...`);
@@ -283,6 +408,9 @@ export async function setProgrammingBench(
     ops: r.ops,
     ms: r.ms,
     opsPerSec: r.opsPerSec,
+    ...(r.protocolFloor
+      ? { protocolMs: r.protocolFloor.ms, vsProtocol: Number((r.ms / r.protocolFloor.ms).toFixed(2)) }
+      : {}),
     ...(r.floor ? { floorMs: r.floor.ms, vsFloor: Number((r.ms / r.floor.ms).toFixed(1)) } : {}),
   }));
   const goalRow = m.rows.find((r) => r.workers === GOAL.workers && r.ops === GOAL.ops);
@@ -296,6 +424,12 @@ export async function setProgrammingBench(
           : ".") +
         (r.floor
           ? ` Floor (a bare CMIP client, the same operations ${r.workers * (opts.inflight ?? 1)} at a time, same emulator, same run): Set ${r.floor.setMs} ms, Get ${r.floor.getMs} ms, ${r.floor.ms} ms in all (through the gateway: ${(r.ms / r.floor.ms).toFixed(1)}x as long); CPU per operation: emulator ${r.floor.emulatorUs ?? "?"} µs, bare client ${r.floor.clientUs} µs.`
+          : "") +
+        (r.protocolFloor
+          ? ` Protocol-only server: HTTPS + CMIP, no gateway logic (./protocol-server.ts; the same workers without a session, same emulator, same run): ${r.protocolFloor.ms} ms (Set ${r.protocolFloor.setMs} ms, Get ${r.protocolFloor.getMs} ms; the gateway ${(r.ms / r.protocolFloor.ms).toFixed(2)}x as long)` +
+            (r.protocolFloor.cpu
+              ? `; CPU per operation: server ${r.protocolFloor.cpu.serverUs} µs, emulator ${r.protocolFloor.cpu.emulatorUs} µs, clients ${r.protocolFloor.cpu.clientsUs} µs; the cores ${r.protocolFloor.cpu.busyPct}% busy.`
+              : ".")
           : ""),
     ),
     goalRow

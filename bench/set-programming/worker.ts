@@ -15,7 +15,11 @@ export type { Target } from "./ops.js";
 export interface WorkerInit {
   url: string;
   ca: string;
-  admin: { login: string; password: string };
+  /**
+   * The administrator each worker opens a session as; none: no login and no cookie, the paths
+   * the gateway's discovery gives (the protocol-only server has no sessions, ./protocol-server.ts).
+   */
+  admin?: { login: string; password: string };
   targets: Target[];
   /** requests each worker keeps in flight (1: the vendor's client thread; more: to find the capacity) */
   inflight: number;
@@ -26,6 +30,8 @@ export interface RunRequest {
   kind: "set" | "get" | "reference";
   from: number;
   to: number;
+  /** which values the Sets write (./ops.ts keyWrite) */
+  variant?: number;
 }
 
 export interface RunReport {
@@ -40,32 +46,35 @@ export interface RunReport {
 const init = workerData as WorkerInit;
 const port = parentPort!;
 
-const session = await O2gClient.login({
-  baseUrl: init.url,
-  ...init.admin,
-  ca: init.ca,
-  applicationName: "set-programming bench",
-});
-const base = new URL(session.url("phonesetprogramming")).pathname;
-const usersBase = new URL(session.url("users")).pathname;
+const session = init.admin
+  ? await O2gClient.login({
+      baseUrl: init.url,
+      ...init.admin,
+      ca: init.ca,
+      applicationName: "set-programming bench",
+    })
+  : undefined;
+const base = session
+  ? new URL(session.url("phonesetprogramming")).pathname
+  : "/api/rest/1.0/phonesetprogramming";
+const usersBase = session ? new URL(session.url("users")).pathname : "/api/rest/1.0/users";
 const origin = new URL(init.url).origin;
 // One connection per request in flight, one request at a time on each: with inflight 1, a
 // client thread of the vendor's test. The session's cookie authenticates every request.
 const inflight = Math.max(1, init.inflight);
-const lanes = Array.from(
-  { length: inflight },
-  () => new Http1Client(origin, init.ca, { Cookie: session.cookieHeader }),
-);
+const headers: Record<string, string> = session ? { Cookie: session.cookieHeader } : {};
+const lanes = Array.from({ length: inflight }, () => new Http1Client(origin, init.ca, headers));
 
 function operation(
   kind: RunRequest["kind"],
   i: number,
+  variant: number,
 ): { method: "GET" | "PUT"; path: string; body?: string } {
   const t = targetOf(init.targets, i);
   if (kind === "reference") return { method: "GET", path: `${usersBase}/${t.login}` };
   const keys = `${base}/${t.login}/devices/${t.number}/programmeableKeys`;
   if (kind === "get") return { method: "GET", path: keys };
-  const { position, number, mnemonic } = keyWrite(init.targets, i);
+  const { position, number, mnemonic } = keyWrite(init.targets, i, variant);
   return {
     method: "PUT",
     path: `${keys}/${position}`,
@@ -80,7 +89,7 @@ async function run(req: RunRequest): Promise<RunReport> {
   let next = req.from;
   const lane = async (client: Http1Client) => {
     while (next < req.to) {
-      const op = operation(req.kind, next++);
+      const op = operation(req.kind, next++, req.variant ?? 0);
       const s = performance.now();
       const res = await client.request(op.method, op.path, op.body);
       latencies.push(performance.now() - s);
@@ -104,7 +113,7 @@ async function run(req: RunRequest): Promise<RunReport> {
 port.on("message", (msg: RunRequest | "stop") => {
   if (msg === "stop") {
     for (const l of lanes) l.close();
-    void session.close().then(() => process.exit(0));
+    void (session ? session.close() : Promise.resolve()).then(() => process.exit(0));
     return;
   }
   run(msg).then(

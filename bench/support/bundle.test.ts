@@ -8,6 +8,7 @@ const SPAWNED = [
   "bench/support/gateway-worker.ts",
   "bench/support/baseline-server.ts",
   "bench/events/emulator-worker.ts",
+  "bench/set-programming/protocol-server.ts",
   "oxe-emulator/cli.ts",
   MEMORY_WORKER,
 ];
