@@ -226,6 +226,28 @@ async function timedPhases(
   return { set, get, ms, cpu };
 }
 
+/** Starts the protocol-only server (./protocol-server.ts) on the emulator's first node. */
+export function spawnProtocolServer(
+  emu: EmulatorReady,
+  dataDir: string,
+  timeoutMs = 60_000,
+): Promise<Spawned<{ url: string; caFile: string }>> {
+  const node = emu.nodes[0]!;
+  return spawnTs(
+    "bench/set-programming/protocol-server.ts",
+    [
+      "--data-dir",
+      dataDir,
+      "--cmip",
+      `${node.cmip.host}:${node.cmip.port}`,
+      "--node-id",
+      String(node.nodeId),
+    ],
+    timeoutMs,
+    { O2G_LINK_LOGIN: emu.login, O2G_LINK_PASSWORD: emu.password },
+  );
+}
+
 /**
  * The protocol-only server's part of a row: a pool without sessions, as the gateway's had. The
  * server runs for this part only: the node reports each change to every association, and an
@@ -239,20 +261,7 @@ async function measureProtocolFloor(
   opts: SetProgrammingOptions,
   p: (line: string) => void,
 ): Promise<NonNullable<SetProgrammingRow["protocolFloor"]>> {
-  const node = emu.ready.nodes[0]!;
-  const server = await spawnTs<{ url: string }>(
-    "bench/set-programming/protocol-server.ts",
-    [
-      "--data-dir",
-      dataDir,
-      "--cmip",
-      `${node.cmip.host}:${node.cmip.port}`,
-      "--node-id",
-      String(node.nodeId),
-    ],
-    60_000,
-    { O2G_LINK_LOGIN: emu.ready.login, O2G_LINK_PASSWORD: emu.ready.password },
-  );
+  const server = await spawnProtocolServer(emu.ready, dataDir);
   const { admin: _admin, ...rest } = init;
   let pool: Pool | undefined;
   try {

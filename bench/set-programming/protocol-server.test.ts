@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProgrammeableKeySchema } from "../../gateway/services/phonesetprogramming/schemas.js";
 import { type Emulator, startEmulator } from "../../oxe-emulator/emulator.js";
 import { seedSandboxTls } from "../../scenarios/sandbox-tls.js";
-import { readyOf, type Spawned, spawnTs } from "../support/processes.js";
+import { readyOf, type Spawned } from "../support/processes.js";
 import { Http1Client } from "./http1.js";
+import { spawnProtocolServer } from "./index.js";
 import type { Target } from "./ops.js";
 
 let emu: Emulator;
@@ -18,24 +19,11 @@ let target: Target;
 beforeAll(async () => {
   emu = await startEmulator({ users: 200, nodes: 1, seed: 1 });
   const ready = readyOf(emu);
-  const node = ready.nodes[0]!;
   const s = emu.directory.subscribers.find((x) => x.stationType.keys >= 3)!;
   target = { login: s.loginName, number: s.directoryNumber, keys: s.stationType.keys };
   dataDir = mkdtempSync(path.join(os.tmpdir(), "o2g-protocol-server-"));
   seedSandboxTls(dataDir);
-  server = await spawnTs(
-    "bench/set-programming/protocol-server.ts",
-    [
-      "--data-dir",
-      dataDir,
-      "--cmip",
-      `${node.cmip.host}:${node.cmip.port}`,
-      "--node-id",
-      String(node.nodeId),
-    ],
-    30_000,
-    { O2G_LINK_LOGIN: ready.login, O2G_LINK_PASSWORD: ready.password },
-  );
+  server = await spawnProtocolServer(ready, dataDir, 30_000);
   client = new Http1Client(server.ready.url, readFileSync(server.ready.caFile, "utf8"), {});
 }, 60_000);
 

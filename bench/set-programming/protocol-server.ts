@@ -14,6 +14,7 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import Fastify from "fastify";
+import { useO2gJsonBodies } from "../../gateway/http/json-body.js";
 import { limitServer, serverOptions } from "../../gateway/http/listeners.js";
 import { ensureTls, tlsServerOptions } from "../../gateway/http/tls.js";
 import { everyPosition, SetProgrammingFloor } from "./floor.js";
@@ -56,20 +57,8 @@ const app = Fastify({
       GATEWAY_HTTP_LIMITS,
     ),
 });
-// The gateway's JSON parser: JSON.parse, an empty body no body.
-app.removeContentTypeParser("application/json");
-app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
-  const text = String(body);
-  if (text.trim() === "") {
-    done(null, undefined);
-    return;
-  }
-  try {
-    done(null, JSON.parse(text));
-  } catch (err) {
-    done(err as Error, undefined);
-  }
-});
+// The gateway's JSON bodies: an empty one is none, a wrong one its 400.
+useO2gJsonBodies(app);
 
 const BASE = "/api/rest/1.0/phonesetprogramming";
 interface DevicePath {

@@ -46,6 +46,7 @@ import {
   registerContract,
   validatorCompiler,
 } from "./contract/index.js";
+import { useO2gJsonBodies } from "./json-body.js";
 import { licenseRoutes } from "./license-guard.js";
 import { limitServer, serverOptions } from "./listeners.js";
 import { guarded } from "./management-guard.js";
@@ -114,27 +115,7 @@ export async function buildApp(
   const routes = await registerContract(app, `${PRODUCT_VERSION.major}.${PRODUCT_VERSION.minor}`);
   if (core.config.verifyResponses) checkResponsesAgainstSchemas(app);
 
-  // The SDKs send Content-Type: application/json on POSTs without a body (keepalive, chunk
-  // polling, actions): an empty body is no body, not a syntax error.
-  app.removeContentTypeParser("application/json");
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
-    const text = String(body);
-    if (text.trim() === "") {
-      done(null, undefined);
-      return;
-    }
-    try {
-      done(null, JSON.parse(text));
-    } catch (err) {
-      done(
-        new O2gError(400, "the body is not valid JSON", {
-          type: "BAD_REQUEST",
-          innerMessage: (err as Error).message,
-        }),
-        undefined,
-      );
-    }
-  });
+  useO2gJsonBodies(app);
   app.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) =>
     done(null, String(body) || undefined),
   );
