@@ -29,27 +29,27 @@ export const SHARDS = 6;
 const WAITING_SCENARIOS = new Set(["ha-failover.yaml", "call-center-wallboard.yaml"]);
 
 /**
- * Seconds each longer scenario took in a quiet run (2026-12-03), so that the other shards come out
+ * Seconds each longer scenario took in a quiet run (2026-12-03, 20:54), so that the other shards come out
  * even (the rest take 0.2 to 1.5 s and count 0.7): a shard by position alone got two long ones
  * and was the run's tail.
  */
 const LONG_SCENARIOS: Record<string, number> = {
-  "directory-search-100k.yaml": 11.4,
-  "load-basic-calls.yaml": 6.5,
-  "call-center-overflow.yaml": 4.5,
-  "stalled-link.yaml": 4.5,
-  "switchover-repeated.yaml": 4.5,
-  "voicemail-deposit.yaml": 3.5,
-  "call-center-scheduled-report.yaml": 3.5,
-  "analytics-charging-after-call.yaml": 2.6,
-  "forward-to-voicemail.yaml": 2.6,
+  "analytics-incident.yaml": 6.5,
+  "directory-search-100k.yaml": 5.9,
+  "load-basic-calls.yaml": 5.6,
+  "stalled-link.yaml": 4.3,
+  "switchover-repeated.yaml": 4.0,
+  "forward-to-voicemail.yaml": 3.2,
+  "callback-busy.yaml": 3.1,
+  "voicemail-deposit.yaml": 3.0,
+  "call-center-overflow.yaml": 2.7,
   "overflow-to-voicemail.yaml": 2.6,
-  "hunting-group-circular.yaml": 2.6,
-  "missed-call.yaml": 2.4,
-  "callback-busy.yaml": 2.2,
+  "call-center-agent-day.yaml": 2.6,
   "switchover-during-snapshot.yaml": 2.1,
-  "rsi-ivr.yaml": 2.0,
-  "csta-delay.yaml": 1.8,
+  "csta-delay.yaml": 2.0,
+  "record-call.yaml": 1.7,
+  "hunting-group-circular.yaml": 1.3,
+  "call-center-statistics-report.yaml": 1.2,
 };
 
 /** The waiting scenarios to the first shard; the others longest first, each to the lightest. */
