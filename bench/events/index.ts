@@ -18,7 +18,7 @@ import { createInterface } from "node:readline";
 import { O2gClient } from "../../scenarios/o2g-client/index.js";
 import { type BenchResult, lineChart, type Row, result } from "../report/index.js";
 import { cpuMs, mainThreadCpuMs, mainThreadWaitMs } from "../support/cpu.js";
-import type { StagesReport } from "../support/event-stages.js";
+import type { StagesReport, Stamp } from "../support/event-stages.js";
 import {
   type GcPause,
   type GcSummary,
@@ -128,8 +128,6 @@ export function latencies(
   for (const xs of [out.e2e, out.floor, out.added]) xs.sort((a, b) => a - b);
   return out;
 }
-
-type Stamp = [read: number, published: number, written: number];
 
 /** The spans (Delivered emitted, OnCallCreated parsed) of the calls at or above the p99 latency. */
 export function slowestSpans(

@@ -14,21 +14,14 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import Fastify from "fastify";
+import { DEFAULT_GATEWAY_CONFIG } from "../../gateway/config/index.js";
 import { useO2gJsonBodies } from "../../gateway/http/json-body.js";
 import { limitServer, serverOptions } from "../../gateway/http/listeners.js";
 import { ensureTls, tlsServerOptions } from "../../gateway/http/tls.js";
 import { everyPosition, SetProgrammingFloor } from "./floor.js";
 
-/**
- * The gateway's default limits (DEFAULT_GATEWAY_CONFIG.http, which the bench's gateway runs
- * with), copied: its config module would bring the gateway's store along.
- */
-const GATEWAY_HTTP_LIMITS = {
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
-  keepAliveTimeoutMs: 5_000,
-  maxConnections: 10_000,
-};
+/** The limits the bench's gateway runs with: its defaults. */
+const GATEWAY_HTTP_LIMITS = DEFAULT_GATEWAY_CONFIG.http;
 
 const { values } = parseArgs({
   options: {

@@ -17,7 +17,7 @@ import { EventBus, Subscription } from "../../gateway/events/index.js";
 import { RoseLink } from "../../protocols/rose/index.js";
 import { type GcPause, recordGcPauses } from "./gc-pauses.js";
 
-type Stamp = [read: number, published: number, written: number];
+export type Stamp = [read: number, published: number, written: number];
 
 export interface StagesReport {
   stamps: Record<string, Stamp[]>;
